@@ -1,0 +1,174 @@
+"""Gaps: a person against a role's requirements at a horizon, and roll-ups of many people.
+
+- gap = required level - held level on the canonical 0-5 scale, never below 0;
+- status: met (held >= required), partial (some level held), missing (nothing held);
+- readiness = importance-weighted share of the requirements covered, where a requirement
+  is covered by min(held, required) / required (weights: critical 3, important 2, useful 1);
+- a competency's priority across people = sum of importance weight x gap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from skillgap.analysis.context import SkillContext
+from skillgap.analysis.inventory import Inventory, View
+from skillgap.domain import CompetencyRef, Person, Requirement, Role, SourceKind
+
+
+class GapStatus(StrEnum):
+    MET = "met"
+    PARTIAL = "partial"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class RequirementGap:
+    requirement: Requirement
+    required: float
+    held: float | None
+    source: SourceKind | None
+
+    @property
+    def gap(self) -> float:
+        return max(0.0, self.required - (self.held or 0.0))
+
+    @property
+    def status(self) -> GapStatus:
+        if self.held is not None and self.held >= self.required:
+            return GapStatus.MET
+        if self.held is None or self.held <= 0:
+            return GapStatus.MISSING
+        return GapStatus.PARTIAL
+
+    @property
+    def coverage(self) -> float:
+        if self.required <= 0:
+            return 1.0
+        return min(self.held or 0.0, self.required) / self.required
+
+    @property
+    def weighted_gap(self) -> float:
+        return self.requirement.importance.weight * self.gap
+
+
+@dataclass(frozen=True)
+class PersonGap:
+    person: Person
+    role: Role
+    horizon: date | None
+    view: View
+    items: tuple[RequirementGap, ...]
+
+    @property
+    def readiness(self) -> float:
+        """Importance-weighted coverage of the role, 0-100 (100 when nothing is required)."""
+        weights = sum(i.requirement.importance.weight for i in self.items)
+        if not weights:
+            return 100.0
+        covered = sum(i.requirement.importance.weight * i.coverage for i in self.items)
+        return 100.0 * covered / weights
+
+    @property
+    def open_items(self) -> tuple[RequirementGap, ...]:
+        return tuple(sorted((i for i in self.items if i.gap > 0), key=_by_weighted_gap))
+
+
+def _by_weighted_gap(item: RequirementGap) -> tuple[float, CompetencyRef]:
+    return (-item.weighted_gap, item.requirement.competency)
+
+
+def person_gap(
+    person: Person,
+    role: Role,
+    inventory: Inventory,
+    context: SkillContext,
+    *,
+    view: View = View.VERIFIED,
+    horizon: date | None = None,
+) -> PersonGap:
+    holdings = inventory.of(person.employee_id)
+    items = []
+    for req in role.requirements_at(horizon):
+        holding = holdings.get(req.competency)
+        reading = holding.reading(view) if holding else None
+        items.append(
+            RequirementGap(
+                requirement=req,
+                required=context.canonical(req.competency, req.level),
+                held=reading.level if reading else None,
+                source=reading.observation.source if reading else None,
+            )
+        )
+    return PersonGap(person, role, horizon, view, tuple(items))
+
+
+@dataclass(frozen=True)
+class CompetencyPriority:
+    competency: CompetencyRef
+    people_short: int
+    people_required: int
+    weighted_gap: float
+    mean_gap: float  # over the people short of it
+
+
+def priorities(gaps: Iterable[PersonGap]) -> list[CompetencyPriority]:
+    """Competencies ranked by total importance-weighted gap across the given people."""
+    short: dict[CompetencyRef, list[RequirementGap]] = defaultdict(list)
+    required: dict[CompetencyRef, int] = defaultdict(int)
+    for gap in gaps:
+        for item in gap.items:
+            ref = item.requirement.competency
+            required[ref] += 1
+            if item.gap > 0:
+                short[ref].append(item)
+    ranked = [
+        CompetencyPriority(
+            competency=ref,
+            people_short=len(items),
+            people_required=required[ref],
+            weighted_gap=sum(i.weighted_gap for i in items),
+            mean_gap=sum(i.gap for i in items) / len(items),
+        )
+        for ref, items in short.items()
+    ]
+    return sorted(ranked, key=lambda p: (-p.weighted_gap, p.competency))
+
+
+@dataclass(frozen=True)
+class GroupGap:
+    name: str
+    gaps: tuple[PersonGap, ...]
+
+    @property
+    def headcount(self) -> int:
+        return len(self.gaps)
+
+    @property
+    def mean_readiness(self) -> float:
+        return sum(g.readiness for g in self.gaps) / len(self.gaps) if self.gaps else 100.0
+
+    @property
+    def priorities(self) -> list[CompetencyPriority]:
+        return priorities(self.gaps)
+
+
+def group_by(gaps: Sequence[PersonGap], key: Callable[[Person], str | None]) -> list[GroupGap]:
+    """Roll person gaps up by a person attribute (department, team ...), lowest readiness first."""
+    grouped: dict[str, list[PersonGap]] = defaultdict(list)
+    for gap in gaps:
+        grouped[key(gap.person) or "(none)"].append(gap)
+    groups = [GroupGap(name, tuple(items)) for name, items in grouped.items()]
+    return sorted(groups, key=lambda g: (g.mean_readiness, g.name))
+
+
+def furthest(gaps: Iterable[PersonGap], count: int = 3) -> list[PersonGap]:
+    """The people furthest from their role: lowest readiness, then largest weighted gap."""
+    return sorted(
+        gaps,
+        key=lambda g: (g.readiness, -sum(i.weighted_gap for i in g.items), g.person.employee_id),
+    )[:count]

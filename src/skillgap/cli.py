@@ -1,0 +1,294 @@
+"""The ``skillgap`` command: parse input, make one service call, render the result.
+
+A ``SkillgapError`` becomes ``Error: <message>`` on stderr and exit code 1 (usage errors
+are Click's: exit code 2). Settings are built when a command runs, never at import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+
+from skillgap import __version__
+from skillgap.analysis.inventory import View
+from skillgap.clock import Clock, SystemClock
+from skillgap.config import Settings, load_settings
+from skillgap.errors import SkillgapError
+from skillgap.reports.summary import render_summary, summary_data
+from skillgap.services import bundles, summary, workspace
+from skillgap.store import Store
+from skillgap.store.schema import open_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class CliState:
+    workspace: Path | None
+    database_url: str | None
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.environ, workspace=self.workspace, database_url=self.database_url)
+
+    @contextmanager
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        store = open_store(self.settings, create=create)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _console() -> Console:
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:  # piped or captured: a fixed, readable width
+        console = Console(highlight=False, soft_wrap=False, width=110)
+    return console
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Translate the SkillgapError tree into Click's ``Error: ...`` line and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SkillgapError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+VIEW = click.Choice([v.value for v in View])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="skillgap")
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite workspace file [default: ./skillgap.db, or $SKILLGAP_WORKSPACE].",
+)
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="SQLAlchemy URL of the workspace database instead of a file "
+    "[default: $SKILLGAP_DATABASE_URL].",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, database_url: str | None) -> None:
+    """skillgap: who can prove they can do what each role needs, and what is missing.
+
+    \b
+    Example:
+        skillgap demo            # load the demo organisation and print its gaps
+        skillgap --workspace acme.db status
+    """
+    if ctx.obj is None:
+        ctx.obj = CliState(workspace, database_url)
+    else:  # tests pass a prepared state (environment, clock)
+        ctx.obj.workspace = ctx.obj.workspace or workspace
+        ctx.obj.database_url = ctx.obj.database_url or database_url
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+@cli.command()
+@pass_state
+@user_errors
+def init(state: CliState) -> None:
+    """Create an empty workspace (or bring an existing one up to date).
+
+    \b
+    Example:
+        skillgap init
+        skillgap --workspace team.db init
+        skillgap --database-url postgresql://me@db.internal/skillgap init
+    """
+    result = workspace.init_workspace(state.settings)
+    if result.created:
+        click.echo(f"Created a workspace at {result.location} (schema {result.schema}).")
+    else:
+        click.echo(f"The workspace at {result.location} is up to date (schema {result.schema}).")
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Replace the workspace's data without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--view",
+    type=VIEW,
+    default=View.VERIFIED.value,
+    show_default=True,
+    help="Whose levels count: verified evidence only, or best available.",
+)
+@pass_state
+@user_errors
+def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
+    """Load the demo organisation into the workspace and print its gap summary.
+
+    Re-running resets the workspace to the demo, after asking (or at once with --yes).
+
+    \b
+    Example:
+        skillgap demo --yes
+        skillgap --workspace demo.db demo --view best-available
+    """
+    with state.store(create=True) as store:
+        replace = yes or _confirm_replace(store)
+        loaded = bundles.load_demo(store, replace=replace)
+        result = summary.organisation_summary(store, state.clock, view=View(view))
+    if as_json:
+        click.echo(json.dumps(summary_data(result), indent=2))
+        return
+    counts = loaded.counts
+    click.echo(
+        f"Loaded the demo organisation {loaded.organisation}: {counts['people']} people, "
+        f"{counts['roles']} roles, {counts['competencies']} competencies, "
+        f"{counts['awards']} credentials, {counts['claims']} self/manager ratings."
+    )
+    render_summary(result, _console())
+
+
+def _confirm_replace(store: Store) -> bool:
+    if workspace.workspace_status(store).empty:
+        return False
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            f"the workspace at {store.location} already holds data: "
+            "pass --yes to replace it with the demo"
+        )
+    click.confirm(f"Replace everything in {store.location} with the demo?", abort=True)
+    return True
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--yes", "-y", is_flag=True, help="Replace the workspace's data without asking.")
+@pass_state
+@user_errors
+def load(state: CliState, folder: Path, yes: bool) -> None:
+    """Load an organisation bundle (a folder of YAML and CSV files), all or nothing.
+
+    The format is the demo's: see docs/user-guide.md, "Organisation bundles".
+
+    \b
+    Example:
+        skillgap load ./our-org --yes
+    """
+    with state.store(create=True) as store:
+        replace = yes or _confirm_replace(store)
+        loaded = bundles.load_bundle(store, folder, replace=replace)
+    counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
+    click.echo(f"Loaded {loaded.organisation}: {counts}.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@pass_state
+@user_errors
+def status(state: CliState, as_json: bool) -> None:
+    """Show what the workspace holds.
+
+    \b
+    Example:
+        skillgap status
+        skillgap status --json
+    """
+    with state.store() as store:
+        info = workspace.workspace_status(store)
+    if as_json:
+        click.echo(json.dumps(_status_data(info), indent=2))
+        return
+    click.echo(f"Workspace:    {info.location} (schema {info.schema})")
+    if info.organisation:
+        click.echo(f"Organisation: {info.organisation}")
+    if info.snapshot_date:
+        click.echo(f"Snapshot:     {info.snapshot_date.isoformat()}")
+    for what, n in info.counts.items():
+        click.echo(f"{what.capitalize() + ':':<14}{n}")
+    for fw in info.frameworks:
+        click.echo(
+            f"Framework:    {fw.id} - {fw.name} v{fw.version}, {fw.competencies} competencies, "
+            f"scale {fw.scale}"
+        )
+    if info.departments:
+        click.echo(f"Departments:  {', '.join(info.departments)}")
+    if info.empty:
+        click.echo("The workspace is empty: try `skillgap demo` or `skillgap load FOLDER`.")
+
+
+def _status_data(info: workspace.WorkspaceStatus) -> dict[str, Any]:
+    return {
+        "location": info.location,
+        "schema": info.schema,
+        "organisation": info.organisation,
+        "snapshot_date": info.snapshot_date.isoformat() if info.snapshot_date else None,
+        "counts": info.counts,
+        "frameworks": [vars(fw) for fw in info.frameworks],
+        "departments": list(info.departments),
+    }
+
+
+@cli.command(name="summary")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Evaluate at this date [default: the workspace's snapshot date, or today].",
+)
+@click.option(
+    "--view",
+    type=VIEW,
+    default=View.VERIFIED.value,
+    show_default=True,
+    help="Whose levels count: verified evidence only, or best available.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="How many top gaps to list.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_state
+@user_errors
+def summary_command(state: CliState, as_of: Any, view: str, top: int, as_json: bool) -> None:
+    """Print the organisation's gap summary: top gaps, departments, who is furthest.
+
+    \b
+    Example:
+        skillgap summary
+        skillgap summary --view best-available --top 10
+        skillgap summary --as-of 2027-06-30 --json
+    """
+    when: date | None = as_of.date() if as_of else None
+    with state.store() as store:
+        result = summary.organisation_summary(
+            store, state.clock, as_of=when, view=View(view), top=top
+        )
+    if as_json:
+        click.echo(json.dumps(summary_data(result), indent=2))
+    else:
+        render_summary(result, _console())
+
+
+def main() -> None:
+    cli(prog_name="skillgap")

@@ -1,0 +1,66 @@
+"""The one exception tree of skillgap. Each edge (CLI, HTTP) translates it once.
+
+    SkillgapError              anything skillgap reports to a user
+    ├── ValidationError        a value breaks a domain rule
+    │   └── InputError         bad input in a file: names the file, row/field and reason
+    ├── NotFoundError          a named thing (person, role, competency ...) does not exist
+    ├── ConflictError          the thing exists already, or would break a uniqueness rule
+    ├── ConfigError            a setting is missing or malformed
+    └── WorkspaceError         the workspace cannot be used as it is
+        ├── WorkspaceMissing   no workspace at that location (run `skillgap init`)
+        └── SchemaMismatch     made by another skillgap version; says what to run
+
+A bad credential is *not* an error: verification returns a report with a status.
+"""
+
+from __future__ import annotations
+
+
+class SkillgapError(Exception):
+    """Base class: the message is written for the user and printed as ``Error: ...``."""
+
+
+class ValidationError(SkillgapError):
+    pass
+
+
+class InputError(ValidationError):
+    """Bad input, located: ``file``, then ``row`` (1-based, header is row 1) and ``field``."""
+
+    def __init__(
+        self, reason: str, *, file: str, row: int | None = None, field: str | None = None
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.field = field
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+class NotFoundError(SkillgapError):
+    pass
+
+
+class ConflictError(SkillgapError):
+    pass
+
+
+class ConfigError(SkillgapError):
+    pass
+
+
+class WorkspaceError(SkillgapError):
+    pass
+
+
+class WorkspaceMissing(WorkspaceError):
+    pass
+
+
+class SchemaMismatch(WorkspaceError):
+    pass

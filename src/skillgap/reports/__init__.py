@@ -1,0 +1,1 @@
+"""Renderers: analysis results in, text / JSON out. No I/O beyond the console given."""

@@ -1,0 +1,125 @@
+"""The storage port: repositories grouped in a unit of work, opened as a transaction.
+
+    with store.transaction() as ws:      # commits on a clean exit, rolls back on an error
+        ws.people.add(person)
+
+Two implementations keep the same contract (tests/store/test_contract.py runs it on both,
+and on SQLite and PostgreSQL): ``MemoryStore`` (dicts; ships with the product, makes tests
+fast) and ``SqlStore`` (SQLAlchemy Core, any database skillgap supports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import Protocol, TypeVar
+
+from skillgap.domain import (
+    Achievement,
+    Award,
+    Framework,
+    Issuer,
+    Observation,
+    Person,
+    ProficiencyScale,
+    Role,
+)
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """A collection of one aggregate, keyed by a string id."""
+
+    def add(self, item: T) -> None:
+        """Store a new item; ``ConflictError`` if its id exists or a reference is missing."""
+        ...
+
+    def add_all(self, items: Iterable[T]) -> None:
+        """Store many new items (one round trip where the backend allows it)."""
+        ...
+
+    def get(self, key: str) -> T:
+        """The item with this id, else ``NotFoundError``."""
+        ...
+
+    def find(self, key: str) -> T | None: ...
+
+    def list(self) -> list[T]:
+        """Every item, ordered by id."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class PersonRepository(Repository[Person], Protocol):
+    def by_email(self, email: str) -> Person | None: ...
+
+
+class PersonScopedRepository(Repository[T], Protocol):
+    def for_person(self, employee_id: str) -> list[T]:
+        """The items that belong to one person, ordered by id."""
+        ...
+
+
+class MetaRepository(Protocol):
+    """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def set(self, key: str, value: str) -> None: ...
+
+    def items(self) -> dict[str, str]: ...
+
+
+class Workspace(Protocol):
+    """One unit of work: everything the workspace holds, inside one transaction."""
+
+    @property
+    def scales(self) -> Repository[ProficiencyScale]: ...
+    @property
+    def frameworks(self) -> Repository[Framework]: ...
+    @property
+    def roles(self) -> Repository[Role]: ...
+    @property
+    def people(self) -> PersonRepository: ...
+    @property
+    def issuers(self) -> Repository[Issuer]: ...
+    @property
+    def achievements(self) -> Repository[Achievement]: ...
+    @property
+    def awards(self) -> PersonScopedRepository[Award]: ...
+    @property
+    def observations(self) -> PersonScopedRepository[Observation]: ...
+    @property
+    def meta(self) -> MetaRepository: ...
+
+    def clear(self) -> None:
+        """Remove everything the workspace holds (the schema stays)."""
+        ...
+
+
+class Store(Protocol):
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages (never shows a password)."""
+        ...
+
+    @property
+    def schema(self) -> str | None:
+        """The schema revision the data is at (None where there is no schema: memory)."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Workspace]: ...
+
+    def close(self) -> None: ...
+
+
+__all__ = [
+    "MetaRepository",
+    "PersonRepository",
+    "PersonScopedRepository",
+    "Repository",
+    "Store",
+    "Workspace",
+]

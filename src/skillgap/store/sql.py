@@ -1,0 +1,197 @@
+"""SqlStore: the workspace in a relational database (SQLite by default, or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from skillgap.config import Settings
+from skillgap.domain import (
+    Achievement,
+    Award,
+    Framework,
+    Issuer,
+    Observation,
+    Person,
+    ProficiencyScale,
+    Role,
+)
+from skillgap.errors import ConflictError, NotFoundError, WorkspaceError
+from skillgap.store import mapping as m
+from skillgap.store import tables as t
+
+T = TypeVar("T")
+
+
+class SqlRepository(Generic[T]):
+    def __init__(self, conn: Connection, mapper: m.Mapper[T]) -> None:
+        self._conn = conn
+        self._mapper = mapper
+        self._key = mapper.table.c[mapper.key]
+
+    def add(self, item: T) -> None:
+        self.add_all([item])
+
+    def add_all(self, items: Iterable[T]) -> None:
+        batch = list(items)
+        if not batch:
+            return
+        keys = [self._mapper.key_of(item) for item in batch]
+        seen: set[str] = set()
+        for key in keys:
+            if key in seen:
+                raise ConflictError(f"{self._mapper.what} {key!r} appears twice in one batch")
+            seen.add(key)
+        taken = self._conn.execute(sa.select(self._key).where(self._key.in_(keys))).first()
+        if taken is not None:
+            raise ConflictError(f"{self._mapper.what} {taken[0]!r} already exists")
+        # A savepoint keeps the transaction usable after a refused batch, as in MemoryStore.
+        try:
+            with self._conn.begin_nested():
+                self._mapper.insert(self._conn, batch)
+        except IntegrityError as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConflictError(
+                f"cannot store {self._mapper.what} {keys[0]!r}"
+                f"{f' (and {len(keys) - 1} more)' if len(keys) > 1 else ''}: it refers to "
+                f"something the workspace does not hold, or repeats a unique value ({detail})"
+            ) from None
+
+    def get(self, key: str) -> T:
+        item = self.find(key)
+        if item is None:
+            raise NotFoundError(f"no {self._mapper.what} {key!r}")
+        return item
+
+    def find(self, key: str) -> T | None:
+        found = self._mapper.load(self._conn, self._key == key)
+        return found[0] if found else None
+
+    def list(self) -> list[T]:
+        return self._mapper.load(self._conn)
+
+    def count(self) -> int:
+        table = self._mapper.table
+        return int(self._conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+class SqlPersonRepository(SqlRepository[Person]):
+    def by_email(self, email: str) -> Person | None:
+        owner = sa.select(t.person_emails.c.employee_id).where(
+            t.person_emails.c.email == email.strip().lower()
+        )
+        found = self._mapper.load(self._conn, t.people.c.employee_id.in_(owner))
+        return found[0] if found else None
+
+
+class SqlScopedRepository(SqlRepository[T]):
+    def for_person(self, employee_id: str) -> list[T]:
+        return self._mapper.load(self._conn, self._mapper.table.c.person_id == employee_id)
+
+
+class SqlMeta:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> str | None:
+        query = sa.select(t.workspace_meta.c.value).where(t.workspace_meta.c.key == key)
+        value = self._conn.execute(query).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str) -> None:
+        table = t.workspace_meta
+        updated = self._conn.execute(
+            table.update().where(table.c.key == key).values(value=value)
+        ).rowcount
+        if not updated:
+            self._conn.execute(table.insert().values(key=key, value=value))
+
+    def items(self) -> dict[str, str]:
+        query = sa.select(t.workspace_meta).order_by(t.workspace_meta.c.key)
+        return {row.key: row.value for row in self._conn.execute(query)}
+
+
+class SqlWorkspace:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.scales: SqlRepository[ProficiencyScale] = SqlRepository(conn, m.ScaleMapper())
+        self.frameworks: SqlRepository[Framework] = SqlRepository(conn, m.FrameworkMapper())
+        self.roles: SqlRepository[Role] = SqlRepository(conn, m.RoleMapper())
+        self.people = SqlPersonRepository(conn, m.PersonMapper())
+        self.issuers: SqlRepository[Issuer] = SqlRepository(conn, m.IssuerMapper())
+        self.achievements: SqlRepository[Achievement] = SqlRepository(conn, m.AchievementMapper())
+        self.awards: SqlScopedRepository[Award] = SqlScopedRepository(conn, m.AwardMapper())
+        self.observations: SqlScopedRepository[Observation] = SqlScopedRepository(
+            conn, m.ObservationMapper()
+        )
+        self.meta = SqlMeta(conn)
+
+    def clear(self) -> None:
+        for table in reversed(t.ALL_TABLES):
+            self._conn.execute(table.delete())
+
+
+class SqlStore:
+    """A workspace in a database whose schema is at the head migration (see ``open_store``)."""
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self.engine = engine
+        self._location = location
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    @property
+    def schema(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlWorkspace]:
+        try:
+            with self.engine.begin() as conn:
+                yield SqlWorkspace(conn)
+        except DBAPIError as exc:
+            raise WorkspaceError(
+                f"the workspace database at {self._location} failed: {_first_line(exc)}"
+            ) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create_engine(settings: Settings) -> Engine:
+    """An engine for the workspace; SQLite gets real transactions and enforced foreign keys."""
+    kwargs: dict[str, Any] = {"echo": settings.echo_sql}
+    engine = sa.create_engine(settings.database_url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _make_sqlite_transactional(engine)
+    return engine
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL and breaks SAVEPOINT;
+    # the SQLAlchemy docs' recipe hands transaction control to SQLAlchemy instead.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

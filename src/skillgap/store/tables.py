@@ -1,0 +1,235 @@
+"""The workspace schema as SQLAlchemy Core tables, portable across SQLite and PostgreSQL.
+
+Migrations (store/migrations/versions) create exactly this schema; a test compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def _id() -> sa.Column[str]:
+    return sa.Column("id", sa.String, primary_key=True)
+
+
+workspace_meta = sa.Table(
+    "workspace_meta",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+scales = sa.Table(
+    "scales",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+)
+
+scale_levels = sa.Table(
+    "scale_levels",
+    metadata,
+    sa.Column("scale_id", sa.ForeignKey("scales.id"), primary_key=True),
+    sa.Column("value", sa.Integer, primary_key=True),
+    sa.Column("label", sa.String, nullable=False),
+    sa.Column("canonical", sa.Float, nullable=False),
+    sa.Column("descriptor", sa.Text, nullable=False),
+)
+
+frameworks = sa.Table(
+    "frameworks",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("version", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("scale_id", sa.ForeignKey("scales.id"), nullable=False),
+)
+
+capability_groups = sa.Table(
+    "capability_groups",
+    metadata,
+    sa.Column("framework_id", sa.ForeignKey("frameworks.id"), primary_key=True),
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("parent", sa.String),
+)
+
+competencies = sa.Table(
+    "competencies",
+    metadata,
+    sa.Column("framework_id", sa.ForeignKey("frameworks.id"), primary_key=True),
+    sa.Column("code", sa.String, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("group_code", sa.String),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("uri", sa.String, index=True),
+    sa.Column("alt_labels", JSON, nullable=False),
+)
+
+
+def _competency_fk(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["framework_id", "competency_code"],
+        ["competencies.framework_id", "competencies.code"],
+        name=f"fk_{table}_competency",
+    )
+
+
+roles = sa.Table(
+    "roles",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("family", sa.String, nullable=False),
+)
+
+requirements = sa.Table(
+    "requirements",
+    metadata,
+    sa.Column("role_id", sa.ForeignKey("roles.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("framework_id", sa.String, nullable=False),
+    sa.Column("competency_code", sa.String, nullable=False),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("importance", sa.String(16), nullable=False),
+    sa.Column("horizon", sa.Date),
+    _competency_fk("requirements"),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("employee_id", sa.String, primary_key=True),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("department", sa.String, index=True),
+    sa.Column("team", sa.String),
+    sa.Column("manager_id", sa.String),
+    sa.Column("role_id", sa.String),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("hire_date", sa.Date),
+    sa.Column("attributes", JSON, nullable=False),
+)
+
+person_emails = sa.Table(
+    "person_emails",
+    metadata,
+    sa.Column("email", sa.String, primary_key=True),
+    sa.Column("employee_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+issuers = sa.Table(
+    "issuers",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("url", sa.String),
+    sa.Column("email", sa.String),
+    sa.Column("tier", sa.String(24), nullable=False),
+)
+
+achievements = sa.Table(
+    "achievements",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("issuer_id", sa.ForeignKey("issuers.id"), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("criteria", sa.Text, nullable=False),
+    sa.Column("achievement_type", sa.String, nullable=False),
+    sa.Column("assessment", sa.String(24), nullable=False),
+    sa.Column("valid_for_days", sa.Integer),
+    sa.Column("stackable_into", JSON, nullable=False),
+)
+
+alignments = sa.Table(
+    "alignments",
+    metadata,
+    sa.Column("achievement_id", sa.ForeignKey("achievements.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("target_name", sa.String, nullable=False),
+    sa.Column("framework_id", sa.String),
+    sa.Column("competency_code", sa.String),
+    sa.Column("level", sa.Integer),
+    sa.Column("target_url", sa.String),
+    sa.Column("status", sa.String(16), nullable=False),
+    _competency_fk("alignments"),
+)
+
+awards = sa.Table(
+    "awards",
+    metadata,
+    _id(),
+    sa.Column("achievement_id", sa.ForeignKey("achievements.id"), nullable=False),
+    sa.Column("recipient", sa.String, nullable=False),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), index=True),
+    sa.Column("issued_on", UTCDateTime, nullable=False),
+    sa.Column("expires_on", UTCDateTime),
+    sa.Column("evidence", JSON, nullable=False),
+    sa.Column("verification", JSON),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    _id(),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("framework_id", sa.String, nullable=False),
+    sa.Column("competency_code", sa.String, nullable=False),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("scale_id", sa.ForeignKey("scales.id"), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("observed_on", sa.Date, nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("provenance", sa.Text, nullable=False),
+    sa.Column("award_id", sa.ForeignKey("awards.id")),
+    _competency_fk("observations"),
+)
+
+#: Tables in an order that respects foreign keys (parents first).
+ALL_TABLES: tuple[sa.Table, ...] = tuple(metadata.sorted_tables)
