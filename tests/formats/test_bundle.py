@@ -42,7 +42,7 @@ def test_the_demo_organisation_is_complete(demo_bundle: Bundle) -> None:
     assert 50 <= len(b.people) <= 70
     assert len({p.department for p in b.people}) == 5
     assert sum(1 for p in b.people if p.manager_id is None) == 1
-    assert 130 <= len(b.awards) <= 170
+    assert 140 <= len(b.awards) <= 220
     assert b.snapshot_date is not None
     from datetime import UTC, datetime, time
 
