@@ -36,7 +36,10 @@ unit: $(DEV_STAMP)
 	$(BIN)/pytest
 
 bench: $(DEV_STAMP)
-	$(BIN)/pytest benchmarks --benchmark-only -p no:cacheprovider -o testpaths=benchmarks
+	@mkdir -p .benchmarks
+	$(BIN)/pytest benchmarks --benchmark-only -o testpaths=benchmarks \
+		--benchmark-columns=median,iqr,rounds --benchmark-json=.benchmarks/latest.json
+	$(BIN)/python -m benchmarks.ratios .benchmarks/latest.json
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache skillgap.db

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import Inventory, View
@@ -64,7 +65,7 @@ class PersonGap:
     view: View
     items: tuple[RequirementGap, ...]
 
-    @property
+    @cached_property
     def readiness(self) -> float:
         """Importance-weighted coverage of the role, 0-100 (100 when nothing is required)."""
         weights = sum(i.requirement.importance.weight for i in self.items)

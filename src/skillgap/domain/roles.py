@@ -64,8 +64,17 @@ class Role:
         """The profile in force at ``when`` (``None``: today's needs only).
 
         For each competency the requirement with the latest horizon not after ``when``
-        applies, so a future requirement raises or adds to today's profile.
+        applies, so a future requirement raises or adds to today's profile. Profiles are
+        memoised per role (a role is immutable).
         """
+        cache: dict[date | None, tuple[Requirement, ...]] = self.__dict__.setdefault(
+            "_profiles", {}
+        )
+        if when not in cache:
+            cache[when] = self._profile(when)
+        return cache[when]
+
+    def _profile(self, when: date | None) -> tuple[Requirement, ...]:
         chosen: dict[CompetencyRef, Requirement] = {}
         for req in self.requirements:
             if req.horizon is not None and (when is None or req.horizon > when):
