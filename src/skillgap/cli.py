@@ -40,6 +40,7 @@ class CliState:
     database_url: str | None
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     clock: Clock = field(default_factory=SystemClock)
+    interactive: Callable[[], bool] = field(default=lambda: sys.stdin.isatty())
 
     @property
     def settings(self) -> Settings:
@@ -151,7 +152,7 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
         skillgap --workspace demo.db demo --view best-available
     """
     with state.store(create=True) as store:
-        replace = yes or _confirm_replace(store)
+        replace = yes or _confirm_replace(state, store)
         loaded = bundles.load_demo(store, replace=replace)
         result = summary.organisation_summary(store, state.clock, view=View(view))
     if as_json:
@@ -166,13 +167,12 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
     render_summary(result, _console())
 
 
-def _confirm_replace(store: Store) -> bool:
+def _confirm_replace(state: CliState, store: Store) -> bool:
     if workspace.workspace_status(store).empty:
         return False
-    if not sys.stdin.isatty():
+    if not state.interactive():
         raise click.ClickException(
-            f"the workspace at {store.location} already holds data: "
-            "pass --yes to replace it with the demo"
+            f"the workspace at {store.location} already holds data: pass --yes to replace it"
         )
     click.confirm(f"Replace everything in {store.location} with the demo?", abort=True)
     return True
@@ -193,7 +193,7 @@ def load(state: CliState, folder: Path, yes: bool) -> None:
         skillgap load ./our-org --yes
     """
     with state.store(create=True) as store:
-        replace = yes or _confirm_replace(store)
+        replace = yes or _confirm_replace(state, store)
         loaded = bundles.load_bundle(store, folder, replace=replace)
     counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
     click.echo(f"Loaded {loaded.organisation}: {counts}.")

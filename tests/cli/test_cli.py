@@ -20,10 +20,18 @@ from skillgap.store.sql import create_engine
 
 
 def run(
-    runner: CliRunner, *args: str, env: dict[str, str] | None = None, input: str | None = None
+    runner: CliRunner,
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    interactive: bool = False,
 ) -> Result:
     state = CliState(
-        None, None, environ=env or {}, clock=FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
+        None,
+        None,
+        environ=env or {},
+        clock=FixedClock(datetime(2026, 11, 25, tzinfo=UTC)),
+        interactive=lambda: interactive,
     )
     return runner.invoke(cli, list(args), obj=state, input=input, catch_exceptions=False)
 
@@ -198,3 +206,50 @@ def test_demo_is_the_same_on_sqlite_and_postgresql(
     pg = json.loads(run(runner, "--database-url", url, "demo", "--yes", "--json").stdout)
     lite = json.loads(run(runner, *ws(workspace_path), "demo", "--yes", "--json").stdout)
     assert pg == lite
+
+
+@pytest.mark.parametrize(("answer", "replaced"), [("y\n", True), ("n\n", False)])
+def test_demo_rerun_asks_at_a_terminal(
+    runner: CliRunner,
+    workspace_path: Path,
+    answer: str,
+    replaced: bool,
+) -> None:
+    run(runner, *ws(workspace_path), "demo", "--yes")
+    claims = workspace_path.parent / "before.json"
+    claims.write_text(json.dumps(status_json(runner, workspace_path)))
+    result = run(runner, *ws(workspace_path), "demo", input=answer, interactive=True)
+    assert "Replace everything in" in result.output
+    assert result.exit_code == (0 if replaced else 1)
+    assert ("Aborted" in result.output) is not replaced
+    assert status_json(runner, workspace_path) == json.loads(claims.read_text())
+
+
+def test_runs_as_a_real_process(workspace_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "skillgap", "--workspace", str(workspace_path), "init"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Created a workspace" in done.stdout
+    failed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skillgap",
+            "--workspace",
+            str(workspace_path.parent / "x" / "y.db"),
+            "status",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 1 and failed.stderr.startswith("Error: ")
+    assert "Traceback" not in failed.stderr

@@ -165,3 +165,16 @@ def as_mapping(value: object, where: Where) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise where.error("expected a mapping of keys to values")
     return value
+
+
+def rule_broken(error: Exception, where: Where) -> InputError:
+    """A domain rule broken by a value read from ``where``."""
+    return where.error(str(error))
+
+
+def unique(values: list[str], where: Where, what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise where.error(f"{what} {value!r} appears twice")
+        seen.add(value)
