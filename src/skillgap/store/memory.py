@@ -1,7 +1,8 @@
 """MemoryStore: the in-memory twin of the workspace database.
 
 It keeps the contract of ``SqlStore`` (the same contract suite runs on both): ids are
-unique, references must resolve, and a transaction that fails leaves nothing behind.
+unique, references must resolve (the rules in ``references.py``), a refused batch writes
+nothing, and a transaction that fails leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import copy
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from skillgap.domain import (
     Achievement,
@@ -24,8 +25,51 @@ from skillgap.domain import (
     Role,
 )
 from skillgap.errors import ConflictError, NotFoundError
+from skillgap.store.references import problem
 
 T = TypeVar("T")
+Written = list[tuple[dict[str, Any], str]]
+
+
+@dataclass
+class _State:
+    scales: dict[str, ProficiencyScale] = field(default_factory=dict)
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    issuers: dict[str, Issuer] = field(default_factory=dict)
+    achievements: dict[str, Achievement] = field(default_factory=dict)
+    awards: dict[str, Award] = field(default_factory=dict)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+class MemoryLookup:
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self._kinds: dict[str, dict[str, Any]] = {
+            "scale": state.scales,
+            "issuer": state.issuers,
+            "achievement": state.achievements,
+            "person": state.people,
+            "award": state.awards,
+        }
+
+    def has(self, kind: str, key: str) -> bool:
+        return key in self._kinds[kind]
+
+    def has_competency(self, ref: CompetencyRef) -> bool:
+        framework = self._state.frameworks.get(ref.framework)
+        return framework is not None and framework.has(ref.code)
+
+    def email_owner(self, email: str) -> str | None:
+        for person in self._state.people.values():
+            if email in person.emails:
+                return person.employee_id
+        return None
+
+    def scale(self, scale_id: str) -> ProficiencyScale | None:
+        return self._state.scales.get(scale_id)
 
 
 class MemoryRepository(Generic[T]):
@@ -34,23 +78,35 @@ class MemoryRepository(Generic[T]):
         what: str,
         data: dict[str, T],
         key: Callable[[T], str],
-        check: Callable[[T], None] = lambda item: None,
+        lookup: MemoryLookup,
+        after_add: Callable[[T], Written] = lambda item: [],
     ) -> None:
         self._what = what
         self._data = data
         self._key = key
-        self._check = check
+        self._lookup = lookup
+        self._after_add = after_add
 
     def add(self, item: T) -> None:
-        key = self._key(item)
-        if key in self._data:
-            raise ConflictError(f"{self._what} {key!r} already exists")
-        self._check(item)
-        self._data[key] = item
+        self.add_all([item])
 
     def add_all(self, items: Iterable[T]) -> None:
-        for item in items:
-            self.add(item)
+        written: Written = []
+        try:
+            for item in items:
+                key = self._key(item)
+                if key in self._data:
+                    raise ConflictError(f"{self._what} {key!r} already exists")
+                reason = problem(item, self._lookup)
+                if reason is not None:
+                    raise ConflictError(reason)
+                self._data[key] = item
+                written.append((self._data, key))
+                written.extend(self._after_add(item))
+        except BaseException:
+            for data, key in reversed(written):  # a refused batch writes nothing
+                del data[key]
+            raise
 
     def get(self, key: str) -> T:
         item = self._data.get(key)
@@ -70,27 +126,13 @@ class MemoryRepository(Generic[T]):
 
 class MemoryPersonRepository(MemoryRepository[Person]):
     def by_email(self, email: str) -> Person | None:
-        wanted = email.strip().lower()
-        for person in self._data.values():
-            if wanted in person.emails:
-                return person
-        return None
+        owner = self._lookup.email_owner(email.strip().lower())
+        return None if owner is None else self._data[owner]
 
 
 class MemoryScopedRepository(MemoryRepository[T]):
-    def __init__(
-        self,
-        what: str,
-        data: dict[str, T],
-        key: Callable[[T], str],
-        owner: Callable[[T], str | None],
-        check: Callable[[T], None],
-    ) -> None:
-        super().__init__(what, data, key, check)
-        self._owner = owner
-
     def for_person(self, employee_id: str) -> list[T]:
-        return [item for item in self.list() if self._owner(item) == employee_id]
+        return [item for item in self.list() if getattr(item, "person_id", None) == employee_id]
 
 
 class MemoryMeta:
@@ -107,106 +149,34 @@ class MemoryMeta:
         return dict(sorted(self._data.items()))
 
 
-@dataclass
-class _State:
-    scales: dict[str, ProficiencyScale] = field(default_factory=dict)
-    frameworks: dict[str, Framework] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    people: dict[str, Person] = field(default_factory=dict)
-    issuers: dict[str, Issuer] = field(default_factory=dict)
-    achievements: dict[str, Achievement] = field(default_factory=dict)
-    awards: dict[str, Award] = field(default_factory=dict)
-    observations: dict[str, Observation] = field(default_factory=dict)
-    meta: dict[str, str] = field(default_factory=dict)
-
-
 class MemoryWorkspace:
     def __init__(self, state: _State) -> None:
-        self._state = state
-        s = state
-        self.scales = MemoryRepository("scale", s.scales, lambda x: x.id, self._check_scale)
+        self._state = s = state
+        look = MemoryLookup(state)
+        self.scales = MemoryRepository("scale", s.scales, lambda x: x.id, look)
         self.frameworks = MemoryRepository(
-            "framework", s.frameworks, lambda x: x.id, self._check_framework
+            "framework", s.frameworks, lambda x: x.id, look, self._store_scale
         )
-        self.roles = MemoryRepository("role", s.roles, lambda x: x.id, self._check_role)
-        self.people = MemoryPersonRepository(
-            "person", s.people, lambda x: x.employee_id, self._check_person
-        )
-        self.issuers = MemoryRepository("issuer", s.issuers, lambda x: x.id)
-        self.achievements = MemoryRepository(
-            "achievement", s.achievements, lambda x: x.id, self._check_achievement
-        )
-        self.awards = MemoryScopedRepository(
-            "award", s.awards, lambda x: x.id, lambda x: x.person_id, self._check_award
-        )
+        self.roles = MemoryRepository("role", s.roles, lambda x: x.id, look)
+        self.people = MemoryPersonRepository("person", s.people, lambda x: x.employee_id, look)
+        self.issuers = MemoryRepository("issuer", s.issuers, lambda x: x.id, look)
+        self.achievements = MemoryRepository("achievement", s.achievements, lambda x: x.id, look)
+        self.awards = MemoryScopedRepository("award", s.awards, lambda x: x.id, look)
         self.observations = MemoryScopedRepository(
-            "observation",
-            s.observations,
-            lambda x: x.id,
-            lambda x: x.person_id,
-            self._check_observation,
+            "observation", s.observations, lambda x: x.id, look
         )
         self.meta = MemoryMeta(s.meta)
+
+    def _store_scale(self, framework: Framework) -> Written:
+        """A framework brings its scale: stored with it unless that scale is there already."""
+        if framework.scale.id in self._state.scales:
+            return []
+        self._state.scales[framework.scale.id] = framework.scale
+        return [(self._state.scales, framework.scale.id)]
 
     def clear(self) -> None:
         for value in vars(self._state).values():
             value.clear()
-
-    # Reference checks: the SQL store's foreign keys, written out.
-    def _missing(self, what: str, key: object, owner: str) -> ConflictError:
-        return ConflictError(f"{owner} refers to {what} {key!s} that the workspace does not hold")
-
-    def _check_scale(self, scale: ProficiencyScale) -> None:
-        pass
-
-    def _check_framework(self, framework: Framework) -> None:
-        # A framework brings its scale: stored with it, or matched to the stored one.
-        stored = self._state.scales.setdefault(framework.scale.id, framework.scale)
-        if stored != framework.scale:
-            raise ConflictError(
-                f"framework {framework.id!r} brings scale {framework.scale.id!r}, which differs "
-                "from the scale of that id already stored"
-            )
-
-    def _competency(self, ref: CompetencyRef, owner: str) -> None:
-        framework = self._state.frameworks.get(ref.framework)
-        if framework is None or not framework.has(ref.code):
-            raise self._missing("competency", ref, owner)
-
-    def _check_role(self, role: Role) -> None:
-        for req in role.requirements:
-            self._competency(req.competency, f"role {role.id!r}")
-
-    def _check_person(self, person: Person) -> None:
-        taken = {e for p in self._state.people.values() for e in p.emails}
-        for email in person.emails:
-            if email in taken:
-                raise ConflictError(f"e-mail {email!r} already belongs to another person")
-
-    def _check_achievement(self, achievement: Achievement) -> None:
-        owner = f"achievement {achievement.id!r}"
-        if achievement.issuer_id not in self._state.issuers:
-            raise self._missing("issuer", repr(achievement.issuer_id), owner)
-        for alignment in achievement.alignments:
-            if alignment.competency is not None:
-                self._competency(alignment.competency, owner)
-
-    def _check_award(self, award: Award) -> None:
-        owner = f"award {award.id!r}"
-        if award.achievement_id not in self._state.achievements:
-            raise self._missing("achievement", repr(award.achievement_id), owner)
-        if award.person_id is not None and award.person_id not in self._state.people:
-            raise self._missing("person", repr(award.person_id), owner)
-
-    def _check_observation(self, obs: Observation) -> None:
-        owner = f"observation {obs.id!r}"
-        if obs.person_id not in self._state.people:
-            raise self._missing("person", repr(obs.person_id), owner)
-        self._competency(obs.competency, owner)
-        if obs.scale_id not in self._state.scales:
-            raise self._missing("scale", repr(obs.scale_id), owner)
-        if obs.award_id is not None and obs.award_id not in self._state.awards:
-            raise self._missing("award", repr(obs.award_id), owner)
 
 
 class MemoryStore:
@@ -223,8 +193,7 @@ class MemoryStore:
         # Values are frozen dataclasses, so copying the dicts (not the values) isolates
         # the transaction.
         working = _State(**{k: copy.copy(v) for k, v in vars(self._state).items()})
-        workspace = MemoryWorkspace(working)
-        yield workspace
+        yield MemoryWorkspace(working)
         self._state = working
 
     def close(self) -> None:

@@ -40,23 +40,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade (or, with a revision below the current one, downgrade) in one transaction."""
+    """Move the schema to ``revision`` (up or down; "base" removes it) in one transaction."""
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         current = MigrationContext.configure(conn).get_current_revision()
-        script = ScriptDirectory.from_config(config)
-        target = script.get_revision(revision)
-        is_down = (
-            current is not None
-            and target is not None
-            and current != target.revision
-            and target.revision in {r.revision for r in script.iterate_revisions(current, "base")}
-        )
-        if is_down:
+        if _is_below(revision, current):
             command.downgrade(config, revision)
         else:
             command.upgrade(config, revision)
+
+
+def _is_below(target: str, current: str | None) -> bool:
+    if current is None:
+        return False
+    if target == "base":
+        return True
+    script = ScriptDirectory.from_config(_config())
+    ancestors = {r.revision for r in script.iterate_revisions(current, "base")} - {current}
+    return target in ancestors
 
 
 def open_store(settings: Settings, *, create: bool = False) -> SqlStore:

@@ -16,6 +16,7 @@ from skillgap.config import Settings
 from skillgap.domain import (
     Achievement,
     Award,
+    CompetencyRef,
     Framework,
     Issuer,
     Observation,
@@ -24,14 +25,18 @@ from skillgap.domain import (
     Role,
 )
 from skillgap.errors import ConflictError, NotFoundError, WorkspaceError
-from skillgap.store import mapping as m
 from skillgap.store import tables as t
+from skillgap.store.mappers import Mapper
+from skillgap.store.mappers.credentials import AchievementMapper, AwardMapper, IssuerMapper
+from skillgap.store.mappers.people import ObservationMapper, PersonMapper
+from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
+from skillgap.store.references import problem
 
 T = TypeVar("T")
 
 
 class SqlRepository(Generic[T]):
-    def __init__(self, conn: Connection, mapper: m.Mapper[T]) -> None:
+    def __init__(self, conn: Connection, mapper: Mapper[T]) -> None:
         self._conn = conn
         self._mapper = mapper
         self._key = mapper.table.c[mapper.key]
@@ -57,6 +62,11 @@ class SqlRepository(Generic[T]):
             with self._conn.begin_nested():
                 self._mapper.insert(self._conn, batch)
         except IntegrityError as exc:
+            lookup = SqlLookup(self._conn)
+            for item in batch:  # say what is wrong, with the rules the memory twin uses
+                reason = problem(item, lookup)
+                if reason is not None:
+                    raise ConflictError(reason) from None
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise ConflictError(
                 f"cannot store {self._mapper.what} {keys[0]!r}"
@@ -80,6 +90,40 @@ class SqlRepository(Generic[T]):
     def count(self) -> int:
         table = self._mapper.table
         return int(self._conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+class SqlLookup:
+    """What the workspace holds, asked of the database (used to explain a refused write)."""
+
+    _tables: dict[str, sa.Column[str]] = {
+        "scale": t.scales.c.id,
+        "issuer": t.issuers.c.id,
+        "achievement": t.achievements.c.id,
+        "person": t.people.c.employee_id,
+        "award": t.awards.c.id,
+    }
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def has(self, kind: str, key: str) -> bool:
+        column = self._tables[kind]
+        return self._conn.execute(sa.select(column).where(column == key)).first() is not None
+
+    def has_competency(self, ref: CompetencyRef) -> bool:
+        c = t.competencies.c
+        query = sa.select(c.code).where(c.framework_id == ref.framework, c.code == ref.code)
+        return self._conn.execute(query).first() is not None
+
+    def email_owner(self, email: str) -> str | None:
+        c = t.person_emails.c
+        query = sa.select(c.employee_id).where(c.email == email)
+        owner = self._conn.execute(query).scalar_one_or_none()
+        return None if owner is None else str(owner)
+
+    def scale(self, scale_id: str) -> ProficiencyScale | None:
+        found = ScaleMapper().load(self._conn, t.scales.c.id == scale_id)
+        return found[0] if found else None
 
 
 class SqlPersonRepository(SqlRepository[Person]):
@@ -121,15 +165,15 @@ class SqlMeta:
 class SqlWorkspace:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self.scales: SqlRepository[ProficiencyScale] = SqlRepository(conn, m.ScaleMapper())
-        self.frameworks: SqlRepository[Framework] = SqlRepository(conn, m.FrameworkMapper())
-        self.roles: SqlRepository[Role] = SqlRepository(conn, m.RoleMapper())
-        self.people = SqlPersonRepository(conn, m.PersonMapper())
-        self.issuers: SqlRepository[Issuer] = SqlRepository(conn, m.IssuerMapper())
-        self.achievements: SqlRepository[Achievement] = SqlRepository(conn, m.AchievementMapper())
-        self.awards: SqlScopedRepository[Award] = SqlScopedRepository(conn, m.AwardMapper())
+        self.scales: SqlRepository[ProficiencyScale] = SqlRepository(conn, ScaleMapper())
+        self.frameworks: SqlRepository[Framework] = SqlRepository(conn, FrameworkMapper())
+        self.roles: SqlRepository[Role] = SqlRepository(conn, RoleMapper())
+        self.people = SqlPersonRepository(conn, PersonMapper())
+        self.issuers: SqlRepository[Issuer] = SqlRepository(conn, IssuerMapper())
+        self.achievements: SqlRepository[Achievement] = SqlRepository(conn, AchievementMapper())
+        self.awards: SqlScopedRepository[Award] = SqlScopedRepository(conn, AwardMapper())
         self.observations: SqlScopedRepository[Observation] = SqlScopedRepository(
-            conn, m.ObservationMapper()
+            conn, ObservationMapper()
         )
         self.meta = SqlMeta(conn)
 

@@ -1,0 +1,60 @@
+"""Domain aggregates <-> rows: one mapper per aggregate, used by the SQL store.
+
+Each mapper inserts a batch of aggregates (parent rows, then child rows) and loads the
+aggregates matching a condition on the parent table, fetching children in one query each.
+Lists come ordered by id in code-point order on every backend (``COLLATE "C"`` on
+PostgreSQL, whose default collation may sort otherwise).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
+Where = sa.ColumnElement[bool] | None
+
+
+class Mapper(Generic[T]):
+    what: str
+    table: sa.Table
+    key: str
+
+    def key_of(self, item: T) -> str:
+        return str(getattr(item, self.key))
+
+    def insert(self, conn: Connection, items: Sequence[T]) -> None:
+        raise NotImplementedError
+
+    def load(self, conn: Connection, where: Where = None) -> list[T]:
+        raise NotImplementedError
+
+    def _parents(self, conn: Connection, where: Where) -> list[sa.Row[Any]]:
+        key: sa.ColumnElement[Any] = self.table.c[self.key]
+        if conn.dialect.name == "postgresql":
+            key = key.collate("C")
+        query = sa.select(self.table).order_by(key)
+        if where is not None:
+            query = query.where(where)
+        return list(conn.execute(query))
+
+
+def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def children(
+    conn: Connection, table: sa.Table, fk: str, keys: list[str]
+) -> dict[str, list[sa.Row[Any]]]:
+    grouped: dict[str, list[sa.Row[Any]]] = defaultdict(list)
+    if not keys:
+        return grouped
+    order = [table.c[fk]] + ([table.c.position] if "position" in table.c else [])
+    for row in conn.execute(sa.select(table).where(table.c[fk].in_(keys)).order_by(*order)):
+        grouped[row._mapping[fk]].append(row)
+    return grouped

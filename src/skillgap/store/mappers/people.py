@@ -1,0 +1,106 @@
+"""Mappers for people and observations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Connection
+
+from skillgap.domain import CompetencyRef, Observation, Person, SourceKind
+from skillgap.store import tables as t
+from skillgap.store.mappers import Mapper, Where, children, insert_rows
+
+
+class PersonMapper(Mapper[Person]):
+    what, table, key = "person", t.people, "employee_id"
+
+    def insert(self, conn: Connection, items: Sequence[Person]) -> None:
+        insert_rows(
+            conn,
+            t.people,
+            [
+                {
+                    "employee_id": p.employee_id,
+                    "name": p.name,
+                    "department": p.department,
+                    "team": p.team,
+                    "manager_id": p.manager_id,
+                    "role_id": p.role_id,
+                    "active": p.active,
+                    "hire_date": p.hire_date,
+                    "attributes": dict(p.attributes),
+                }
+                for p in items
+            ],
+        )
+        insert_rows(
+            conn,
+            t.person_emails,
+            [
+                {"email": e, "employee_id": p.employee_id, "position": i}
+                for p in items
+                for i, e in enumerate(p.emails)
+            ],
+        )
+
+    def load(self, conn: Connection, where: Where = None) -> list[Person]:
+        parents = self._parents(conn, where)
+        emails = children(conn, t.person_emails, "employee_id", [p.employee_id for p in parents])
+        return [
+            Person(
+                employee_id=p.employee_id,
+                name=p.name,
+                emails=tuple(e.email for e in emails[p.employee_id]),
+                department=p.department,
+                team=p.team,
+                manager_id=p.manager_id,
+                role_id=p.role_id,
+                active=p.active,
+                hire_date=p.hire_date,
+                attributes=dict(p.attributes),
+            )
+            for p in parents
+        ]
+
+
+class ObservationMapper(Mapper[Observation]):
+    what, table, key = "observation", t.observations, "id"
+
+    def insert(self, conn: Connection, items: Sequence[Observation]) -> None:
+        insert_rows(
+            conn,
+            t.observations,
+            [
+                {
+                    "id": o.id,
+                    "person_id": o.person_id,
+                    "framework_id": o.competency.framework,
+                    "competency_code": o.competency.code,
+                    "level": o.level,
+                    "scale_id": o.scale_id,
+                    "source": o.source.value,
+                    "observed_on": o.observed_on,
+                    "confidence": o.confidence,
+                    "provenance": o.provenance,
+                    "award_id": o.award_id,
+                }
+                for o in items
+            ],
+        )
+
+    def load(self, conn: Connection, where: Where = None) -> list[Observation]:
+        return [
+            Observation(
+                id=r.id,
+                person_id=r.person_id,
+                competency=CompetencyRef(r.framework_id, r.competency_code),
+                level=r.level,
+                scale_id=r.scale_id,
+                source=SourceKind(r.source),
+                observed_on=r.observed_on,
+                confidence=r.confidence,
+                provenance=r.provenance,
+                award_id=r.award_id,
+            )
+            for r in self._parents(conn, where)
+        ]

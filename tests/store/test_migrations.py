@@ -1,0 +1,344 @@
+"""Migrations and opening a workspace, on SQLite (a temporary file) and on PostgreSQL (a fresh
+database per test; skipped without SKILLGAP_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
+
+from skillgap.config import Settings, load_settings
+from skillgap.domain import (
+    CapabilityGroup,
+    Competency,
+    Framework,
+    Level,
+    Person,
+    ProficiencyScale,
+    SkillKind,
+)
+from skillgap.errors import SchemaMismatch, WorkspaceError, WorkspaceMissing
+from skillgap.store import tables
+from skillgap.store.schema import MIGRATIONS, current_revision, head_revision, migrate, open_store
+from skillgap.store.sql import create_engine
+
+SKILLGAP_TABLES = {table.name for table in tables.metadata.sorted_tables}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for a database that does not hold a workspace yet."""
+    if request.param == "sqlite":
+        return load_settings({}, workspace=tmp_path / "workspace.db")
+    url = request.getfixturevalue("postgres_databases").create()
+    return load_settings({}, database_url=url)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    made = create_engine(settings)
+    yield made
+    made.dispose()
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names())
+
+
+# --------------------------------------------------------------------------- upgrade
+
+
+def test_head_is_the_last_revision() -> None:
+    assert head_revision() == "0002"
+
+
+def test_migrate_an_empty_database_to_head(engine: Engine) -> None:
+    assert current_revision(engine) is None
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+    assert table_names(engine) == SKILLGAP_TABLES | {"alembic_version"}
+
+
+def test_open_store_creates_a_workspace_at_head(settings: Settings, engine: Engine) -> None:
+    store = open_store(settings, create=True)
+    try:
+        assert store.schema == head_revision()
+        with store.transaction() as ws:
+            assert ws.people.count() == 0
+    finally:
+        store.close()
+    assert current_revision(engine) == head_revision()
+
+
+def test_the_migrated_schema_matches_the_tables(engine: Engine) -> None:
+    migrate(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        differences = compare_metadata(context, tables.metadata)
+    assert differences == []
+
+
+def test_migrating_twice_changes_nothing(engine: Engine) -> None:
+    migrate(engine)
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+
+
+# --------------------------------------------------------------------------- data survives
+
+
+# The 0001 tables as that revision made them (not tables.py, which is the head schema).
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+SCALES_0001 = sa.table("scales", sa.column("id"), sa.column("name"), sa.column("description"))
+SCALE_LEVELS_0001 = sa.table(
+    "scale_levels",
+    sa.column("scale_id"),
+    sa.column("value", sa.Integer),
+    sa.column("label"),
+    sa.column("canonical", sa.Float),
+    sa.column("descriptor"),
+)
+FRAMEWORKS_0001 = sa.table(
+    "frameworks",
+    sa.column("id"),
+    sa.column("name"),
+    sa.column("version"),
+    sa.column("description"),
+    sa.column("source"),
+    sa.column("scale_id"),
+)
+GROUPS_0001 = sa.table(
+    "capability_groups",
+    sa.column("framework_id"),
+    sa.column("code"),
+    sa.column("position", sa.Integer),
+    sa.column("name"),
+    sa.column("description"),
+    sa.column("parent"),
+)
+COMPETENCIES_0001 = sa.table(
+    "competencies",
+    sa.column("framework_id"),
+    sa.column("code"),
+    sa.column("position", sa.Integer),
+    sa.column("name"),
+    sa.column("description"),
+    sa.column("group_code"),
+    sa.column("kind"),
+    sa.column("uri"),
+    sa.column("alt_labels", JSON),
+)
+PEOPLE_0001 = sa.table(
+    "people",
+    sa.column("employee_id"),
+    sa.column("name"),
+    sa.column("department"),
+    sa.column("team"),
+    sa.column("manager_id"),
+    sa.column("role_id"),
+    sa.column("active", sa.Boolean),
+    sa.column("hire_date", sa.Date),
+    sa.column("attributes", JSON),
+)
+EMAILS_0001 = sa.table(
+    "person_emails", sa.column("email"), sa.column("employee_id"), sa.column("position", sa.Integer)
+)
+
+
+def test_data_survives_the_upgrade_from_0001(settings: Settings, engine: Engine) -> None:
+    migrate(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "workspace_meta" not in table_names(engine)
+    with engine.begin() as conn:
+        conn.execute(SCALES_0001.insert().values(id="s3", name="Three", description="Steps."))
+        conn.execute(
+            SCALE_LEVELS_0001.insert(),
+            [
+                {"scale_id": "s3", "value": 2, "label": "Good", "canonical": 3.0, "descriptor": ""},
+                {"scale_id": "s3", "value": 1, "label": "Low", "canonical": 1.5, "descriptor": "x"},
+            ],
+        )
+        conn.execute(
+            FRAMEWORKS_0001.insert().values(
+                id="fw", name="Framework", version="1", description="", source="s", scale_id="s3"
+            )
+        )
+        conn.execute(
+            GROUPS_0001.insert().values(
+                framework_id="fw", code="data", position=0, name="Data", description="", parent=None
+            )
+        )
+        conn.execute(
+            COMPETENCIES_0001.insert().values(
+                framework_id="fw",
+                code="sql",
+                position=0,
+                name="SQL",
+                description="Queries.",
+                group_code="data",
+                kind="hard",
+                uri="https://example.org/sql",
+                alt_labels=["Structured Query Language"],
+            )
+        )
+        conn.execute(
+            PEOPLE_0001.insert().values(
+                employee_id="E1",
+                name="Ann",
+                department="Data",
+                team=None,
+                manager_id=None,
+                role_id=None,
+                active=True,
+                hire_date=date(2020, 1, 6),
+                attributes={"location": "Delft"},
+            )
+        )
+        conn.execute(
+            EMAILS_0001.insert().values(email="ann@example.org", employee_id="E1", position=0)
+        )
+
+    store = open_store(settings)  # upgrades to head
+    try:
+        assert store.schema == head_revision()
+        scale = ProficiencyScale(
+            "s3", "Three", (Level(1, "Low", 1.5, "x"), Level(2, "Good", 3.0)), "Steps."
+        )
+        ann = Person(
+            "E1",
+            "Ann",
+            emails=("ann@example.org",),
+            department="Data",
+            hire_date=date(2020, 1, 6),
+            attributes={"location": "Delft"},
+        )
+        with store.transaction() as ws:
+            assert ws.scales.list() == [scale]
+            assert ws.frameworks.list() == [
+                Framework(
+                    "fw",
+                    "Framework",
+                    version="1",
+                    source="s",
+                    scale=scale,
+                    groups=(CapabilityGroup("data", "Data"),),
+                    competencies=(
+                        Competency(
+                            "fw",
+                            "sql",
+                            "SQL",
+                            "Queries.",
+                            group="data",
+                            kind=SkillKind.HARD,
+                            uri="https://example.org/sql",
+                            alt_labels=("Structured Query Language",),
+                        ),
+                    ),
+                )
+            ]
+            assert ws.people.list() == [ann]
+            assert ws.people.by_email("ann@example.org") == ann
+            assert ws.meta.items() == {}
+            ws.meta.set("organisation", "Upgraded")  # the table 0002 adds is usable
+        with store.transaction() as ws:
+            assert ws.meta.get("organisation") == "Upgraded"
+    finally:
+        store.close()
+
+
+# --------------------------------------------------------------------------- downgrade
+
+
+def test_migrate_down_to_0001_drops_what_0002_added(engine: Engine) -> None:
+    migrate(engine)
+    migrate(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert table_names(engine) == SKILLGAP_TABLES - {"workspace_meta"} | {"alembic_version"}
+
+
+def test_migrate_down_to_base_leaves_no_skillgap_tables(engine: Engine) -> None:
+    migrate(engine)
+    migrate(engine, "base")
+    assert current_revision(engine) is None
+    assert table_names(engine) - {"alembic_version"} == set()
+
+
+def test_the_downgrade_scripts_leave_no_skillgap_tables(engine: Engine) -> None:
+    """The migration scripts themselves go down to base (run by alembic, not ``migrate``)."""
+    migrate(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert current_revision(engine) is None
+    assert table_names(engine) - {"alembic_version"} == set()
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def test_open_store_refuses_a_newer_workspace(settings: Settings, engine: Engine) -> None:
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaMismatch, match="newer") as raised:
+        open_store(settings)
+    assert "9999" in str(raised.value)
+    assert current_revision(engine) == "9999"  # left as it was
+
+
+def test_open_store_without_create_on_an_empty_database_is_missing(settings: Settings) -> None:
+    if settings.sqlite_path is not None:
+        settings.sqlite_path.touch()  # an empty file: a database without tables
+    with pytest.raises(WorkspaceMissing, match="skillgap init"):
+        open_store(settings)
+
+
+def test_open_store_on_a_missing_sqlite_file_does_not_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    with pytest.raises(WorkspaceMissing, match="skillgap init"):
+        open_store(load_settings({}, workspace=path), create=False)
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_open_store_on_a_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.close()
+    with pytest.raises(WorkspaceError, match="not a skillgap workspace") as raised:
+        open_store(load_settings({}, workspace=path))
+    assert not isinstance(raised.value, WorkspaceMissing)  # `skillgap init` is no cure
+    with sqlite3.connect(path) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    assert names == {"notes"}
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_a_workspace_in_a_missing_folder_is_refused(tmp_path: Path, create: bool) -> None:
+    path = tmp_path / "no-such-folder" / "workspace.db"
+    with pytest.raises(WorkspaceError, match="no-such-folder"):
+        open_store(load_settings({}, workspace=path), create=create)
+    assert not path.parent.exists()
+
+
+def test_a_missing_postgres_database_is_a_workspace_error(postgres_admin_url: str) -> None:
+    url = sa.make_url(postgres_admin_url).set(database="skillgap_test_no_such_database")
+    settings = load_settings({}, database_url=url.render_as_string(hide_password=False))
+    with pytest.raises(WorkspaceError, match="cannot open the workspace"):
+        open_store(settings)
