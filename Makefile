@@ -20,8 +20,9 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(RUN_STAMP)
 
+# The demo has its own workspace file, so it never replaces a user's ./skillgap.db.
 demo: $(RUN_STAMP)
-	$(BIN)/skillgap demo --yes
+	$(BIN)/skillgap --workspace demo.db demo --yes
 
 test: lint typecheck unit
 
@@ -42,4 +43,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.ratios .benchmarks/latest.json
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache skillgap.db
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .benchmarks demo.db

@@ -25,7 +25,6 @@ from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
 
 POSTGRES_ENV = "SKILLGAP_TEST_POSTGRES_URL"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +35,7 @@ def postgres_admin_url() -> str:
             f"PostgreSQL tests are off: set {POSTGRES_ENV}="
             "postgresql+psycopg://postgres@127.0.0.1:5432/test to run them"
         )
-    url = load_settings({}, database_url=url).database_url
+    url = load_settings({}, database_url=url).url.render_as_string(hide_password=False)
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:  # fails the test run loudly if unreachable

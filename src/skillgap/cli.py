@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,24 +35,48 @@ R = TypeVar("R")
 
 
 @dataclass
-class CliState:
-    workspace: Path | None
-    database_url: str | None
-    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+class CliEnvironment:
+    """What a command reads from its surroundings; tests pass their own as Click's ``obj``."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     clock: Clock = field(default_factory=SystemClock)
     interactive: Callable[[], bool] = field(default=lambda: sys.stdin.isatty())
 
+
+@dataclass
+class CliState:
+    env: CliEnvironment
+    workspace: Path | None
+    database_url: str | None
+
     @property
     def settings(self) -> Settings:
-        return load_settings(self.environ, workspace=self.workspace, database_url=self.database_url)
+        return load_settings(
+            self.env.environ, workspace=self.workspace, database_url=self.database_url
+        )
 
     @contextmanager
-    def store(self, *, create: bool = False) -> Iterator[Store]:
+    def store(self, create: bool = False) -> Iterator[Store]:
         store = open_store(self.settings, create=create)
         try:
             yield store
         finally:
             store.close()
+
+    def confirm_replace(self, yes: bool) -> Callable[[str], bool]:
+        """Asks before a workspace's data is replaced (unless --yes)."""
+
+        def confirm(location: str) -> bool:
+            if yes:
+                return True
+            if not self.env.interactive():
+                raise click.ClickException(
+                    f"the workspace at {location} already holds data: pass --yes to replace it"
+                )
+            click.confirm(f"Replace everything in {location}?", abort=True)
+            return True
+
+        return confirm
 
 
 def _console() -> Console:
@@ -100,11 +124,8 @@ def cli(ctx: click.Context, workspace: Path | None, database_url: str | None) ->
         skillgap demo            # load the demo organisation and print its gaps
         skillgap --workspace acme.db status
     """
-    if ctx.obj is None:
-        ctx.obj = CliState(workspace, database_url)
-    else:  # tests pass a prepared state (environment, clock)
-        ctx.obj.workspace = ctx.obj.workspace or workspace
-        ctx.obj.database_url = ctx.obj.database_url or database_url
+    env = ctx.obj if isinstance(ctx.obj, CliEnvironment) else CliEnvironment()
+    ctx.obj = CliState(env, workspace, database_url)
 
 
 pass_state = click.make_pass_decorator(CliState)
@@ -151,13 +172,13 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
         skillgap demo --yes
         skillgap --workspace demo.db demo --view best-available
     """
-    with state.store(create=True) as store:
-        replace = yes or _confirm_replace(state, store)
-        loaded = bundles.load_demo(store, replace=replace)
-        result = summary.organisation_summary(store, state.clock, view=View(view))
+    done = bundles.run_demo(
+        state.store, state.env.clock, state.confirm_replace(yes), view=View(view)
+    )
     if as_json:
-        click.echo(json.dumps(summary_data(result), indent=2))
+        click.echo(json.dumps(summary_data(done.summary), indent=2))
         return
+    loaded, result = done.loaded, done.summary
     counts = loaded.counts
     click.echo(
         f"Loaded the demo organisation {loaded.organisation}: {counts['people']} people, "
@@ -165,17 +186,6 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
         f"{counts['awards']} credentials, {counts['claims']} self/manager ratings."
     )
     render_summary(result, _console())
-
-
-def _confirm_replace(state: CliState, store: Store) -> bool:
-    if workspace.workspace_status(store).empty:
-        return False
-    if not state.interactive():
-        raise click.ClickException(
-            f"the workspace at {store.location} already holds data: pass --yes to replace it"
-        )
-    click.confirm(f"Replace everything in {store.location} with the demo?", abort=True)
-    return True
 
 
 @cli.command()
@@ -192,9 +202,7 @@ def load(state: CliState, folder: Path, yes: bool) -> None:
     Example:
         skillgap load ./our-org --yes
     """
-    with state.store(create=True) as store:
-        replace = yes or _confirm_replace(state, store)
-        loaded = bundles.load_bundle(store, folder, replace=replace)
+    loaded = bundles.load_bundle(folder, state.store, state.confirm_replace(yes))
     counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
     click.echo(f"Loaded {loaded.organisation}: {counts}.")
 
@@ -282,7 +290,7 @@ def summary_command(state: CliState, as_of: Any, view: str, top: int, as_json: b
     when: date | None = as_of.date() if as_of else None
     with state.store() as store:
         result = summary.organisation_summary(
-            store, state.clock, as_of=when, view=View(view), top=top
+            store, state.env.clock, as_of=when, view=View(view), top=top
         )
     if as_json:
         click.echo(json.dumps(summary_data(result), indent=2))

@@ -1,4 +1,4 @@
-"""The clock port: services ask it for "now" so tests and `--at` can fix the time."""
+"""The clock port: services ask it for "now", so tests can fix the time."""
 
 from __future__ import annotations
 

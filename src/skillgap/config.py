@@ -11,44 +11,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
 from skillgap.errors import ConfigError
 
 DEFAULT_WORKSPACE = Path("skillgap.db")
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 #: Every setting: its environment variable, and what it does (documented in docs/configuration.md).
 SETTINGS: dict[str, str] = {
     "SKILLGAP_DATABASE_URL": "SQLAlchemy URL of the workspace database; wins over the workspace "
-    "file. Example: postgresql+psycopg://user@host:5432/skillgap",
+    "file. Example: postgresql://user@host:5432/skillgap",
     "SKILLGAP_WORKSPACE": "Path of the SQLite workspace file (default ./skillgap.db).",
 }
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str
-    echo_sql: bool = False
+    """Where the workspace lives: a SQLite file (``workspace``) or a database ``url``."""
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
+    url: URL
+    workspace: Path | None = None
 
     @property
     def sqlite_path(self) -> Path | None:
-        """The file behind a file-based SQLite URL, else None (memory or another backend)."""
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        rest = self.database_url[len(prefix) :].split("?", 1)[0]
-        if rest in ("", ":memory:"):
-            return None
-        return Path(rest)
+        """The SQLite file, when the workspace is one."""
+        return self.workspace
 
     @property
     def display_location(self) -> str:
-        path = self.sqlite_path
-        if path is not None:
-            return str(path)
-        return _hide_password(self.database_url)
+        """For messages: the file path, or the URL with any password masked."""
+        if self.workspace is not None:
+            return str(self.workspace)
+        return masked(self.url)
 
 
 def load_settings(
@@ -65,32 +61,40 @@ def load_settings(
         url = environ.get("SKILLGAP_DATABASE_URL") or None
     if url is None:
         path = workspace or Path(environ.get("SKILLGAP_WORKSPACE") or DEFAULT_WORKSPACE)
-        url = sqlite_url(path)
-    if "://" not in url:
+        return Settings(url=URL.create("sqlite", database=str(path)), workspace=path)
+    return Settings(url=parse_database_url(url))
+
+
+def parse_database_url(text: str) -> URL:
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
         raise ConfigError(
-            f"database URL {_hide_password(url)!r} is not a SQLAlchemy URL "
-            "(expected e.g. sqlite:///skillgap.db or postgresql+psycopg://user@host/db)"
+            f"{_mask_text(text)!r} is not a database URL (expected e.g. "
+            "postgresql://user@host:5432/skillgap, or use --workspace FILE for SQLite)"
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise ConfigError(
+            f"database {backend!r} is not supported (supported: {', '.join(SUPPORTED_BACKENDS)})"
         )
-    return Settings(database_url=_with_default_driver(url))
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-def _with_default_driver(url: str) -> str:
-    # psycopg 3 is the PostgreSQL driver skillgap installs; plain "postgresql://" would ask
-    # SQLAlchemy for psycopg2, which is not installed.
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+    if backend == "postgresql":
+        # psycopg 3 is the driver skillgap installs; plain "postgresql://" would ask
+        # SQLAlchemy for psycopg2.
+        url = url.set(drivername="postgresql+psycopg")
     return url
 
 
-def _hide_password(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
+def masked(url: URL) -> str:
+    """The URL as text with its password, and any password in the query, hidden."""
+    if any(key.lower() == "password" for key in url.query):
+        url = url.update_query_dict({k: "***" for k in url.query if k.lower() == "password"})
+    return url.render_as_string(hide_password=True)
+
+
+def _mask_text(text: str) -> str:
+    scheme, sep, rest = text.partition("://")
     if not sep or "@" not in rest:
-        return url
+        return text
     creds, _, host = rest.rpartition("@")
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}{':***' if ':' in creds else ''}@{host}"
+    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"

@@ -1,12 +1,14 @@
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
-from skillgap.analysis.evidence import Exclusion, assess_awards
+from skillgap.analysis.evidence import Exclusion, assess_awards, expires
 from skillgap.domain import (
     Alignment,
     AlignmentStatus,
     AssessmentType,
     Check,
     CheckStatus,
+    CompetencyRef,
     SourceKind,
     VerificationReport,
     VerificationStatus,
@@ -65,3 +67,47 @@ def test_nothing_counts_before_or_after_its_time() -> None:
     [before] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, expires.replace(month=5))
     [after] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, expires)
     assert before.counted and not after.counted
+
+
+def test_an_award_issued_after_the_moment_does_not_count_yet() -> None:
+    issued = datetime(2026, 6, 1, tzinfo=UTC)
+    ach, awd = achievement(), award(issued=issued)
+    [before] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, issued - timedelta(seconds=1))
+    [on] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, issued)
+    assert before.exclusions == (Exclusion.NOT_YET_ISSUED,) and not before.observations
+    assert on.counted
+
+
+def test_the_achievement_validity_period_applies_without_an_expiry_date() -> None:
+    from skillgap.domain import ExpiryPolicy
+
+    ach = replace(achievement(), expiry=ExpiryPolicy(365))
+    awd = award(issued=datetime(2025, 1, 1, tzinfo=UTC))  # no expires_on of its own
+    assert expires(awd, ach) == datetime(2026, 1, 1, tzinfo=UTC)
+    assert judge(ach, awd).exclusions == (Exclusion.EXPIRED,)
+    own = award(issued=datetime(2025, 1, 1, tzinfo=UTC), expires=datetime(2027, 1, 1, tzinfo=UTC))
+    assert judge(ach, own).counted  # the award's own date wins
+
+
+def test_every_reason_is_reported_including_unheld_competencies() -> None:
+    elsewhere = Alignment("Other", CompetencyRef("other-fw", "x"), 3)
+    ach = achievement(assessment=AssessmentType.QUIZ, alignments=(elsewhere,))
+    outcome = judge(ach, award(person=None))
+    assert outcome.exclusions == (
+        Exclusion.UNMATCHED,
+        Exclusion.WEAK_ASSESSMENT,
+        Exclusion.UNALIGNED,
+    )
+
+
+def test_a_level_zero_alignment_evidences_nothing() -> None:
+    zero = achievement(alignments=(Alignment("SQL", SQL, 0),))
+    assert judge(zero, award()).exclusions == (Exclusion.UNALIGNED,)
+    mixed = achievement(alignments=(Alignment("SQL", SQL, 0), Alignment("Viz", VIZ, 2)))
+    assert [o.competency for o in judge(mixed, award()).observations] == [VIZ]
+
+
+def test_exclusions_have_stable_codes_and_labels() -> None:
+    assert Exclusion.WEAK_ASSESSMENT.value == "weak-assessment"
+    assert "unknown" in Exclusion.WEAK_ASSESSMENT.label
+    assert all(reason.label for reason in Exclusion)

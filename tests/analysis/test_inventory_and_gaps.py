@@ -127,3 +127,31 @@ def test_meeting_every_requirement_leaves_no_gap() -> None:
     for horizon in (None, date(2027, 12, 31)):
         gap = person_gap(ANA, ROLE, inv, CONTEXT, horizon=horizon)
         assert gap.open_items == () and gap.readiness == 100.0
+
+
+def test_a_level_zero_requirement_is_always_met() -> None:
+    from skillgap.domain import Importance, Requirement, Role
+
+    role = Role("r", "R", requirements=(Requirement(SQL, 0, Importance.CRITICAL),))
+    gap = person_gap(ANA, role, build_inventory([], CONTEXT), CONTEXT)
+    [item] = gap.items
+    assert item.status is GapStatus.MET and item.gap == 0 and gap.readiness == 100.0
+
+
+def test_people_whose_role_requires_nothing_leave_the_means_and_the_furthest() -> None:
+    from skillgap.analysis.gaps import mean_readiness
+    from skillgap.domain import Role
+
+    empty = Role("empty", "Nothing yet")
+    inv = build_inventory([obs("E1", SQL, 3, C)], CONTEXT)
+    gaps = [person_gap(ANA, ROLE, inv, CONTEXT), person_gap(BEN, empty, inv, CONTEXT)]
+    assert not gaps[1].assessed
+    assert mean_readiness(gaps) == gaps[0].readiness < 100
+    assert [g.person.employee_id for g in furthest(gaps, 3)] == ["E1"]
+    met = person_gap(
+        ANA,
+        ROLE,
+        build_inventory([obs("E1", r.competency, 5, C) for r in ROLE.requirements], CONTEXT),
+        CONTEXT,
+    )
+    assert furthest([met], 3) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from skillgap import __version__
-from skillgap.cli import CliState, cli
+from skillgap.cli import CliEnvironment, cli
 from skillgap.clock import FixedClock
 from skillgap.config import load_settings
 from skillgap.services.bundles import demo_folder
@@ -26,14 +27,12 @@ def run(
     input: str | None = None,
     interactive: bool = False,
 ) -> Result:
-    state = CliState(
-        None,
-        None,
+    surroundings = CliEnvironment(
         environ=env or {},
         clock=FixedClock(datetime(2026, 11, 25, tzinfo=UTC)),
         interactive=lambda: interactive,
     )
-    return runner.invoke(cli, list(args), obj=state, input=input, catch_exceptions=False)
+    return runner.invoke(cli, list(args), obj=surroundings, input=input, catch_exceptions=False)
 
 
 def ws(path: Path) -> list[str]:
@@ -128,10 +127,19 @@ def test_summary_views_and_dates(runner: CliRunner, workspace_path: Path) -> Non
 
     verified, best = summary(), summary("--view", "best-available")
     assert verified["view"] == "verified" and best["view"] == "best-available"
-    assert best["readiness_now"] >= verified["readiness_now"]
+    assert best["readiness_now"] > verified["readiness_now"]  # ratings count there
+    assert verified["unbacked_claims"] > 0 and best["unbacked_claims"] is None
     later = summary("--as-of", "2028-01-15")
     assert later["as_of"] == "2028-01-15"
-    assert later["credentials"]["counted"] <= verified["credentials"]["counted"]
+    assert (
+        later["credentials"]["excluded"]["expired"] > verified["credentials"]["excluded"]["expired"]
+    )
+    earlier = summary("--as-of", "2023-01-01")
+    assert earlier["credentials"]["issued_later"] > 0
+    assert earlier["credentials"]["total"] < verified["credentials"]["total"]
+    assert earlier["credentials"]["total"] + earlier["credentials"]["issued_later"] == (
+        verified["credentials"]["total"] + verified["credentials"]["issued_later"]
+    )
     assert len(summary("--top", "2")["top_gaps_now"]) == 2
 
 
@@ -141,8 +149,6 @@ def test_a_broken_bundle_leaves_the_workspace_as_it_was(
     run(runner, *ws(workspace_path), "demo", "--yes")
     before = status_json(runner, workspace_path)
     broken = tmp_path / "broken"
-    import shutil
-
     shutil.copytree(demo_folder(), broken)
     claims = broken / "claims.csv"
     claims.write_text(
@@ -209,20 +215,20 @@ def test_demo_is_the_same_on_sqlite_and_postgresql(
 
 
 @pytest.mark.parametrize(("answer", "replaced"), [("y\n", True), ("n\n", False)])
-def test_demo_rerun_asks_at_a_terminal(
-    runner: CliRunner,
-    workspace_path: Path,
-    answer: str,
-    replaced: bool,
+def test_load_asks_at_a_terminal_before_replacing(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path, answer: str, replaced: bool
 ) -> None:
     run(runner, *ws(workspace_path), "demo", "--yes")
-    claims = workspace_path.parent / "before.json"
-    claims.write_text(json.dumps(status_json(runner, workspace_path)))
-    result = run(runner, *ws(workspace_path), "demo", input=answer, interactive=True)
+    smaller = tmp_path / "smaller"
+    shutil.copytree(demo_folder(), smaller)
+    claims = smaller / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    result = run(runner, *ws(workspace_path), "load", str(smaller), input=answer, interactive=True)
     assert "Replace everything in" in result.output
     assert result.exit_code == (0 if replaced else 1)
     assert ("Aborted" in result.output) is not replaced
-    assert status_json(runner, workspace_path) == json.loads(claims.read_text())
+    observations = status_json(runner, workspace_path)["counts"]["observations"]
+    assert (observations == 0) is replaced
 
 
 def test_runs_as_a_real_process(workspace_path: Path) -> None:
@@ -253,3 +259,41 @@ def test_runs_as_a_real_process(workspace_path: Path) -> None:
     )
     assert failed.returncode == 1 and failed.stderr.startswith("Error: ")
     assert "Traceback" not in failed.stderr
+
+
+def test_a_bad_bundle_creates_no_workspace(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    missing = run(runner, *ws(workspace_path), "load", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 1 and "is not a folder" in missing.stderr
+    broken = tmp_path / "broken"
+    shutil.copytree(demo_folder(), broken)
+    (broken / "claims.csv").unlink()
+    result = run(runner, *ws(workspace_path), "load", str(broken))
+    assert result.exit_code == 1 and "claims.csv" in result.stderr
+    assert not workspace_path.exists()
+
+
+def test_another_applications_database_is_never_touched(
+    runner: CliRunner, workspace_path: Path
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect(workspace_path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    for command in (["init"], ["demo", "--yes"], ["status"]):
+        result = run(runner, *ws(workspace_path), *command)
+        assert result.exit_code == 1, command
+        assert "holds tables of another application" in result.stderr
+    with sqlite3.connect(workspace_path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert names == {"invoices"}
+
+
+@pytest.mark.parametrize(
+    "url", ["foo://x", "mysql://x@y/z", "postgresql://u:secret@127.0.0.1:abc/x"]
+)
+def test_unsupported_database_urls_are_one_line_errors(runner: CliRunner, url: str) -> None:
+    result = run(runner, "--database-url", url, "status")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    assert "secret" not in result.stderr and "Traceback" not in result.output

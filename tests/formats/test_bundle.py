@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import csv
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -11,26 +12,7 @@ from skillgap.errors import InputError
 from skillgap.formats import tabular
 from skillgap.formats.bundle import Bundle, read_bundle
 from skillgap.services.bundles import demo_folder
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    copy = tmp_path / "org"
-    shutil.copytree(demo_folder(), copy)
-    return copy
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def append_row(path: Path, row: str) -> int:
-    """Append a CSV row; returns its row number as a spreadsheet shows it."""
-    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n" + row + "\n"
-    path.write_text(text, encoding="utf-8")
-    return len(text.rstrip("\n").splitlines())
+from tests.formats.editing import append_row, edit
 
 
 def test_the_demo_organisation_is_complete(demo_bundle: Bundle) -> None:
@@ -44,10 +26,10 @@ def test_the_demo_organisation_is_complete(demo_bundle: Bundle) -> None:
     assert sum(1 for p in b.people if p.manager_id is None) == 1
     assert 140 <= len(b.awards) <= 220
     assert b.snapshot_date is not None
-    from datetime import UTC, datetime, time
-
     moment = datetime.combine(b.snapshot_date, time(), tzinfo=UTC)
-    assert sum(1 for a in b.awards if a.expired_at(moment)) >= 10
+    policy = {a.id: a.expiry for a in b.achievements}
+    expiries = [a.expires_on or policy[a.achievement_id].expires(a.issued_on) for a in b.awards]
+    assert sum(1 for e in expiries if e is not None and e <= moment) >= 10
     assessments = {a.assessment.value for a in b.achievements}
     assert {"performance", "quiz"} <= assessments
     assert {i.tier.value for i in b.issuers} >= {"unknown", "internal-board", "industry-vendor"}
@@ -59,16 +41,18 @@ def test_claims_keep_their_scale_and_provenance(demo_bundle: Bundle) -> None:
     assert "claims.csv row 2" in first.provenance
 
 
-def test_awards_without_an_expiry_date_take_the_achievement_policy(demo_bundle: Bundle) -> None:
-    achievements = {a.id: a for a in demo_bundle.achievements}
-    policy_based = [
-        a
-        for a in demo_bundle.awards
-        if achievements[a.achievement_id].expiry.valid_for_days is not None
-    ]
-    assert policy_based
-    for award in policy_based:
-        assert award.expires_on is not None and award.expires_on > award.issued_on
+def test_awards_keep_only_the_expiry_date_awards_csv_gives(demo_bundle: Bundle) -> None:
+    """The achievement's validity period is applied by the analysis, not stored per award."""
+    text = (demo_folder() / "awards.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    given = {r["award_id"]: r["expires_on"] for r in rows}
+    assert any(given.values()) and not all(given.values())
+    for award in demo_bundle.awards:
+        if given[award.id]:
+            expected = datetime.combine(date.fromisoformat(given[award.id]), time(), tzinfo=UTC)
+            assert award.expires_on == expected
+        else:
+            assert award.expires_on is None
 
 
 @pytest.mark.parametrize(
@@ -130,8 +114,12 @@ def test_bad_csv_rows_name_the_row(folder: Path) -> None:
 def test_duplicate_ids_and_emails_are_refused(folder: Path) -> None:
     people = folder / "people.csv"
     first = people.read_text(encoding="utf-8").splitlines()[1]
-    append_row(people, first)
-    with pytest.raises(InputError, match="people.csv, field 'employee_id': employee id .* twice"):
+    row = append_row(people, first)
+    with pytest.raises(
+        InputError,
+        match=rf"people.csv, row {row}, field 'employee_id': employee id 'E1001' appears twice "
+        r"\(first at row 2\)",
+    ):
         read_bundle(folder)
 
 

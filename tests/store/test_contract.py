@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from skillgap.domain import (
-    BUILTIN_SCALES,
     Achievement,
     Alignment,
     AlignmentStatus,
@@ -43,6 +42,7 @@ from skillgap.domain import (
 )
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.formats.bundle import Bundle
+from skillgap.services.bundles import store_bundle
 from skillgap.store import Store, Workspace
 
 # --------------------------------------------------------------------------- helpers
@@ -725,16 +725,7 @@ def _sorted(items: Sequence[Any], key: str = "id") -> list[Any]:
 def test_a_demo_organisation_reads_back_equal(store: Store, demo_bundle: Bundle) -> None:
     bundle = demo_bundle
     with store.transaction() as ws:
-        ws.frameworks.add(bundle.framework)
-        for scale_id in sorted({c.scale_id for c in bundle.claims} - {bundle.framework.scale.id}):
-            ws.scales.add(BUILTIN_SCALES[scale_id])
-        ws.roles.add_all(bundle.roles)
-        ws.people.add_all(bundle.people)
-        ws.issuers.add_all(bundle.issuers)
-        ws.achievements.add_all(bundle.achievements)
-        ws.awards.add_all(bundle.awards)
-        ws.observations.add_all(bundle.claims)
-        ws.meta.set("organisation", bundle.organisation)
+        store_bundle(ws, bundle)
     with store.transaction() as ws:
         assert ws.frameworks.list() == [bundle.framework]
         assert ws.roles.list() == _sorted(bundle.roles)
@@ -743,7 +734,10 @@ def test_a_demo_organisation_reads_back_equal(store: Store, demo_bundle: Bundle)
         assert ws.achievements.list() == _sorted(bundle.achievements)
         assert ws.awards.list() == _sorted(bundle.awards)
         assert ws.observations.list() == _sorted(bundle.claims)
-        assert ws.meta.items() == {"organisation": bundle.organisation}
+        assert ws.meta.items() == {
+            "organisation": bundle.organisation,
+            "snapshot_date": str(bundle.snapshot_date),
+        }
         person = bundle.people[0]
         assert ws.people.get(person.employee_id) == person
         assert ws.awards.for_person(person.employee_id) == _sorted(

@@ -216,7 +216,7 @@ def achievements(draw: st.DrawFn, issuer_id: str, framework: Framework) -> Achie
         achievement_type=draw(texts()),
         assessment=draw(st.sampled_from(AssessmentType)),
         alignments=tuple(draw(st.lists(alignments(refs), max_size=4))),
-        expiry=ExpiryPolicy(draw(st.none() | INT32)),
+        expiry=ExpiryPolicy(draw(st.none() | st.integers(1, 36_525))),
         stackable_into=tuple(draw(st.lists(IDS.filter(lambda s: s != id), max_size=3))),
     )
 

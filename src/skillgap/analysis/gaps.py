@@ -40,7 +40,7 @@ class RequirementGap:
 
     @property
     def status(self) -> GapStatus:
-        if self.held is not None and self.held >= self.required:
+        if (self.held or 0.0) >= self.required:
             return GapStatus.MET
         if self.held is None or self.held <= 0:
             return GapStatus.MISSING
@@ -64,6 +64,11 @@ class PersonGap:
     horizon: date | None
     view: View
     items: tuple[RequirementGap, ...]
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the role requires anything at this horizon (else readiness means nothing)."""
+        return bool(self.items)
 
     @cached_property
     def readiness(self) -> float:
@@ -151,7 +156,7 @@ class GroupGap:
 
     @property
     def mean_readiness(self) -> float:
-        return sum(g.readiness for g in self.gaps) / len(self.gaps) if self.gaps else 100.0
+        return mean_readiness(self.gaps)
 
     @property
     def priorities(self) -> list[CompetencyPriority]:
@@ -167,9 +172,17 @@ def group_by(gaps: Sequence[PersonGap], key: Callable[[Person], str | None]) -> 
     return sorted(groups, key=lambda g: (g.mean_readiness, g.name))
 
 
+def mean_readiness(gaps: Iterable[PersonGap]) -> float:
+    """Mean readiness of the people whose role requires something (100 if there are none)."""
+    assessed = [g.readiness for g in gaps if g.assessed]
+    return sum(assessed) / len(assessed) if assessed else 100.0
+
+
 def furthest(gaps: Iterable[PersonGap], count: int = 3) -> list[PersonGap]:
-    """The people furthest from their role: lowest readiness, then largest weighted gap."""
+    """The people furthest from their role: lowest readiness, then largest weighted gap.
+
+    Only people with an open gap are listed."""
     return sorted(
-        gaps,
+        (g for g in gaps if g.open_items),
         key=lambda g: (g.readiness, -sum(i.weighted_gap for i in g.items), g.person.employee_id),
     )[:count]

@@ -16,6 +16,7 @@ from skillgap.analysis.gaps import (
     PersonGap,
     furthest,
     group_by,
+    mean_readiness,
     person_gap,
     priorities,
 )
@@ -29,6 +30,7 @@ from skillgap.domain import (
     Person,
     Role,
 )
+from skillgap.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,10 @@ class WorkspaceData:
 
 @dataclass(frozen=True)
 class CredentialTally:
-    total: int
+    total: int  # awards issued by the analysis date
     counted: int
     excluded: dict[Exclusion, int]  # an award may be excluded for several reasons
-
-
-def mean_readiness(gaps: Sequence[PersonGap]) -> float:
-    return sum(g.readiness for g in gaps) / len(gaps) if gaps else 100.0
+    issued_later: int  # awards in the workspace issued after the analysis date
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,9 @@ class OrganisationSummary:
     view: View
     horizon: date | None
     context: SkillContext
-    people_assessed: int
+    people_assessed: int  # active people holding a role
     people_without_role: int
+    people_without_requirements: int  # their role requires nothing at this date
     credentials: CredentialTally
     now: tuple[PersonGap, ...]
     future: tuple[PersonGap, ...]
@@ -71,8 +71,9 @@ class OrganisationSummary:
     top_future: tuple[CompetencyPriority, ...]
     departments: tuple[GroupGap, ...]
     furthest: tuple[PersonGap, ...]
-    unbacked_claims: int  # requirements a claim says are met but no verified evidence shows
-    people_with_unbacked_claims: int
+    # Requirements met on claims alone, not on verified evidence (verified view only).
+    unbacked_claims: int | None
+    people_with_unbacked_claims: int | None
     next_steps: tuple[str, ...]
 
     @property
@@ -93,9 +94,10 @@ def summarise(
     top: int = 5,
 ) -> OrganisationSummary:
     context = SkillContext.of(data.frameworks)
-    moment = datetime.combine(as_of, time.max, tzinfo=UTC)
+    moment = datetime.combine(as_of, time.max, tzinfo=UTC)  # the end of the analysis day
+    issued = [a for a in data.awards if a.issued_on <= moment]
     outcomes = assess_awards(
-        data.awards,
+        issued,
         {a.id: a for a in data.achievements},
         {i.id: i for i in data.issuers},
         context,
@@ -107,6 +109,11 @@ def summarise(
     roles = {r.id: r for r in data.roles}
     people = [p for p in data.people if p.active]
     with_role = [p for p in people if p.role_id in roles]
+    if not with_role:
+        raise NotFoundError(
+            "no active person in the workspace holds a known role: load people with roles "
+            "(skillgap demo, or skillgap load FOLDER)"
+        )
     horizon = _next_horizon(data.roles, as_of)
 
     def gaps_at(when: date | None, chosen: View) -> tuple[PersonGap, ...]:
@@ -118,7 +125,7 @@ def summarise(
     now = gaps_at(as_of, view)
     future = gaps_at(horizon, view) if horizon else ()
     best = gaps_at(as_of, View.BEST_AVAILABLE)
-    unbacked = _unbacked(now, best) if view is View.VERIFIED else {}
+    unbacked = _unbacked(now, best) if view is View.VERIFIED else None
     summary = OrganisationSummary(
         organisation=organisation,
         as_of=as_of,
@@ -127,15 +134,16 @@ def summarise(
         context=context,
         people_assessed=len(with_role),
         people_without_role=len(people) - len(with_role),
-        credentials=_tally(outcomes),
+        people_without_requirements=sum(1 for g in now if not g.assessed),
+        credentials=_tally(outcomes, len(data.awards) - len(issued)),
         now=now,
         future=future,
         top_now=tuple(priorities(now)[:top]),
         top_future=tuple(priorities(future)[:top]),
         departments=tuple(group_by(now, lambda p: p.department)),
         furthest=tuple(furthest(now, 3)),
-        unbacked_claims=sum(unbacked.values()),
-        people_with_unbacked_claims=len(unbacked),
+        unbacked_claims=None if unbacked is None else sum(unbacked.values()),
+        people_with_unbacked_claims=None if unbacked is None else len(unbacked),
         next_steps=(),
     )
     return replace(summary, next_steps=_next_steps(summary))
@@ -146,13 +154,13 @@ def _next_horizon(roles: Sequence[Role], as_of: date) -> date | None:
     return future[0] if future else None
 
 
-def _tally(outcomes: Sequence[CredentialOutcome]) -> CredentialTally:
+def _tally(outcomes: Sequence[CredentialOutcome], issued_later: int) -> CredentialTally:
     excluded: Counter[Exclusion] = Counter()
     for outcome in outcomes:
         excluded.update(outcome.exclusions)
     counted = sum(1 for o in outcomes if o.counted)
     ordered = {reason: excluded[reason] for reason in Exclusion if excluded[reason]}
-    return CredentialTally(len(outcomes), counted, ordered)
+    return CredentialTally(len(outcomes), counted, ordered, issued_later)
 
 
 def _unbacked(verified: Sequence[PersonGap], best: Sequence[PersonGap]) -> dict[str, int]:
@@ -200,9 +208,21 @@ def _next_steps(summary: OrganisationSummary) -> tuple[str, ...]:
         )
     weak = summary.credentials.excluded.get(Exclusion.WEAK_ASSESSMENT, 0)
     untrusted = summary.credentials.excluded.get(Exclusion.UNTRUSTED_ISSUER, 0)
-    if weak or untrusted:
+    parts = []
+    if weak:
+        parts.append(
+            f"{_count(weak, 'credential is', 'credentials are')} assessed by quiz, "
+            "attendance or unknown means"
+        )
+    if untrusted:
+        parts.append(f"{_count(untrusted, 'comes', 'come')} from unrecognised issuers")
+    if parts:
         steps.append(
-            f"{weak} quiz- or attendance-only credentials and {untrusted} from unrecognised "
-            "issuers do not count as proof: point people to performance-assessed ones."
+            f"{' and '.join(parts)}: they do not count as proof; point people to "
+            "performance-assessed credentials."
         )
     return tuple(steps)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

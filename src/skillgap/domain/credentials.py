@@ -94,11 +94,22 @@ class Alignment:
             )
 
 
+MAX_VALIDITY_DAYS = 36_525  # a hundred years; longer is a data error, not a policy
+
+
 @dataclass(frozen=True)
 class ExpiryPolicy:
     """How long an award stays valid after issue; ``None`` days: it does not expire."""
 
     valid_for_days: int | None = None
+
+    def __post_init__(self) -> None:
+        days = self.valid_for_days
+        if days is not None and not 1 <= days <= MAX_VALIDITY_DAYS:
+            raise ValidationError(
+                f"valid_for_days must be from 1 to {MAX_VALIDITY_DAYS} (or omitted: never "
+                f"expires), not {days}"
+            )
 
     def expires(self, issued: datetime) -> datetime | None:
         if self.valid_for_days is None:

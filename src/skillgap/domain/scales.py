@@ -52,14 +52,6 @@ class ProficiencyScale:
     def _by_value(self) -> dict[int, Level]:
         return {level.value: level for level in self.levels}
 
-    @property
-    def min(self) -> int:
-        return self.levels[0].value
-
-    @property
-    def max(self) -> int:
-        return self.levels[-1].value
-
     def level(self, value: int) -> Level:
         try:
             return self._by_value[value]
@@ -79,9 +71,6 @@ class ProficiencyScale:
             if level.canonical <= position + 1e-9:
                 best = level.value
         return best
-
-    def label(self, value: int) -> str:
-        return self.level(value).label
 
 
 def convert(value: int, source: ProficiencyScale, target: ProficiencyScale) -> int:

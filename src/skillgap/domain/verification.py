@@ -39,7 +39,3 @@ class VerificationReport:
     checked_at: datetime
     format: str
     checks: tuple[Check, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status is VerificationStatus.VALID

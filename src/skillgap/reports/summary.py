@@ -32,11 +32,23 @@ def render_summary(summary: OrganisationSummary, console: Console) -> None:
         )
     console.print(readiness + " (importance-weighted, mean over people).")
     tally = s.credentials
-    reasons = ", ".join(f"{n} {reason.value}" for reason, n in tally.excluded.items())
-    console.print(
-        f"Credentials: {tally.total} awarded, [green]{tally.counted} count as verified "
-        f"evidence[/]" + (f"; not counted: {reasons}" if reasons else "") + "."
+    reasons = ", ".join(f"{n} {reason.label}" for reason, n in tally.excluded.items())
+    line = (
+        f"Credentials issued by then: {tally.total}; [green]{tally.counted} count as verified "
+        "evidence[/]"
     )
+    if reasons:
+        line += f"; reasons the others do not (an award may have several): {reasons}"
+    if tally.issued_later:
+        line += f"; {tally.issued_later} more were issued later"
+    console.print(line + ".")
+    left_out = []
+    if s.people_without_role:
+        left_out.append(f"{s.people_without_role} active people without a known role")
+    if s.people_without_requirements:
+        left_out.append(f"{s.people_without_requirements} whose role requires nothing yet")
+    if left_out:
+        console.print(f"Not in the gap figures: {'; '.join(left_out)}.")
     console.print()
     console.print(_priority_table(s, s.top_now, f"Top gaps now ({s.as_of.isoformat()})"))
     if s.horizon:
@@ -167,6 +179,7 @@ def summary_data(summary: OrganisationSummary) -> dict[str, Any]:
         "horizon": s.horizon.isoformat() if s.horizon else None,
         "people_assessed": s.people_assessed,
         "people_without_role": s.people_without_role,
+        "people_without_requirements": s.people_without_requirements,
         "readiness_now": round(s.readiness_now, 1),
         "readiness_at_horizon": (
             None if s.readiness_at_horizon is None else round(s.readiness_at_horizon, 1)
@@ -175,6 +188,7 @@ def summary_data(summary: OrganisationSummary) -> dict[str, Any]:
             "total": s.credentials.total,
             "counted": s.credentials.counted,
             "excluded": {r.value: n for r, n in s.credentials.excluded.items()},
+            "issued_later": s.credentials.issued_later,
         },
         "top_gaps_now": [priority(p) for p in s.top_now],
         "top_gaps_at_horizon": [priority(p) for p in s.top_future],

@@ -6,10 +6,20 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from skillgap.analysis.inventory import View
+from skillgap.analysis.summary import OrganisationSummary
+from skillgap.clock import Clock
 from skillgap.domain import BUILTIN_SCALES
 from skillgap.errors import ConflictError
 from skillgap.formats.bundle import Bundle, read_bundle
-from skillgap.services.workspace import META_ORGANISATION, META_SNAPSHOT
+from skillgap.services.summary import organisation_summary
+from skillgap.services.workspace import (
+    META_ORGANISATION,
+    META_SNAPSHOT,
+    Confirm,
+    StoreOpener,
+    holds_data,
+)
 from skillgap.store import Store, Workspace
 
 
@@ -20,36 +30,50 @@ class LoadResult:
     counts: dict[str, int]
 
 
-def load_bundle(store: Store, folder: Path, *, replace: bool = False) -> LoadResult:
-    """Read the bundle at ``folder`` and store it, all or nothing.
+def load_bundle(folder: Path, open_workspace: StoreOpener, confirm: Confirm) -> LoadResult:
+    """Read and validate the bundle at ``folder``, then store it, all or nothing.
 
-    A workspace that already holds data is refused unless ``replace``: then its contents
-    are removed and the bundle's stored, in the same transaction.
+    Nothing is created or written when the bundle is invalid. A workspace that already
+    holds data is replaced only if ``confirm`` agrees, in the same transaction.
     """
     bundle = read_bundle(folder)
-    with store.transaction() as ws:
-        held = any(r.count() for r in (ws.frameworks, ws.people, ws.observations))
-        if held and not replace:
-            raise ConflictError(
-                f"the workspace at {store.location} already holds data; "
-                "replace it (--yes) or use another workspace (--workspace PATH)"
-            )
-        if held:
-            ws.clear()
-        _store(ws, bundle)
-    return LoadResult(bundle.organisation, held, _counts(bundle))
+    with open_workspace(True) as store:
+        return _store_replacing(store, bundle, confirm)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    loaded: LoadResult
+    summary: OrganisationSummary
+
+
+def run_demo(
+    open_workspace: StoreOpener, clock: Clock, confirm: Confirm, *, view: View
+) -> DemoResult:
+    """Load the demo organisation, replacing the workspace's data, and summarise its gaps."""
+    bundle = read_bundle(demo_folder())
+    with open_workspace(True) as store:
+        loaded = _store_replacing(store, bundle, confirm)
+        return DemoResult(loaded, organisation_summary(store, clock, view=view))
 
 
 def demo_folder() -> Path:
-    folder = resources.files("skillgap.demo") / "data"
-    return Path(str(folder))
+    return Path(str(resources.files("skillgap.demo") / "data"))
 
 
-def load_demo(store: Store, *, replace: bool = False) -> LoadResult:
-    return load_bundle(store, demo_folder(), replace=replace)
+def _store_replacing(store: Store, bundle: Bundle, confirm: Confirm) -> LoadResult:
+    with store.transaction() as ws:
+        held = holds_data(ws)
+        if held and not confirm(store.location):
+            raise ConflictError(f"the workspace at {store.location} already holds data")
+        if held:
+            ws.clear()
+        store_bundle(ws, bundle)
+    return LoadResult(bundle.organisation, held, _counts(bundle))
 
 
-def _store(ws: Workspace, bundle: Bundle) -> None:
+def store_bundle(ws: Workspace, bundle: Bundle) -> None:
+    """Add everything the bundle holds to an (empty) workspace."""
     ws.frameworks.add(bundle.framework)
     for scale_id in sorted({c.scale_id for c in bundle.claims}):
         if ws.scales.find(scale_id) is None:

@@ -7,8 +7,7 @@ from datetime import date
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import OrganisationSummary, WorkspaceData, summarise
 from skillgap.clock import Clock
-from skillgap.errors import NotFoundError
-from skillgap.services.workspace import META_ORGANISATION, META_SNAPSHOT
+from skillgap.services.workspace import META_ORGANISATION, snapshot_date
 from skillgap.store import Store
 
 
@@ -33,12 +32,7 @@ def organisation_summary(
             observations=ws.observations.list(),
         )
         organisation = ws.meta.get(META_ORGANISATION) or "Organisation"
-        snapshot = ws.meta.get(META_SNAPSHOT)
-    if not data.people or not data.roles:
-        raise NotFoundError(
-            f"the workspace at {store.location} holds no people with roles yet: "
-            "load some (skillgap demo, or skillgap load FOLDER)"
-        )
+        snapshot = snapshot_date(ws)
     if as_of is None:
-        as_of = date.fromisoformat(snapshot) if snapshot else clock.now().date()
+        as_of = snapshot or clock.now().date()
     return summarise(data, organisation=organisation, as_of=as_of, view=view, top=top)

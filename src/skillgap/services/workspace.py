@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
 from skillgap.config import Settings
-from skillgap.errors import WorkspaceMissing
-from skillgap.store import Store
+from skillgap.errors import WorkspaceError, WorkspaceMissing
+from skillgap.store import Store, Workspace
 from skillgap.store.schema import head_revision, open_store
 
 META_ORGANISATION = "organisation"
 META_SNAPSHOT = "snapshot_date"
+
+#: Opens the workspace (creating it when asked) for the length of a ``with`` block.
+StoreOpener = Callable[[bool], AbstractContextManager[Store]]
+#: Asked, with the workspace's location, before data it holds is replaced; False refuses.
+Confirm = Callable[[str], bool]
+
+
+def holds_data(ws: Workspace) -> bool:
+    """Whether the workspace holds anything an import would replace."""
+    return any(
+        repo.count()
+        for repo in (
+            ws.frameworks,
+            ws.roles,
+            ws.people,
+            ws.issuers,
+            ws.achievements,
+            ws.awards,
+            ws.observations,
+        )
+    )
+
+
+def snapshot_date(ws: Workspace) -> date | None:
+    """The organisation's snapshot date, as stored by a bundle load."""
+    text = ws.meta.get(META_SNAPSHOT)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise WorkspaceError(
+            f"the workspace's snapshot date {text!r} is unreadable: load the organisation again"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -73,12 +109,12 @@ def workspace_status(store: Store) -> WorkspaceStatus:
         )
         people = ws.people.list()
         organisation = ws.meta.get(META_ORGANISATION)
-        snapshot = ws.meta.get(META_SNAPSHOT)
+        snapshot = snapshot_date(ws)
     return WorkspaceStatus(
         location=store.location,
         schema=store.schema,
         organisation=organisation,
-        snapshot_date=date.fromisoformat(snapshot) if snapshot else None,
+        snapshot_date=snapshot,
         counts=counts,
         frameworks=frameworks,
         departments=tuple(sorted({p.department for p in people if p.department})),

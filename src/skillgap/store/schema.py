@@ -6,14 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from skillgap.config import Settings
 from skillgap.errors import SchemaMismatch, WorkspaceError, WorkspaceMissing
-from skillgap.store.sql import SqlStore, create_engine
+from skillgap.store.sql import SqlStore, create_engine, db_error_summary, schema_revision
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,7 +36,7 @@ def known_revisions() -> set[str]:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return schema_revision(conn)
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -44,7 +44,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        current = MigrationContext.configure(conn).get_current_revision()
+        current = schema_revision(conn)
         if _is_below(revision, current):
             command.downgrade(config, revision)
         else:
@@ -64,7 +64,8 @@ def _is_below(target: str, current: str | None) -> bool:
 def open_store(settings: Settings, *, create: bool = False) -> SqlStore:
     """Open the workspace at ``settings``; ``create`` makes a new one where there is none.
 
-    An existing workspace made by an older skillgap is migrated to this version's schema.
+    An existing workspace made by an older skillgap is migrated to this version's schema;
+    one made by a newer skillgap, or a database holding other tables, is refused.
     """
     path = settings.sqlite_path
     if path is not None and not path.exists():
@@ -73,32 +74,15 @@ def open_store(settings: Settings, *, create: bool = False) -> SqlStore:
                 f"no workspace at {path}: run `skillgap init` (or `skillgap demo`) first, "
                 "or pass --workspace PATH"
             )
-        if not path.parent.exists():
+        if not path.parent.is_dir():
             raise WorkspaceError(f"cannot create a workspace at {path}: no folder {path.parent}")
     engine = create_engine(settings)
     try:
-        revision = current_revision(engine)
-        if revision is None and not create and _has_tables(engine):
-            raise WorkspaceError(
-                f"{settings.display_location} holds tables but is not a skillgap workspace"
-            )
-        if revision is None and not create:
-            raise WorkspaceMissing(
-                f"no workspace at {settings.display_location}: run `skillgap init` first"
-            )
-        if revision is not None and revision not in known_revisions():
-            raise SchemaMismatch(
-                f"the workspace at {settings.display_location} was made by a newer skillgap "
-                f"(schema {revision}; this version knows up to {head_revision()}): "
-                "upgrade skillgap, e.g. `pip install --upgrade skillgap`"
-            )
-        if revision != head_revision():
-            migrate(engine)
+        _bring_to_head(engine, settings, create)
     except DBAPIError as exc:
         engine.dispose()
-        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise WorkspaceError(
-            f"cannot open the workspace at {settings.display_location}: {detail}"
+            f"cannot open the workspace at {settings.display_location}: {db_error_summary(exc)}"
         ) from exc
     except BaseException:
         engine.dispose()
@@ -106,7 +90,25 @@ def open_store(settings: Settings, *, create: bool = False) -> SqlStore:
     return SqlStore(engine, settings.display_location)
 
 
-def _has_tables(engine: Engine) -> bool:
-    from sqlalchemy import inspect
+def _bring_to_head(engine: Engine, settings: Settings, create: bool) -> None:
+    where = settings.display_location
+    revision = current_revision(engine)
+    if revision is None and _has_tables(engine):
+        raise WorkspaceError(
+            f"{where} holds tables of another application and is not a skillgap workspace: "
+            "use an empty database or another file"
+        )
+    if revision is None and not create:
+        raise WorkspaceMissing(f"no workspace at {where}: run `skillgap init` first")
+    if revision is not None and revision not in known_revisions():
+        raise SchemaMismatch(
+            f"the workspace at {where} was made by a newer skillgap (schema {revision}; this "
+            f"version knows up to {head_revision()}): upgrade skillgap, e.g. "
+            "`pip install --upgrade skillgap`"
+        )
+    if revision != head_revision():
+        migrate(engine)
 
+
+def _has_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
 from skillgap.config import Settings
 from skillgap.domain import (
@@ -24,15 +24,25 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
-from skillgap.errors import ConflictError, NotFoundError, WorkspaceError
+from skillgap.errors import ConfigError, ConflictError, NotFoundError, WorkspaceError
 from skillgap.store import tables as t
-from skillgap.store.mappers import Mapper
+from skillgap.store.mappers import Mapper, chunks
 from skillgap.store.mappers.credentials import AchievementMapper, AwardMapper, IssuerMapper
 from skillgap.store.mappers.people import ObservationMapper, PersonMapper
 from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
 from skillgap.store.references import problem
 
 T = TypeVar("T")
+
+#: skillgap's own Alembic version table, so a database shared with another Alembic-managed
+#: application is never mistaken for a skillgap workspace (or the reverse).
+VERSION_TABLE = "skillgap_schema_version"
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The migration revision the workspace's schema is at, or None (no workspace)."""
+    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+    return context.get_current_revision()
 
 
 class SqlRepository(Generic[T]):
@@ -54,9 +64,11 @@ class SqlRepository(Generic[T]):
             if key in seen:
                 raise ConflictError(f"{self._mapper.what} {key!r} appears twice in one batch")
             seen.add(key)
-        taken = self._conn.execute(sa.select(self._key).where(self._key.in_(keys))).first()
-        if taken is not None:
-            raise ConflictError(f"{self._mapper.what} {taken[0]!r} already exists")
+        for part in chunks(keys):
+            query = sa.select(self._key).where(self._key.in_(part))
+            taken = self._conn.execute(query).first()
+            if taken is not None:
+                raise ConflictError(f"{self._mapper.what} {taken[0]!r} already exists")
         # A savepoint keeps the transaction usable after a refused batch, as in MemoryStore.
         try:
             with self._conn.begin_nested():
@@ -196,7 +208,7 @@ class SqlStore:
     @property
     def schema(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return schema_revision(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[SqlWorkspace]:
@@ -205,7 +217,7 @@ class SqlStore:
                 yield SqlWorkspace(conn)
         except DBAPIError as exc:
             raise WorkspaceError(
-                f"the workspace database at {self._location} failed: {_first_line(exc)}"
+                f"the workspace database at {self._location} failed: {db_error_summary(exc)}"
             ) from exc
 
     def close(self) -> None:
@@ -214,8 +226,12 @@ class SqlStore:
 
 def create_engine(settings: Settings) -> Engine:
     """An engine for the workspace; SQLite gets real transactions and enforced foreign keys."""
-    kwargs: dict[str, Any] = {"echo": settings.echo_sql}
-    engine = sa.create_engine(settings.database_url, **kwargs)
+    try:
+        engine = sa.create_engine(settings.url)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot use the database at {settings.display_location}: {exc}"
+        ) from None
     if engine.dialect.name == "sqlite":
         _make_sqlite_transactional(engine)
     return engine
@@ -236,6 +252,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def _first_line(exc: DBAPIError) -> str:
+def db_error_summary(exc: DBAPIError) -> str:
+    """The first line of the database's own message, for a one-line error."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from skillgap.domain import Achievement, Award, Framework, Issuer, Observation, Person, Role
 from skillgap.errors import InputError
@@ -25,6 +26,15 @@ from skillgap.formats.bundle.credentials import read_achievements, read_awards, 
 from skillgap.formats.bundle.people import read_claims, read_people
 from skillgap.formats.bundle.skills import read_framework, read_roles
 from skillgap.formats.tabular import Where, as_date, as_text, read_yaml_mapping
+
+#: The keys each YAML file may hold at its top level.
+TOP_KEYS = {
+    "organisation.yaml": {"name", "description", "snapshot_date"},
+    "framework.yaml": {"id", "name", "version", "description", "scale", "groups", "competencies"},
+    "roles.yaml": {"roles"},
+    "issuers.yaml": {"issuers"},
+    "achievements.yaml": {"achievements"},
+}
 
 
 @dataclass(frozen=True)
@@ -41,19 +51,43 @@ class Bundle:
     claims: tuple[Observation, ...]
 
 
+FILES = (
+    "organisation.yaml",
+    "framework.yaml",
+    "roles.yaml",
+    "people.csv",
+    "issuers.yaml",
+    "achievements.yaml",
+    "awards.csv",
+    "claims.csv",
+)
+
+
 def read_bundle(folder: Path) -> Bundle:
     if not folder.is_dir():
         raise InputError("is not a folder", file=str(folder))
-    org = read_yaml_mapping(folder / "organisation.yaml")
-    framework = read_framework(read_yaml_mapping(folder / "framework.yaml"))
-    roles = read_roles(read_yaml_mapping(folder / "roles.yaml"), framework)
-    people = read_people(folder / "people.csv", {r.id for r in roles})
-    issuers = read_issuers(read_yaml_mapping(folder / "issuers.yaml"))
+    path = _paths(folder)
+
+    def yaml_file(name: str) -> dict[str, Any]:
+        data = read_yaml_mapping(path[name])
+        for key in data:
+            if key not in TOP_KEYS[name]:
+                expected = ", ".join(sorted(TOP_KEYS[name]))
+                raise InputError(
+                    f"unknown key {key!r} (expected: {expected})", file=name, field=str(key)
+                )
+        return data
+
+    org = yaml_file("organisation.yaml")
+    framework = read_framework(yaml_file("framework.yaml"))
+    roles = read_roles(yaml_file("roles.yaml"), framework)
+    people = read_people(path["people.csv"], {r.id for r in roles})
+    issuers = read_issuers(yaml_file("issuers.yaml"))
     achievements = read_achievements(
-        read_yaml_mapping(folder / "achievements.yaml"), framework, {i.id for i in issuers}
+        yaml_file("achievements.yaml"), framework, {i.id for i in issuers}
     )
-    awards = read_awards(folder / "awards.csv", {a.id: a for a in achievements}, people)
-    claims = read_claims(folder / "claims.csv", framework, people)
+    awards = read_awards(path["awards.csv"], {a.id for a in achievements}, people)
+    claims = read_claims(path["claims.csv"], framework, people)
     where = Where("organisation.yaml", "snapshot_date")
     snapshot = org.get("snapshot_date")
     return Bundle(
@@ -68,3 +102,19 @@ def read_bundle(folder: Path) -> Bundle:
         awards=awards,
         claims=claims,
     )
+
+
+def _paths(folder: Path) -> dict[str, Path]:
+    """The bundle's files, refusing links that lead out of the folder."""
+    paths = {}
+    home = folder.resolve()
+    for name in FILES:
+        path = folder / name
+        try:
+            inside = path.resolve().is_relative_to(home)
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links, on Python 3.11
+            raise InputError("cannot read the file (its links loop)", file=name) from None
+        if not inside:
+            raise InputError("is a link to a file outside the bundle folder", file=name)
+        paths[name] = path
+    return paths

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,9 @@ from skillgap.domain import (
     Person,
 )
 from skillgap.domain.people import normalise_email
-from skillgap.errors import InputError, ValidationError
 from skillgap.formats.bundle.skills import competency_ref, scale_level
 from skillgap.formats.tabular import (
+    CsvRow,
     Where,
     as_date,
     as_enum,
@@ -30,143 +30,146 @@ from skillgap.formats.tabular import (
     as_list,
     as_mapping,
     as_text,
+    list_items,
     read_csv,
-    rule_broken,
+    rules_at,
     unique,
 )
 
 AWARD_COLUMNS = ["award_id", "achievement_id", "employee_id", "recipient", "issued_on"]
+ISSUER_KEYS = {"id", "name", "url", "email", "tier"}
+ACHIEVEMENT_KEYS = {
+    "id",
+    "name",
+    "issuer",
+    "type",
+    "description",
+    "criteria",
+    "assessment",
+    "valid_for_days",
+    "alignments",
+    "stackable_into",
+}
+ALIGNMENT_KEYS = {"competency", "level", "status", "name"}
 
 
 def read_issuers(data: dict[str, Any]) -> tuple[Issuer, ...]:
-    file = "issuers.yaml"
     issuers = []
-    for i, item in enumerate(as_list(data.get("issuers"), Where(file, "issuers"))):
-        w = Where(file, f"issuers[{i}]")
-        d = as_mapping(item, w)
-        issuers.append(
-            Issuer(
-                id=as_text(d.get("id"), w.at(f"issuers[{i}].id")),
-                name=as_text(d.get("name"), w.at(f"issuers[{i}].name")),
-                url=as_text(d.get("url"), w, required=False) or None,
-                email=as_text(d.get("email"), w, required=False) or None,
-                tier=as_enum(d.get("tier", "unknown"), IssuerTier, w.at(f"issuers[{i}].tier")),
-            )
+    for w, item in list_items(data, "issuers", "issuers.yaml"):
+        d = as_mapping(item, w, ISSUER_KEYS)
+        issuer = Issuer(
+            id=as_text(d.get("id"), w.sub("id")),
+            name=as_text(d.get("name"), w.sub("name")),
+            url=as_text(d.get("url"), w.sub("url"), required=False) or None,
+            email=as_text(d.get("email"), w.sub("email"), required=False) or None,
+            tier=as_enum(d.get("tier", "unknown"), IssuerTier, w.sub("tier")),
         )
-    unique([i.id for i in issuers], Where(file, "issuers"), "issuer id")
-    return tuple(issuers)
+        issuers.append((issuer, w))
+    unique([(i.id, w.sub("id")) for i, w in issuers], "issuer id")
+    return tuple(i for i, _ in issuers)
 
 
 def read_achievements(
     data: dict[str, Any], framework: Framework, issuer_ids: set[str]
 ) -> tuple[Achievement, ...]:
-    file = "achievements.yaml"
     found = []
-    for i, item in enumerate(as_list(data.get("achievements"), Where(file, "achievements"))):
-        field = f"achievements[{i}]"
-        w = Where(file, field)
-        d = as_mapping(item, w)
-        issuer = as_text(d.get("issuer"), w.at(field + ".issuer"))
+    for w, item in list_items(data, "achievements", "achievements.yaml"):
+        d = as_mapping(item, w, ACHIEVEMENT_KEYS)
+        issuer = as_text(d.get("issuer"), w.sub("issuer"))
         if issuer not in issuer_ids:
-            raise w.at(field + ".issuer").error(f"unknown issuer {issuer!r}")
-        alignments = [
-            read_alignment(framework, a, Where(file, f"{field}.alignments[{j}]"))
-            for j, a in enumerate(as_list(d.get("alignments"), w.at(field + ".alignments")))
+            raise w.sub("issuer").error(f"unknown issuer {issuer!r}")
+        alignments = w.sub("alignments")
+        stacks = w.sub("stackable_into")
+        targets = [
+            as_text(s, stacks.sub(k))
+            for k, s in enumerate(as_list(d.get("stackable_into"), stacks))
         ]
-        days = d.get("valid_for_days")
-        try:
-            found.append(
-                Achievement(
-                    id=as_text(d.get("id"), w.at(field + ".id")),
-                    name=as_text(d.get("name"), w.at(field + ".name")),
-                    issuer_id=issuer,
-                    description=as_text(d.get("description"), w, required=False),
-                    criteria=as_text(d.get("criteria"), w, required=False),
-                    achievement_type=as_text(d.get("type", "Badge"), w.at(field + ".type")),
-                    assessment=as_enum(
-                        d.get("assessment", "unknown"), AssessmentType, w.at(field + ".assessment")
-                    ),
-                    alignments=tuple(alignments),
-                    expiry=ExpiryPolicy(
-                        None if days is None else as_int(days, w.at(field + ".valid_for_days"))
-                    ),
-                    stackable_into=tuple(
-                        as_text(s, w)
-                        for s in as_list(d.get("stackable_into"), w.at(field + ".stackable_into"))
-                    ),
-                )
+        with rules_at(stacks):  # the one rule left: it stacks into itself
+            achievement = Achievement(
+                id=as_text(d.get("id"), w.sub("id")),
+                name=as_text(d.get("name"), w.sub("name")),
+                issuer_id=issuer,
+                description=as_text(d.get("description"), w.sub("description"), required=False),
+                criteria=as_text(d.get("criteria"), w.sub("criteria"), required=False),
+                achievement_type=as_text(d.get("type", "Badge"), w.sub("type")),
+                assessment=as_enum(
+                    d.get("assessment", "unknown"), AssessmentType, w.sub("assessment")
+                ),
+                alignments=tuple(
+                    read_alignment(framework, a, alignments.sub(j))
+                    for j, a in enumerate(as_list(d.get("alignments"), alignments))
+                ),
+                expiry=_expiry(d.get("valid_for_days"), w.sub("valid_for_days")),
+                stackable_into=tuple(targets),
             )
-        except ValidationError as exc:
-            raise rule_broken(exc, w) from None
-    ids = [a.id for a in found]
-    unique(ids, Where(file, "achievements"), "achievement id")
-    for a in found:
-        for target in a.stackable_into:
+        found.append((achievement, w))
+    unique([(a.id, w.sub("id")) for a, w in found], "achievement id")
+    ids = {a.id for a, _ in found}
+    for a, w in found:
+        for k, target in enumerate(a.stackable_into):
             if target not in ids:
-                raise Where(file, "stackable_into").error(
-                    f"achievement {a.id!r} stacks into unknown achievement {target!r}"
-                )
-    return tuple(found)
+                raise w.sub("stackable_into").sub(k).error(f"unknown achievement {target!r}")
+    return tuple(a for a, _ in found)
+
+
+def _expiry(value: object, where: Where) -> ExpiryPolicy:
+    days = None if value is None else as_int(value, where)
+    with rules_at(where):
+        return ExpiryPolicy(days)
 
 
 def read_alignment(framework: Framework, item: object, w: Where) -> Alignment:
-    d = as_mapping(item, w)
-    status = as_enum(d.get("status", "exact"), AlignmentStatus, w.at(w.field + ".status"))
+    d = as_mapping(item, w, ALIGNMENT_KEYS)
+    status = as_enum(d.get("status", "exact"), AlignmentStatus, w.sub("status"))
     code = d.get("competency")
-    ref = competency_ref(framework, code, w.at(w.field + ".competency")) if code else None
+    ref = competency_ref(framework, code, w.sub("competency")) if code else None
     level = d.get("level")
     if ref is None and status.counts:
         raise w.error(f"a {status.value} alignment needs a competency")
-    name = as_text(d.get("name"), w, required=False)
+    name = as_text(d.get("name"), w.sub("name"), required=ref is None)
     if ref is not None and not name:
         name = framework.competency(ref.code).name
-    return Alignment(
-        target_name=name or as_text(None, w.at(w.field + ".name")),
-        competency=ref,
-        level=None if level is None else scale_level(framework, level, w.at(w.field + ".level")),
-        target_url=framework.competency(ref.code).uri if ref else None,
-        status=status,
-    )
+    with rules_at(w):
+        return Alignment(
+            target_name=name,
+            competency=ref,
+            level=None if level is None else scale_level(framework, level, w.sub("level")),
+            target_url=framework.competency(ref.code).uri if ref else None,
+            status=status,
+        )
 
 
 def read_awards(
-    path: Path, achievements: dict[str, Achievement], people: tuple[Person, ...]
+    path: Path, achievement_ids: set[str], people: tuple[Person, ...]
 ) -> tuple[Award, ...]:
     person_ids = {p.employee_id for p in people}
     awards = []
     for row in read_csv(path, AWARD_COLUMNS):
-        achievement = achievements.get(row.req("achievement_id"))
-        if achievement is None:
-            raise row.error("achievement_id", f"unknown achievement {row.req('achievement_id')!r}")
+        achievement = row.req("achievement_id")
+        if achievement not in achievement_ids:
+            raise row.error("achievement_id", f"unknown achievement {achievement!r}")
         person = row.text("employee_id", required=False)
         if person is not None and person not in person_ids:
             raise row.error("employee_id", f"unknown person {person!r}")
-        issued = _moment(as_date(row.req("issued_on"), Where(row.file, "issued_on", row.number)))
-        expires_text = row.text("expires_on", required=False)
-        expires = (
-            _moment(as_date(expires_text, Where(row.file, "expires_on", row.number)))
-            if expires_text
-            else achievement.expiry.expires(issued)
-        )
         url = row.text("evidence_url", required=False)
-        try:
-            awards.append(
-                Award(
-                    id=row.req("award_id"),
-                    achievement_id=achievement.id,
-                    recipient=normalise_email(row.req("recipient")),
-                    issued_on=issued,
-                    person_id=person,
-                    expires_on=expires,
-                    evidence=(Evidence(name="Evidence", url=url),) if url else (),
-                    source=f"{path.name} row {row.number}",
-                )
+        # none given: the analysis applies the achievement's validity period
+        expires = _moment(row, "expires_on") if row.text("expires_on", required=False) else None
+        with rules_at(row.where("expires_on")):  # the one rule left: expiry before issue
+            award = Award(
+                id=row.req("award_id"),
+                achievement_id=achievement,
+                recipient=normalise_email(row.req("recipient")),
+                issued_on=_moment(row, "issued_on"),
+                person_id=person,
+                expires_on=expires,
+                evidence=(Evidence(name="Evidence", url=url),) if url else (),
+                source=f"{path.name} row {row.number}",
             )
-        except ValidationError as exc:
-            raise InputError(str(exc), file=row.file, row=row.number) from None
-    unique([a.id for a in awards], Where(path.name, "award_id"), "award id")
-    return tuple(awards)
+        awards.append((award, row.where("award_id")))
+    unique([(a.id, where) for a, where in awards], "award id")
+    return tuple(a for a, _ in awards)
 
 
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def _moment(row: CsvRow, field: str) -> datetime:
+    """The date in the row's ``field``, as midnight UTC."""
+    return datetime.combine(as_date(row.req(field), row.where(field)), time(), tzinfo=UTC)

@@ -15,7 +15,6 @@ from skillgap.domain import (
     Role,
     SkillKind,
 )
-from skillgap.errors import InputError, ValidationError
 from skillgap.formats.tabular import (
     Where,
     as_date,
@@ -24,49 +23,36 @@ from skillgap.formats.tabular import (
     as_list,
     as_mapping,
     as_text,
-    rule_broken,
+    list_items,
+    rules_at,
     unique,
 )
+
+COMPETENCY_KEYS = {"code", "name", "description", "group", "kind", "alt_labels", "uri"}
 
 
 def read_framework(data: dict[str, Any]) -> Framework:
     file = "framework.yaml"
     fw_id = as_text(data.get("id"), Where(file, "id"))
+    if ":" in fw_id:
+        raise Where(file, "id").error(f"framework id {fw_id!r} must not contain ':'")
     scale_id = as_text(data.get("scale", "skillgap-0-5"), Where(file, "scale"))
     if scale_id not in BUILTIN_SCALES:
         raise Where(file, "scale").error(
             f"unknown scale {scale_id!r} (known: {', '.join(BUILTIN_SCALES)})"
         )
-    groups = []
-    for i, item in enumerate(as_list(data.get("groups"), Where(file, "groups"))):
-        w = Where(file, f"groups[{i}]")
-        g = as_mapping(item, w)
-        groups.append(
-            CapabilityGroup(
-                code=as_text(g.get("code"), w.at(f"groups[{i}].code")),
-                name=as_text(g.get("name"), w.at(f"groups[{i}].name")),
-                description=as_text(g.get("description"), w, required=False),
-                parent=as_text(g.get("parent"), w, required=False) or None,
-            )
-        )
-    comps = []
-    for i, item in enumerate(as_list(data.get("competencies"), Where(file, "competencies"))):
-        w = Where(file, f"competencies[{i}]")
-        c = as_mapping(item, w)
-        labels = as_list(c.get("alt_labels"), w.at(f"competencies[{i}].alt_labels"))
-        comps.append(
-            Competency(
-                framework=fw_id,
-                code=as_text(c.get("code"), w.at(f"competencies[{i}].code")),
-                name=as_text(c.get("name"), w.at(f"competencies[{i}].name")),
-                description=as_text(c.get("description"), w, required=False),
-                group=as_text(c.get("group"), w, required=False) or None,
-                kind=as_enum(c.get("kind", "hard"), SkillKind, w.at(f"competencies[{i}].kind")),
-                uri=as_text(c.get("uri"), w, required=False) or None,
-                alt_labels=tuple(as_text(label, w) for label in labels),
-            )
-        )
-    try:
+    groups = [(_group(item, w), w) for w, item in list_items(data, "groups", file)]
+    unique([(g.code, w.sub("code")) for g, w in groups], "capability group")
+    codes = {g.code for g, _ in groups}
+    for g, w in groups:
+        if g.parent is not None and g.parent not in codes:
+            raise w.sub("parent").error(f"unknown parent group {g.parent!r}")
+    comps = [(_competency(fw_id, item, w), w) for w, item in list_items(data, "competencies", file)]
+    unique([(c.code, w.sub("code")) for c, w in comps], "competency")
+    for c, w in comps:
+        if c.group is not None and c.group not in codes:
+            raise w.sub("group").error(f"unknown group {c.group!r}")
+    with rules_at(Where(file, "groups")):  # the rule left: no cycles among the groups
         return Framework(
             id=fw_id,
             name=as_text(data.get("name"), Where(file, "name")),
@@ -76,11 +62,36 @@ def read_framework(data: dict[str, Any]) -> Framework:
             ),
             source=file,
             scale=BUILTIN_SCALES[scale_id],
-            groups=tuple(groups),
-            competencies=tuple(comps),
+            groups=tuple(g for g, _ in groups),
+            competencies=tuple(c for c, _ in comps),
         )
-    except ValidationError as exc:
-        raise InputError(str(exc), file=file) from None
+
+
+def _group(item: object, w: Where) -> CapabilityGroup:
+    g = as_mapping(item, w, {"code", "name", "description", "parent"})
+    return CapabilityGroup(
+        code=as_text(g.get("code"), w.sub("code")),
+        name=as_text(g.get("name"), w.sub("name")),
+        description=as_text(g.get("description"), w.sub("description"), required=False),
+        parent=as_text(g.get("parent"), w.sub("parent"), required=False) or None,
+    )
+
+
+def _competency(framework: str, item: object, w: Where) -> Competency:
+    c = as_mapping(item, w, COMPETENCY_KEYS)
+    labels = as_list(c.get("alt_labels"), w.sub("alt_labels"))
+    return Competency(
+        framework=framework,
+        code=as_text(c.get("code"), w.sub("code")),
+        name=as_text(c.get("name"), w.sub("name")),
+        description=as_text(c.get("description"), w.sub("description"), required=False),
+        group=as_text(c.get("group"), w.sub("group"), required=False) or None,
+        kind=as_enum(c.get("kind", "hard"), SkillKind, w.sub("kind")),
+        uri=as_text(c.get("uri"), w.sub("uri"), required=False) or None,
+        alt_labels=tuple(
+            as_text(label, w.sub("alt_labels").sub(k)) for k, label in enumerate(labels)
+        ),
+    )
 
 
 def competency_ref(framework: Framework, code: object, where: Where) -> CompetencyRef:
@@ -93,51 +104,38 @@ def competency_ref(framework: Framework, code: object, where: Where) -> Competen
 
 def scale_level(framework: Framework, value: object, where: Where) -> int:
     level = as_int(value, where)
-    try:
+    with rules_at(where):
         framework.scale.level(level)
-    except ValidationError as exc:
-        raise rule_broken(exc, where) from None
     return level
 
 
 def read_roles(data: dict[str, Any], framework: Framework) -> tuple[Role, ...]:
-    file = "roles.yaml"
     roles = []
-    for i, item in enumerate(as_list(data.get("roles"), Where(file, "roles"))):
-        w = Where(file, f"roles[{i}]")
-        r = as_mapping(item, w)
-        reqs = []
-        for j, req in enumerate(as_list(r.get("requirements"), w.at(f"roles[{i}].requirements"))):
-            rw = Where(file, f"roles[{i}].requirements[{j}]")
-            q = as_mapping(req, rw)
-            horizon = q.get("horizon")
-            reqs.append(
-                Requirement(
-                    competency=competency_ref(
-                        framework, q.get("competency"), rw.at(rw.field + ".competency")
-                    ),
-                    level=scale_level(framework, q.get("level"), rw.at(rw.field + ".level")),
-                    importance=as_enum(
-                        q.get("importance", "important"),
-                        Importance,
-                        rw.at(rw.field + ".importance"),
-                    ),
-                    horizon=None
-                    if horizon in (None, "now")
-                    else as_date(horizon, rw.at(rw.field + ".horizon")),
-                )
+    for w, item in list_items(data, "roles", "roles.yaml"):
+        r = as_mapping(item, w, {"id", "name", "family", "description", "requirements"})
+        reqs = [
+            _requirement(framework, req, w.sub("requirements").sub(j))
+            for j, req in enumerate(as_list(r.get("requirements"), w.sub("requirements")))
+        ]
+        with rules_at(w.sub("requirements")):  # the rule left: a need appears twice
+            role = Role(
+                id=as_text(r.get("id"), w.sub("id")),
+                name=as_text(r.get("name"), w.sub("name")),
+                description=as_text(r.get("description"), w.sub("description"), required=False),
+                family=as_text(r.get("family"), w.sub("family"), required=False),
+                requirements=tuple(reqs),
             )
-        try:
-            roles.append(
-                Role(
-                    id=as_text(r.get("id"), w.at(f"roles[{i}].id")),
-                    name=as_text(r.get("name"), w.at(f"roles[{i}].name")),
-                    description=as_text(r.get("description"), w, required=False),
-                    family=as_text(r.get("family"), w, required=False),
-                    requirements=tuple(reqs),
-                )
-            )
-        except ValidationError as exc:
-            raise rule_broken(exc, w) from None
-    unique([r.id for r in roles], Where(file, "roles"), "role id")
-    return tuple(roles)
+        roles.append((role, w))
+    unique([(role.id, w.sub("id")) for role, w in roles], "role id")
+    return tuple(role for role, _ in roles)
+
+
+def _requirement(framework: Framework, item: object, w: Where) -> Requirement:
+    q = as_mapping(item, w, {"competency", "level", "importance", "horizon"})
+    horizon = q.get("horizon")
+    return Requirement(
+        competency=competency_ref(framework, q.get("competency"), w.sub("competency")),
+        level=scale_level(framework, q.get("level"), w.sub("level")),
+        importance=as_enum(q.get("importance", "important"), Importance, w.sub("importance")),
+        horizon=None if horizon in (None, "now") else as_date(horizon, w.sub("horizon")),
+    )

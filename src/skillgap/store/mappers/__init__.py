@@ -43,6 +43,14 @@ class Mapper(Generic[T]):
         return list(conn.execute(query))
 
 
+#: Keys bound per IN (...) query: PostgreSQL allows at most 65,535 parameters a statement.
+CHUNK = 10_000
+
+
+def chunks(keys: Sequence[str]) -> list[Sequence[str]]:
+    return [keys[i : i + CHUNK] for i in range(0, len(keys), CHUNK)]
+
+
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(table.insert(), rows)
@@ -55,6 +63,8 @@ def children(
     if not keys:
         return grouped
     order = [table.c[fk]] + ([table.c.position] if "position" in table.c else [])
-    for row in conn.execute(sa.select(table).where(table.c[fk].in_(keys)).order_by(*order)):
-        grouped[row._mapping[fk]].append(row)
+    for part in chunks(keys):
+        query = sa.select(table).where(table.c[fk].in_(part)).order_by(*order)
+        for row in conn.execute(query):
+            grouped[row._mapping[fk]].append(row)
     return grouped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from skillgap.store.sql import VERSION_TABLE
 from skillgap.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
@@ -16,6 +17,7 @@ if connection is None:
 context.configure(
     connection=connection,
     target_metadata=metadata,
+    version_table=VERSION_TABLE,
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

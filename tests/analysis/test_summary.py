@@ -1,0 +1,100 @@
+"""The organisation summary, on small hand-made data (no store, no CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from skillgap.analysis.evidence import Exclusion
+from skillgap.analysis.inventory import View
+from skillgap.analysis.summary import WorkspaceData, summarise
+from skillgap.domain import AssessmentType, SourceKind
+from skillgap.errors import NotFoundError
+from tests.analysis.builders import (
+    ANA,
+    BEN,
+    FRAMEWORK,
+    ISSUERS,
+    ROLE,
+    SQL,
+    TALK,
+    VIZ,
+    achievement,
+    award,
+    obs,
+)
+
+AS_OF = date(2026, 11, 1)
+
+
+def data(**changes: object) -> WorkspaceData:
+    base = WorkspaceData(
+        frameworks=[FRAMEWORK],
+        roles=[ROLE],
+        people=[ANA, BEN],
+        issuers=list(ISSUERS.values()),
+        achievements=[
+            achievement("sql-cert"),
+            achievement("sql-quiz", assessment=AssessmentType.QUIZ),
+        ],
+        awards=[
+            award("a1", "sql-cert", "E1", issued=datetime(2025, 1, 1, tzinfo=UTC)),
+            award("a2", "sql-quiz", "E2", issued=datetime(2025, 1, 1, tzinfo=UTC)),
+            award("a3", "sql-cert", "E2", issued=datetime(2027, 1, 1, tzinfo=UTC)),
+        ],
+        observations=[
+            obs("E2", SQL, 4, SourceKind.SELF, on=date(2026, 3, 1)),
+            obs("E2", VIZ, 2, SourceKind.MANAGER, on=date(2026, 12, 1)),  # after AS_OF
+        ],
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_the_credential_tally_counts_only_what_existed_then() -> None:
+    s = summarise(data(), organisation="Org", as_of=AS_OF)
+    assert (s.credentials.total, s.credentials.counted, s.credentials.issued_later) == (2, 1, 1)
+    assert s.credentials.excluded == {Exclusion.WEAK_ASSESSMENT: 1}
+    later = summarise(data(), organisation="Org", as_of=date(2027, 2, 1))
+    assert (later.credentials.total, later.credentials.counted) == (3, 2)
+
+
+def test_unbacked_claims_are_counted_in_the_verified_view_only() -> None:
+    s = summarise(data(), organisation="Org", as_of=AS_OF)
+    # Ben's self-rated SQL 4 meets the level-3 requirement; nothing verified backs it. His
+    # manager's Viz rating is dated after AS_OF, so it is ignored.
+    assert (s.unbacked_claims, s.people_with_unbacked_claims) == (1, 1)
+    best = summarise(data(), organisation="Org", as_of=AS_OF, view=View.BEST_AVAILABLE)
+    assert best.unbacked_claims is None
+    assert best.readiness_now > s.readiness_now
+
+
+def test_gaps_priorities_and_the_horizon() -> None:
+    s = summarise(data(), organisation="Org", as_of=AS_OF)
+    assert s.horizon == date(2027, 12, 31)
+    assert s.people_assessed == 2 and s.people_without_role == 0
+    # Ana holds SQL 3 (verified); Ben nothing verified: SQL gap 3 x weight 3 = 9 leads.
+    # Viz (2 people x 2 x 2) and Communication (2 x 4 x 1) tie at 8: ordered by code.
+    assert [p.competency for p in s.top_now] == [SQL, TALK, VIZ]
+    assert [p.weighted_gap for p in s.top_now] == [9.0, 8.0, 8.0]
+    assert s.top_now[0].weighted_gap == 9.0
+    assert [g.person.employee_id for g in s.furthest] == ["E2", "E1"]
+    # At the horizon Viz rises from 2 to 4, but nobody holds any Viz: readiness stays.
+    assert s.readiness_at_horizon == s.readiness_now == 25.0
+    assert any("Start with SQL" in step for step in s.next_steps)
+    assert any("self or manager ratings alone" in step for step in s.next_steps)
+    assert any(step.startswith("1 credential is assessed by quiz") for step in s.next_steps)
+    assert not any("unrecognised" in step for step in s.next_steps)
+
+
+def test_inactive_people_and_people_without_a_role_are_left_out() -> None:
+    people = [ANA, replace(BEN, active=False), replace(BEN, employee_id="E3", role_id=None)]
+    s = summarise(data(people=people), organisation="Org", as_of=AS_OF)
+    assert s.people_assessed == 1 and s.people_without_role == 1
+    assert [g.person.employee_id for g in s.now] == ["E1"]
+
+
+def test_no_one_with_a_role_is_an_error_not_a_hundred_percent() -> None:
+    with pytest.raises(NotFoundError, match="no active person .* holds a known role"):
+        summarise(data(people=[replace(ANA, role_id=None)]), organisation="Org", as_of=AS_OF)
