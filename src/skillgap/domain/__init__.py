@@ -19,12 +19,17 @@ from skillgap.domain.frameworks import (
     SkillKind,
 )
 from skillgap.domain.observations import Observation, SourceKind
+from skillgap.domain.occupations import Occupation, OccupationSkill, Relation
 from skillgap.domain.people import Person
 from skillgap.domain.roles import Importance, Requirement, Role
 from skillgap.domain.scales import (
     BUILTIN_SCALES,
     DEFAULT_SCALE,
+    EIGHT_LEVEL_SCALE,
     KPM_SCALE,
+    ONE_TO_FIVE_SCALE,
+    ONET_LEVEL_SCALE,
+    SEVEN_LEVEL_SCALE,
     Level,
     ProficiencyScale,
     convert,
@@ -39,7 +44,11 @@ from skillgap.domain.verification import (
 __all__ = [
     "BUILTIN_SCALES",
     "DEFAULT_SCALE",
+    "EIGHT_LEVEL_SCALE",
     "KPM_SCALE",
+    "ONET_LEVEL_SCALE",
+    "ONE_TO_FIVE_SCALE",
+    "SEVEN_LEVEL_SCALE",
     "Achievement",
     "Alignment",
     "AlignmentStatus",
@@ -58,8 +67,11 @@ __all__ = [
     "IssuerTier",
     "Level",
     "Observation",
+    "Occupation",
+    "OccupationSkill",
     "Person",
     "ProficiencyScale",
+    "Relation",
     "Requirement",
     "Role",
     "SkillKind",

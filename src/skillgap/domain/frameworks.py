@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from skillgap.domain.scales import DEFAULT_SCALE, ProficiencyScale
 from skillgap.errors import NotFoundError, ValidationError
@@ -42,6 +43,9 @@ class CapabilityGroup:
     name: str
     description: str = ""
     parent: str | None = None
+    uri: str | None = None
+    #: Source fields skillgap does not model (JSON values), kept for lossless export.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,17 @@ class Competency:
     kind: SkillKind = SkillKind.HARD
     uri: str | None = None
     alt_labels: tuple[str, ...] = ()
+    #: The source's own type: ESCO "skill/competence" or "knowledge", O*NET "skill",
+    #: "knowledge" or "technology", NICE "knowledge", "skill" or "task"; "" when unknown.
+    skill_type: str = ""
+    #: ESCO reuse level: "transversal", "cross-sector", "sector-specific",
+    #: "occupation-specific"; "" when the source has none.
+    reuse_level: str = ""
+    #: In an earlier version of the framework but not in the current one; kept because
+    #: roles, observations or credentials may still refer to it.
+    retired: bool = False
+    #: Source fields skillgap does not model (JSON values), kept for lossless export.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def ref(self) -> CompetencyRef:
@@ -70,6 +85,10 @@ class Framework:
     scale: ProficiencyScale = DEFAULT_SCALE
     groups: tuple[CapabilityGroup, ...] = ()
     competencies: tuple[Competency, ...] = field(default=())
+    uri: str | None = None
+    #: Document-level source data skillgap does not model (JSON values): e.g. a CASE
+    #: package's CFDocument fields, CFAssociations, CFItemTypes, CFRubrics.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not self.id or ":" in self.id:

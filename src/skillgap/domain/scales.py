@@ -104,4 +104,68 @@ KPM_SCALE = ProficiencyScale(
     ),
 )
 
-BUILTIN_SCALES: dict[str, ProficiencyScale] = {s.id: s for s in (DEFAULT_SCALE, KPM_SCALE)}
+
+def linear_scale(
+    scale_id: str, name: str, first: int, last: int, *, low: float = 1.0, description: str = ""
+) -> ProficiencyScale:
+    """Levels ``first`` to ``last``: the first at ``low`` on the canonical scale, the last at
+    5, the levels between spread evenly (the documented rule for scales given as numbers)."""
+    labels = [str(v) for v in range(first, last + 1)]
+    steps = len(labels) - 1
+    return ProficiencyScale(
+        id=scale_id,
+        name=name,
+        description=description,
+        levels=tuple(
+            Level(first + i, label, round(low + (CANONICAL_MAX - low) * i / steps, 4))
+            for i, label in enumerate(labels)
+        ),
+    )
+
+
+ONE_TO_FIVE_SCALE = ProficiencyScale(
+    id="1-5",
+    name="Five levels (1-5)",
+    description="1-5 read as the canonical 1-5: 1 Awareness ... 5 Expert.",
+    levels=tuple(
+        Level(v, label, float(v))
+        for v, label in enumerate(["Awareness", "Knowledge", "Proficient", "Advanced", "Expert"], 1)
+    ),
+)
+
+ONET_LEVEL_SCALE = ProficiencyScale(
+    id="onet-lv",
+    name="O*NET level (LV 0-7)",
+    description="O*NET's 0-7 level rating, read linearly: canonical = LV x 5 / 7.",
+    levels=tuple(Level(v, f"LV {v}", round(v * 5 / 7, 4)) for v in range(8)),
+)
+
+SEVEN_LEVEL_SCALE = linear_scale(
+    "1-7",
+    "Seven levels (1-7)",
+    1,
+    7,
+    description="Seven-level scales (e.g. SFIA levels of responsibility): 1 at canonical 1, "
+    "7 at canonical 5, evenly between.",
+)
+
+EIGHT_LEVEL_SCALE = linear_scale(
+    "1-8",
+    "Eight levels (1-8)",
+    1,
+    8,
+    description="Eight-level scales (e.g. EQF levels): 1 at canonical 1, 8 at canonical 5, "
+    "evenly between.",
+)
+
+BUILTIN_SCALES: dict[str, ProficiencyScale] = {
+    s.id: s
+    for s in (
+        DEFAULT_SCALE,
+        KPM_SCALE,
+        ONE_TO_FIVE_SCALE,
+        ONET_LEVEL_SCALE,
+        SEVEN_LEVEL_SCALE,
+        EIGHT_LEVEL_SCALE,
+    )
+}

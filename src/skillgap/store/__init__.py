@@ -20,6 +20,7 @@ from skillgap.domain import (
     Framework,
     Issuer,
     Observation,
+    Occupation,
     Person,
     ProficiencyScale,
     Role,
@@ -52,8 +53,22 @@ class Repository(Protocol[T]):
     def count(self) -> int: ...
 
 
-class PersonRepository(Repository[Person], Protocol):
+class ReplaceableRepository(Repository[T], Protocol):
+    def put(self, item: T) -> None:
+        """Store the item, replacing the stored one with its id (``add`` if there is none)."""
+        ...
+
+
+class PersonRepository(ReplaceableRepository[Person], Protocol):
     def by_email(self, email: str) -> Person | None: ...
+
+
+class OccupationRepository(Repository[Occupation], Protocol):
+    def for_framework(self, framework_id: str) -> list[Occupation]: ...
+
+    def remove_for_framework(self, framework_id: str) -> int:
+        """Remove the framework's occupations; returns how many there were."""
+        ...
 
 
 class PersonScopedRepository(Repository[T], Protocol):
@@ -78,9 +93,11 @@ class Workspace(Protocol):
     @property
     def scales(self) -> Repository[ProficiencyScale]: ...
     @property
-    def frameworks(self) -> Repository[Framework]: ...
+    def frameworks(self) -> ReplaceableRepository[Framework]: ...
     @property
-    def roles(self) -> Repository[Role]: ...
+    def occupations(self) -> OccupationRepository: ...
+    @property
+    def roles(self) -> ReplaceableRepository[Role]: ...
     @property
     def people(self) -> PersonRepository: ...
     @property
@@ -117,8 +134,10 @@ class Store(Protocol):
 
 __all__ = [
     "MetaRepository",
+    "OccupationRepository",
     "PersonRepository",
     "PersonScopedRepository",
+    "ReplaceableRepository",
     "Repository",
     "Store",
     "Workspace",

@@ -20,6 +20,7 @@ from skillgap.domain import (
     Framework,
     Issuer,
     Observation,
+    Occupation,
     Person,
     ProficiencyScale,
     Role,
@@ -35,6 +36,7 @@ Written = list[tuple[dict[str, Any], str]]
 class _State:
     scales: dict[str, ProficiencyScale] = field(default_factory=dict)
     frameworks: dict[str, Framework] = field(default_factory=dict)
+    occupations: dict[str, Occupation] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     issuers: dict[str, Issuer] = field(default_factory=dict)
@@ -80,12 +82,14 @@ class MemoryRepository(Generic[T]):
         key: Callable[[T], str],
         lookup: MemoryLookup,
         after_add: Callable[[T], Written] = lambda item: [],
+        before_replace: Callable[[T, T], str | None] = lambda old, new: None,
     ) -> None:
         self._what = what
         self._data = data
         self._key = key
         self._lookup = lookup
         self._after_add = after_add
+        self._before_replace = before_replace
 
     def add(self, item: T) -> None:
         self.add_all([item])
@@ -107,6 +111,18 @@ class MemoryRepository(Generic[T]):
             for data, key in reversed(written):  # a refused batch writes nothing
                 del data[key]
             raise
+
+    def put(self, item: T) -> None:
+        key = self._key(item)
+        old = self._data.get(key)
+        if old is None:
+            self.add(item)
+            return
+        reason = problem(item, self._lookup) or self._before_replace(old, item)
+        if reason is not None:
+            raise ConflictError(reason)
+        self._data[key] = item
+        self._after_add(item)
 
     def get(self, key: str) -> T:
         item = self._data.get(key)
@@ -135,6 +151,17 @@ class MemoryScopedRepository(MemoryRepository[T]):
         return [item for item in self.list() if getattr(item, "person_id", None) == employee_id]
 
 
+class MemoryOccupationRepository(MemoryRepository[Occupation]):
+    def for_framework(self, framework_id: str) -> list[Occupation]:
+        return [o for o in self.list() if o.framework == framework_id]
+
+    def remove_for_framework(self, framework_id: str) -> int:
+        doomed = [k for k, o in self._data.items() if o.framework == framework_id]
+        for key in doomed:
+            del self._data[key]
+        return len(doomed)
+
+
 class MemoryMeta:
     def __init__(self, data: dict[str, str]) -> None:
         self._data = data
@@ -155,7 +182,10 @@ class MemoryWorkspace:
         look = MemoryLookup(state)
         self.scales = MemoryRepository("scale", s.scales, lambda x: x.id, look)
         self.frameworks = MemoryRepository(
-            "framework", s.frameworks, lambda x: x.id, look, self._store_scale
+            "framework", s.frameworks, lambda x: x.id, look, self._store_scale, self._dropped_in_use
+        )
+        self.occupations = MemoryOccupationRepository(
+            "occupation", s.occupations, lambda x: x.id, look
         )
         self.roles = MemoryRepository("role", s.roles, lambda x: x.id, look)
         self.people = MemoryPersonRepository("person", s.people, lambda x: x.employee_id, look)
@@ -173,6 +203,37 @@ class MemoryWorkspace:
             return []
         self._state.scales[framework.scale.id] = framework.scale
         return [(self._state.scales, framework.scale.id)]
+
+    def _dropped_in_use(self, old: Framework, new: Framework) -> str | None:
+        """A replaced framework may not drop a competency anything still refers to (the SQL
+        store's foreign keys, written out)."""
+        dropped = {c.ref for c in old.competencies} - {c.ref for c in new.competencies}
+        if not dropped:
+            return None
+        state = self._state
+        users: list[tuple[str, set[CompetencyRef]]] = [
+            *(
+                (f"role {r.id!r}", {q.competency for q in r.requirements})
+                for r in state.roles.values()
+            ),
+            *(
+                (f"achievement {a.id!r}", {x.competency for x in a.alignments if x.competency})
+                for a in state.achievements.values()
+            ),
+            *((f"observation {o.id!r}", {o.competency}) for o in state.observations.values()),
+            *(
+                (f"occupation {o.id!r}", {k.competency for k in o.skills})
+                for o in state.occupations.values()
+            ),
+        ]
+        for who, refs in users:
+            used = dropped & refs
+            if used:
+                return (
+                    f"cannot replace framework {new.id!r}: it drops competency "
+                    f"{min(used)}, which {who} still refers to"
+                )
+        return None
 
     def clear(self) -> None:
         for value in vars(self._state).values():

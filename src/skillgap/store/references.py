@@ -14,6 +14,7 @@ from skillgap.domain import (
     CompetencyRef,
     Framework,
     Observation,
+    Occupation,
     Person,
     ProficiencyScale,
     Role,
@@ -67,6 +68,10 @@ def problem(item: object, lookup: Lookup) -> str | None:
                 return _missing(owner, "achievement", item.achievement_id)
             if item.person_id is not None and not lookup.has("person", item.person_id):
                 return _missing(owner, "person", item.person_id)
+        case Occupation():
+            return _competencies(
+                f"occupation {item.id!r}", [skill.competency for skill in item.skills], lookup
+            )
         case Observation():
             owner = f"observation {item.id!r}"
             for kind, key in (("person", item.person_id), ("scale", item.scale_id)):

@@ -20,6 +20,7 @@ from skillgap.domain import (
     Framework,
     Issuer,
     Observation,
+    Occupation,
     Person,
     ProficiencyScale,
     Role,
@@ -28,6 +29,7 @@ from skillgap.errors import ConfigError, ConflictError, NotFoundError, Workspace
 from skillgap.store import tables as t
 from skillgap.store.mappers import Mapper, chunks
 from skillgap.store.mappers.credentials import AchievementMapper, AwardMapper, IssuerMapper
+from skillgap.store.mappers.occupations import OccupationMapper
 from skillgap.store.mappers.people import ObservationMapper, PersonMapper
 from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
 from skillgap.store.references import problem
@@ -84,6 +86,22 @@ class SqlRepository(Generic[T]):
                 f"cannot store {self._mapper.what} {keys[0]!r}"
                 f"{f' (and {len(keys) - 1} more)' if len(keys) > 1 else ''}: it refers to "
                 f"something the workspace does not hold, or repeats a unique value ({detail})"
+            ) from None
+
+    def put(self, item: T) -> None:
+        if self.find(self._mapper.key_of(item)) is None:
+            self.add(item)
+            return
+        try:
+            with self._conn.begin_nested():
+                self._mapper.update(self._conn, item)
+        except IntegrityError as exc:
+            reason = problem(item, SqlLookup(self._conn))
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConflictError(
+                reason
+                or f"cannot replace {self._mapper.what} {self._mapper.key_of(item)!r}: "
+                f"something still refers to what the new version drops ({detail})"
             ) from None
 
     def get(self, key: str) -> T:
@@ -152,6 +170,14 @@ class SqlScopedRepository(SqlRepository[T]):
         return self._mapper.load(self._conn, self._mapper.table.c.person_id == employee_id)
 
 
+class SqlOccupationRepository(SqlRepository[Occupation]):
+    def for_framework(self, framework_id: str) -> list[Occupation]:
+        return self._mapper.load(self._conn, t.occupations.c.framework_id == framework_id)
+
+    def remove_for_framework(self, framework_id: str) -> int:
+        return OccupationMapper().delete_for_framework(self._conn, framework_id)
+
+
 class SqlMeta:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -180,6 +206,7 @@ class SqlWorkspace:
         self.scales: SqlRepository[ProficiencyScale] = SqlRepository(conn, ScaleMapper())
         self.frameworks: SqlRepository[Framework] = SqlRepository(conn, FrameworkMapper())
         self.roles: SqlRepository[Role] = SqlRepository(conn, RoleMapper())
+        self.occupations = SqlOccupationRepository(conn, OccupationMapper())
         self.people = SqlPersonRepository(conn, PersonMapper())
         self.issuers: SqlRepository[Issuer] = SqlRepository(conn, IssuerMapper())
         self.achievements: SqlRepository[Achievement] = SqlRepository(conn, AchievementMapper())

@@ -82,6 +82,9 @@ frameworks = sa.Table(
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("scale_id", sa.ForeignKey("scales.id"), nullable=False),
+    # added in 0003
+    sa.Column("uri", sa.String),
+    sa.Column("extra", JSON),
 )
 
 capability_groups = sa.Table(
@@ -93,6 +96,9 @@ capability_groups = sa.Table(
     sa.Column("name", sa.String, nullable=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("parent", sa.String),
+    # added in 0003
+    sa.Column("uri", sa.String),
+    sa.Column("extra", JSON),
 )
 
 competencies = sa.Table(
@@ -107,6 +113,11 @@ competencies = sa.Table(
     sa.Column("kind", sa.String(8), nullable=False),
     sa.Column("uri", sa.String, index=True),
     sa.Column("alt_labels", JSON, nullable=False),
+    # added in 0003 (nullable: rows of older workspaces have none)
+    sa.Column("skill_type", sa.String),
+    sa.Column("reuse_level", sa.String),
+    sa.Column("retired", sa.Boolean),
+    sa.Column("extra", JSON),
 )
 
 
@@ -117,6 +128,32 @@ def _competency_fk(table: str) -> sa.ForeignKeyConstraint:
         name=f"fk_{table}_competency",
     )
 
+
+occupations = sa.Table(
+    "occupations",
+    metadata,
+    _id(),  # framework:code
+    sa.Column("framework_id", sa.ForeignKey("frameworks.id"), nullable=False, index=True),
+    sa.Column("code", sa.String, nullable=False),
+    sa.Column("title", sa.String, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("uri", sa.String),
+    sa.Column("alt_titles", JSON, nullable=False),
+    sa.Column("level_scale", sa.String),
+)
+
+occupation_skills = sa.Table(
+    "occupation_skills",
+    metadata,
+    sa.Column("occupation_id", sa.ForeignKey("occupations.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("framework_id", sa.String, nullable=False),
+    sa.Column("competency_code", sa.String, nullable=False),
+    sa.Column("relation", sa.String(16), nullable=False),
+    sa.Column("importance", sa.Float),
+    sa.Column("level", sa.Float),
+    _competency_fk("occupation_skills"),
+)
 
 roles = sa.Table(
     "roles",

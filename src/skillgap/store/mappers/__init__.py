@@ -33,6 +33,10 @@ class Mapper(Generic[T]):
     def load(self, conn: Connection, where: Where = None) -> list[T]:
         raise NotImplementedError
 
+    def update(self, conn: Connection, item: T) -> None:
+        """Replace the stored aggregate with the same id (for replaceable aggregates)."""
+        raise NotImplementedError(f"{self.what} cannot be replaced")
+
     def _parents(self, conn: Connection, where: Where) -> list[sa.Row[Any]]:
         key: sa.ColumnElement[Any] = self.table.c[self.key]
         if conn.dialect.name == "postgresql":

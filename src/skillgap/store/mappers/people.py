@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -15,33 +16,15 @@ class PersonMapper(Mapper[Person]):
     what, table, key = "person", t.people, "employee_id"
 
     def insert(self, conn: Connection, items: Sequence[Person]) -> None:
-        insert_rows(
-            conn,
-            t.people,
-            [
-                {
-                    "employee_id": p.employee_id,
-                    "name": p.name,
-                    "department": p.department,
-                    "team": p.team,
-                    "manager_id": p.manager_id,
-                    "role_id": p.role_id,
-                    "active": p.active,
-                    "hire_date": p.hire_date,
-                    "attributes": dict(p.attributes),
-                }
-                for p in items
-            ],
-        )
-        insert_rows(
-            conn,
-            t.person_emails,
-            [
-                {"email": e, "employee_id": p.employee_id, "position": i}
-                for p in items
-                for i, e in enumerate(p.emails)
-            ],
-        )
+        insert_rows(conn, t.people, [_person_row(p) for p in items])
+        insert_rows(conn, t.person_emails, [row for p in items for row in _email_rows(p)])
+
+    def update(self, conn: Connection, item: Person) -> None:
+        people, emails = t.people, t.person_emails
+        key = item.employee_id
+        conn.execute(people.update().where(people.c.employee_id == key).values(_person_row(item)))
+        conn.execute(emails.delete().where(emails.c.employee_id == key))
+        insert_rows(conn, emails, _email_rows(item))
 
     def load(self, conn: Connection, where: Where = None) -> list[Person]:
         parents = self._parents(conn, where)
@@ -61,6 +44,26 @@ class PersonMapper(Mapper[Person]):
             )
             for p in parents
         ]
+
+
+def _person_row(p: Person) -> dict[str, Any]:
+    return {
+        "employee_id": p.employee_id,
+        "name": p.name,
+        "department": p.department,
+        "team": p.team,
+        "manager_id": p.manager_id,
+        "role_id": p.role_id,
+        "active": p.active,
+        "hire_date": p.hire_date,
+        "attributes": dict(p.attributes),
+    }
+
+
+def _email_rows(p: Person) -> list[dict[str, Any]]:
+    return [
+        {"email": e, "employee_id": p.employee_id, "position": i} for i, e in enumerate(p.emails)
+    ]
 
 
 class ObservationMapper(Mapper[Observation]):
