@@ -15,14 +15,28 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_and_option_is_in_the_cli_reference(name: str) -> None:
-    assert f"## `skillgap {name}" in CLI_DOC
-    section = CLI_DOC.split(f"## `skillgap {name}", 1)[1].split("\n## ", 1)[0]
-    command = cli.commands[name]
+def _commands() -> list[tuple[str, click.Command]]:
+    """Every command by its full name: "status", "framework import" ..."""
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(cli.commands.items()):
+        if isinstance(command, click.Group):
+            found += [(f"{name} {sub}", c) for sub, c in sorted(command.commands.items())]
+        else:
+            found.append((name, command))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
+def test_every_command_and_option_is_in_the_cli_reference(
+    name: str, command: click.Command
+) -> None:
+    heading = f"`skillgap {name}"
+    assert heading in CLI_DOC, f"{heading} has no section in docs/cli.md"
+    section = CLI_DOC.split(heading, 1)[1].split("\n#", 1)[0]
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help":
             assert param.opts[-1] in section, f"{param.opts[-1]} of {name} is not documented"
+    assert "Example:" in (command.help or ""), f"{name} --help has no example"
 
 
 def test_global_options_are_documented() -> None:

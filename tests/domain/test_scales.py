@@ -46,3 +46,18 @@ def test_level_not_on_scale_is_named() -> None:
 def test_invalid_scales_are_refused(levels: tuple[Level, ...], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         ProficiencyScale("s", "S", levels)
+
+
+def test_the_builtin_numeric_scales_follow_the_documented_rules() -> None:
+    from skillgap.domain import EIGHT_LEVEL_SCALE, ONE_TO_FIVE_SCALE, ONET_LEVEL_SCALE
+    from skillgap.domain import SEVEN_LEVEL_SCALE as SEVEN
+
+    assert [lv.canonical for lv in ONE_TO_FIVE_SCALE.levels] == [1, 2, 3, 4, 5]
+    assert ONET_LEVEL_SCALE.to_canonical(7) == 5.0
+    assert ONET_LEVEL_SCALE.to_canonical(0) == 0.0
+    assert abs(ONET_LEVEL_SCALE.to_canonical(4) - 20 / 7) < 1e-3
+    assert (SEVEN.to_canonical(1), SEVEN.to_canonical(4), SEVEN.to_canonical(7)) == (1, 3, 5)
+    assert (EIGHT_LEVEL_SCALE.to_canonical(1), EIGHT_LEVEL_SCALE.to_canonical(8)) == (1, 5)
+    # never rounding up: SFIA level 4 (canonical 3) is 0-5 Proficient; O*NET LV 4 (2.86) is 2
+    assert convert(4, SEVEN, DEFAULT_SCALE) == 3
+    assert convert(4, ONET_LEVEL_SCALE, DEFAULT_SCALE) == 2

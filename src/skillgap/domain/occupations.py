@@ -3,8 +3,9 @@ what each needs, as the source rates it. They are templates for roles, not roles
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from skillgap.domain.frameworks import CompetencyRef
 from skillgap.errors import ValidationError
@@ -33,6 +34,9 @@ class Occupation:
     alt_titles: tuple[str, ...] = ()
     level_scale: str | None = None  # scale id of OccupationSkill.level, e.g. "onet-lv"
     skills: tuple[OccupationSkill, ...] = ()
+    #: Source fields skillgap does not model (JSON values): an ESCO occupation's ISCO group
+    #: and code, an O*NET job zone ...
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not self.code:

@@ -298,3 +298,13 @@ def unique(items: Iterable[tuple[str, Where]], what: str) -> None:
         if value in seen:
             raise where.error(f"{what} {value!r} appears twice (first at {seen[value].place})")
         seen[value] = where
+
+
+def only_keys(data: Mapping[str, Any], keys: Collection[str], file: str) -> None:
+    """A YAML file's top level may hold only ``keys`` (a misspelt key is an error)."""
+    for key in data:
+        if key not in keys:
+            expected = ", ".join(sorted(keys))
+            raise InputError(
+                f"unknown key {key!r} (expected: {expected})", file=file, field=str(key)
+            )

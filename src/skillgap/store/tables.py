@@ -140,6 +140,7 @@ occupations = sa.Table(
     sa.Column("uri", sa.String),
     sa.Column("alt_titles", JSON, nullable=False),
     sa.Column("level_scale", sa.String),
+    sa.Column("extra", JSON),
 )
 
 occupation_skills = sa.Table(

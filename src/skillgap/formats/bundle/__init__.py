@@ -25,7 +25,7 @@ from skillgap.errors import InputError
 from skillgap.formats.bundle.credentials import read_achievements, read_awards, read_issuers
 from skillgap.formats.bundle.people import read_claims, read_people
 from skillgap.formats.bundle.skills import read_framework, read_roles
-from skillgap.formats.tabular import Where, as_date, as_text, read_yaml_mapping
+from skillgap.formats.tabular import Where, as_date, as_text, only_keys, read_yaml_mapping
 
 #: The keys each YAML file may hold at its top level.
 TOP_KEYS = {
@@ -70,12 +70,7 @@ def read_bundle(folder: Path) -> Bundle:
 
     def yaml_file(name: str) -> dict[str, Any]:
         data = read_yaml_mapping(path[name])
-        for key in data:
-            if key not in TOP_KEYS[name]:
-                expected = ", ".join(sorted(TOP_KEYS[name]))
-                raise InputError(
-                    f"unknown key {key!r} (expected: {expected})", file=name, field=str(key)
-                )
+        only_keys(data, TOP_KEYS[name], name)
         return data
 
     org = yaml_file("organisation.yaml")

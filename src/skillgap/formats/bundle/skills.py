@@ -31,8 +31,7 @@ from skillgap.formats.tabular import (
 COMPETENCY_KEYS = {"code", "name", "description", "group", "kind", "alt_labels", "uri"}
 
 
-def read_framework(data: dict[str, Any]) -> Framework:
-    file = "framework.yaml"
+def read_framework(data: dict[str, Any], file: str = "framework.yaml") -> Framework:
     fw_id = as_text(data.get("id"), Where(file, "id"))
     if ":" in fw_id:
         raise Where(file, "id").error(f"framework id {fw_id!r} must not contain ':'")

@@ -28,6 +28,7 @@ class OccupationMapper(Mapper[Occupation]):
                     "uri": o.uri,
                     "alt_titles": list(o.alt_titles),
                     "level_scale": o.level_scale,
+                    "extra": o.extra or None,
                 }
                 for o in items
             ],
@@ -62,6 +63,7 @@ class OccupationMapper(Mapper[Occupation]):
                 uri=p.uri,
                 alt_titles=tuple(p.alt_titles),
                 level_scale=p.level_scale,
+                extra=p.extra or {},
                 skills=tuple(
                     OccupationSkill(
                         CompetencyRef(s.framework_id, s.competency_code),

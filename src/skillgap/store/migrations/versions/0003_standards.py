@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("uri", sa.String),
         sa.Column("alt_titles", JSON, nullable=False),
         sa.Column("level_scale", sa.String),
+        sa.Column("extra", JSON),
         sa.PrimaryKeyConstraint("id", name="pk_occupations"),
         sa.ForeignKeyConstraint(
             ["framework_id"], ["frameworks.id"], name="fk_occupations_framework_id_frameworks"

@@ -1,0 +1,12 @@
+"""The ``skillgap`` command: each subcommand parses its input, makes one service call and
+renders the result. Commands live by area; importing them registers them on the root group."""
+
+from skillgap.cli import frameworks, roles, workspace  # noqa: F401  (registers commands)
+from skillgap.cli.root import CliEnvironment, CliState, cli
+
+
+def main() -> None:
+    cli(prog_name="skillgap")
+
+
+__all__ = ["CliEnvironment", "CliState", "cli", "main"]

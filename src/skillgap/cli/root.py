@@ -1,0 +1,126 @@
+"""The root of the ``skillgap`` command: global options, the state each command gets, and
+the one place the SkillgapError tree becomes ``Error: <message>`` and exit code 1 (usage
+errors are Click's: exit code 2). Settings are built when a command runs, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+
+from skillgap import __version__
+from skillgap.analysis.inventory import View
+from skillgap.clock import Clock, SystemClock
+from skillgap.config import Settings, load_settings
+from skillgap.errors import SkillgapError
+from skillgap.store import Store
+from skillgap.store.schema import open_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class CliEnvironment:
+    """What a command reads from its surroundings; tests pass their own as Click's ``obj``."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    clock: Clock = field(default_factory=SystemClock)
+    interactive: Callable[[], bool] = field(default=lambda: sys.stdin.isatty())
+
+
+@dataclass
+class CliState:
+    env: CliEnvironment
+    workspace: Path | None
+    database_url: str | None
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(
+            self.env.environ, workspace=self.workspace, database_url=self.database_url
+        )
+
+    @contextmanager
+    def store(self, create: bool = False) -> Iterator[Store]:
+        store = open_store(self.settings, create=create)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def confirm_replace(self, yes: bool) -> Callable[[str], bool]:
+        """Asks before a workspace's data is replaced (unless --yes)."""
+
+        def confirm(location: str) -> bool:
+            if yes:
+                return True
+            if not self.env.interactive():
+                raise click.ClickException(
+                    f"the workspace at {location} already holds data: pass --yes to replace it"
+                )
+            click.confirm(f"Replace everything in {location}?", abort=True)
+            return True
+
+        return confirm
+
+
+def console() -> Console:
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:  # piped or captured: a fixed, readable width
+        console = Console(highlight=False, soft_wrap=False, width=110)
+    return console
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Translate the SkillgapError tree into Click's ``Error: ...`` line and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SkillgapError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+VIEW = click.Choice([v.value for v in View])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="skillgap")
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite workspace file [default: ./skillgap.db, or $SKILLGAP_WORKSPACE].",
+)
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="SQLAlchemy URL of the workspace database instead of a file "
+    "[default: $SKILLGAP_DATABASE_URL].",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, database_url: str | None) -> None:
+    """skillgap: who can prove they can do what each role needs, and what is missing.
+
+    \b
+    Example:
+        skillgap demo            # load the demo organisation and print its gaps
+        skillgap --workspace acme.db status
+    """
+    env = ctx.obj if isinstance(ctx.obj, CliEnvironment) else CliEnvironment()
+    ctx.obj = CliState(env, workspace, database_url)
+
+
+pass_state = click.make_pass_decorator(CliState)

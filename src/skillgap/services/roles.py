@@ -1,0 +1,152 @@
+"""Roles: import profiles, list, show (now and at each horizon), make one from an occupation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from skillgap.analysis.context import SkillContext
+from skillgap.analysis.templates import role_from_occupation
+from skillgap.domain import BUILTIN_SCALES, CompetencyRef, Requirement, Role
+from skillgap.errors import ConflictError, NotFoundError, ValidationError
+from skillgap.services.workspace import StoreOpener
+from skillgap.store import Store
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    """A role with its requirements at each horizon, read against its frameworks."""
+
+    role: Role
+    horizons: tuple[date, ...]
+    # per competency: the requirement in force now and at each horizon (None: not required)
+    rows: tuple[tuple[Requirement | None, ...], ...]
+    context: SkillContext
+    holders: int
+
+
+@dataclass(frozen=True)
+class RoleSummary:
+    id: str
+    name: str
+    family: str
+    requirements_now: int
+    horizons: tuple[date, ...]
+    holders: int
+
+
+def list_roles(store: Store) -> list[RoleSummary]:
+    with store.transaction() as ws:
+        roles = ws.roles.list()
+        people = ws.people.list()
+    held: dict[str, int] = {}
+    for person in people:
+        if person.active and person.role_id:
+            held[person.role_id] = held.get(person.role_id, 0) + 1
+    return [
+        RoleSummary(
+            r.id, r.name, r.family, len(r.requirements_at(None)), r.horizons, held.get(r.id, 0)
+        )
+        for r in roles
+    ]
+
+
+def show_role(store: Store, role_id: str) -> RoleProfile:
+    with store.transaction() as ws:
+        role = ws.roles.get(role_id)
+        context = SkillContext.of(ws.frameworks.list(), ws.scales.list())
+        holders = sum(1 for p in ws.people.list() if p.active and p.role_id == role_id)
+    horizons = role.horizons
+    profiles = [{r.competency: r for r in role.requirements_at(None)}]
+    profiles += [{r.competency: r for r in role.requirements_at(h)} for h in horizons]
+
+    def name(ref: CompetencyRef) -> str:
+        framework = context.frameworks.get(ref.framework)
+        return (
+            framework.competency(ref.code).name
+            if framework and framework.has(ref.code)
+            else str(ref)
+        )
+
+    refs = sorted({ref for profile in profiles for ref in profile}, key=lambda r: (name(r), r))
+    rows = tuple(tuple(profile.get(ref) for profile in profiles) for ref in refs)
+    return RoleProfile(role, horizons, rows, context, holders)
+
+
+def create_role_from_occupation(
+    store: Store,
+    framework_id: str,
+    occupation_code: str,
+    *,
+    role_id: str,
+    name: str | None = None,
+    replace: bool = False,
+) -> Role:
+    """Make (or, with ``replace``, remake) a role from an occupation's skills."""
+    with store.transaction() as ws:
+        framework = ws.frameworks.get(framework_id)
+        occupation = ws.occupations.find(f"{framework_id}:{occupation_code}")
+        if occupation is None:
+            raise NotFoundError(
+                f"no occupation {occupation_code!r} in framework {framework_id!r} "
+                "(see `skillgap roles occupations --framework ...`)"
+            )
+        scales = {**BUILTIN_SCALES, **{s.id: s for s in ws.scales.list()}}
+        role = role_from_occupation(occupation, framework, scales, role_id=role_id, name=name)
+        if not role.requirements:
+            raise ValidationError(f"occupation {occupation_code!r} lists no skills to require")
+        if ws.roles.find(role_id) is not None and not replace:
+            raise ConflictError(f"role {role_id!r} exists already (use --replace to remake it)")
+        ws.roles.put(role)
+    return role
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    framework: str
+    code: str
+    title: str
+    skills: int
+
+
+def find_occupations(
+    store: Store, text: str, *, framework_id: str | None = None, limit: int = 20
+) -> list[OccupationMatch]:
+    """Occupations whose code, title or alternative titles contain ``text``."""
+    wanted = text.strip().lower()
+    with store.transaction() as ws:
+        found = (
+            ws.occupations.for_framework(framework_id) if framework_id else ws.occupations.list()
+        )
+    matches = [
+        o
+        for o in found
+        if wanted in o.code.lower()
+        or wanted in o.title.lower()
+        or any(wanted in t.lower() for t in o.alt_titles)
+    ]
+    matches.sort(key=lambda o: (wanted not in o.title.lower(), o.title))
+    return [OccupationMatch(o.framework, o.code, o.title, len(o.skills)) for o in matches[:limit]]
+
+
+@dataclass(frozen=True)
+class RolesImport:
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+
+
+def import_roles(path: Path, framework_id: str, open_workspace: StoreOpener) -> RolesImport:
+    """Read role profiles (YAML, CSV or XLSX) against a stored framework and store them,
+    replacing roles of the same id; all or nothing."""
+    from skillgap.formats.roles import read_roles_file
+
+    with open_workspace(False) as store, store.transaction() as ws:
+        framework = ws.frameworks.get(framework_id)
+        roles = read_roles_file(path, framework)
+        added: list[str] = []
+        replaced: list[str] = []
+        for role in roles:
+            (replaced if ws.roles.find(role.id) else added).append(role.id)
+            ws.roles.put(role)
+    return RolesImport(tuple(added), tuple(replaced))

@@ -1,0 +1,149 @@
+"""`skillgap framework ...` and `skillgap roles ...`, on real workspaces."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from skillgap.cli import CliEnvironment, cli
+from skillgap.clock import FixedClock
+from skillgap.config import load_settings
+from skillgap.domain import CompetencyRef, Occupation, OccupationSkill, Relation
+from skillgap.services.bundles import demo_folder
+from skillgap.store.schema import open_store
+
+FRAMEWORK_YAML = demo_folder() / "framework.yaml"
+
+
+def run(runner: CliRunner, workspace: Path, *args: str) -> Result:
+    env = CliEnvironment(environ={}, clock=FixedClock(datetime(2026, 11, 25, tzinfo=UTC)))
+    return runner.invoke(cli, ["--workspace", str(workspace), *args], obj=env)
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = FRAMEWORK_YAML.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "framework-v2.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_import_list_show_and_search(runner: CliRunner, workspace_path: Path) -> None:
+    out = ok(
+        run(runner, workspace_path, "framework", "import", str(FRAMEWORK_YAML), "--format", "yaml")
+    )
+    assert "Imported Tidewell Skills Framework as framework demo" in out
+    listed = json.loads(ok(run(runner, workspace_path, "framework", "list", "--json")))
+    assert [(f["id"], f["competencies"], f["retired"]) for f in listed] == [("demo", 42, 0)]
+    shown = ok(run(runner, workspace_path, "framework", "show", "demo"))
+    assert "Artificial intelligence" in shown and "42 competencies" in shown
+    hits = json.loads(ok(run(runner, workspace_path, "framework", "search", "data viz", "--json")))
+    assert hits[0]["competency"] == "demo:data-visualisation"
+
+
+def test_a_dry_run_writes_nothing(runner: CliRunner, workspace_path: Path) -> None:
+    out = ok(
+        run(
+            runner,
+            workspace_path,
+            "framework",
+            "import",
+            str(FRAMEWORK_YAML),
+            "--format",
+            "yaml",
+            "--dry-run",
+        )
+    )
+    assert "Would import (nothing written)" in out and not workspace_path.exists()
+
+
+def test_a_new_version_shows_its_changes_and_keeps_what_is_in_use(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    ok(run(runner, workspace_path, "demo", "--yes"))
+    v2 = edited(tmp_path, "name: Prompt engineering", "name: Prompt design")
+    text = v2.read_text(encoding="utf-8")
+    start = text.index("  - code: sql\n")
+    v2.write_text(text[:start] + text[text.index("  - code:", start + 5) :], encoding="utf-8")
+    out = ok(run(runner, workspace_path, "framework", "import", str(v2), "--format", "yaml"))
+    assert "1 removed, 1 relabelled" in out
+    assert "prompt-engineering: 'Prompt engineering' -> 'Prompt design'" in out
+    assert "Still used sql (removed): role data-analyst" in out
+    listed = json.loads(ok(run(runner, workspace_path, "framework", "list", "--json")))
+    assert (listed[0]["competencies"], listed[0]["retired"]) == (41, 1)
+    summary = json.loads(ok(run(runner, workspace_path, "summary", "--json")))
+    assert summary["people_assessed"] == 58  # the analysis still reads the retired skill
+
+
+def test_bad_framework_input_is_located(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    bad = edited(tmp_path, "kind: hard", "kind: squishy")
+    result = run(runner, workspace_path, "framework", "import", str(bad), "--format", "yaml")
+    assert result.exit_code == 1
+    assert "framework-v2.yaml, field 'competencies[0].kind'" in result.stderr
+    assert not workspace_path.exists()
+    unknown = run(runner, workspace_path, "framework", "show", "nope")
+    assert unknown.exit_code == 1 and "no workspace" in unknown.stderr
+
+
+def test_roles_list_and_show_side_by_side(runner: CliRunner, workspace_path: Path) -> None:
+    ok(run(runner, workspace_path, "demo", "--yes"))
+    listed = ok(run(runner, workspace_path, "roles", "list"))
+    assert "data-analyst" in listed and "2027-12-31" in listed
+    shown = ok(run(runner, workspace_path, "roles", "show", "data-analyst"))
+    assert "By 2027-12-31" in shown
+    row = next(line for line in shown.splitlines() if "Generative AI use" in line)
+    assert "-" in row.split("│")[3] and "3 Proficient (important)" in row  # new by 2027
+    missing = run(runner, workspace_path, "roles", "show", "astronaut")
+    assert missing.exit_code == 1 and "no role 'astronaut'" in missing.stderr
+
+
+def add_occupation(workspace: Path, occupation: Occupation) -> None:
+    store = open_store(load_settings({}, workspace=workspace))
+    with store.transaction() as ws:
+        ws.occupations.add(occupation)
+    store.close()
+
+
+def test_a_role_from_an_occupation(runner: CliRunner, workspace_path: Path) -> None:
+    ok(run(runner, workspace_path, "demo", "--yes"))
+
+    def skill(code: str, relation: Relation = Relation.ESSENTIAL) -> OccupationSkill:
+        return OccupationSkill(CompetencyRef("demo", code), relation)
+
+    add_occupation(
+        workspace_path,
+        Occupation(
+            "demo",
+            "occ-1",
+            "Analytics translator",
+            alt_titles=("data translator",),
+            skills=(skill("sql"), skill("communication"), skill("statistics", Relation.OPTIONAL)),
+        ),
+    )
+    found = ok(run(runner, workspace_path, "roles", "occupations", "translator"))
+    assert "occ-1" in found and "Analytics translator" in found
+    args = ["roles", "from-occupation", "occ-1", "--framework", "demo", "--id", "translator"]
+    out = ok(run(runner, workspace_path, *args))
+    assert "Made role translator (Analytics translator) with 3 requirements" in out
+    again = run(runner, workspace_path, *args)
+    assert again.exit_code == 1 and "exists already" in again.stderr
+    ok(run(runner, workspace_path, *args, "--replace", "--name", "Translator"))
+    listed = ok(run(runner, workspace_path, "roles", "list"))
+    assert "Translator" in listed
+
+
+@pytest.mark.parametrize("args", [["framework", "import", "x", "--format", "yaml"]])
+def test_usage_errors_exit_2(runner: CliRunner, workspace_path: Path, args: list[str]) -> None:
+    result = run(runner, workspace_path, *args)
+    assert result.exit_code == 2
