@@ -2,7 +2,8 @@
 
     SkillgapError              anything skillgap reports to a user
     ├── ValidationError        a value breaks a domain rule
-    │   └── InputError         bad input in a file: names the file, row/field and reason
+    │   ├── InputError         bad input in a file: names the file, row/field and reason
+    │   └── InputErrors        every InputError found in one input, reported at once
     ├── NotFoundError          a named thing (person, role, competency ...) does not exist
     ├── ConflictError          the thing exists already, or would break a uniqueness rule
     ├── ConfigError            a setting is missing or malformed
@@ -14,6 +15,8 @@ A bad credential is *not* an error: verification returns a report with a status.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class SkillgapError(Exception):
@@ -40,6 +43,32 @@ class InputError(ValidationError):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {reason}")
+
+
+class InputErrors(ValidationError):
+    """Every error found in one input, reported at once; ``errors`` in the order of the rows.
+
+    Its message is one line for a single error; for several, a line counting them and then
+    one line each, the first ``SHOWN`` of them, and how many more there are.
+    """
+
+    SHOWN = 20
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        if not errors:
+            raise ValueError("InputErrors needs at least one error")
+        self.errors: list[InputError] = list(errors)
+        if len(self.errors) == 1:
+            message = str(self.errors[0])
+        else:
+            files = sorted({e.file for e in self.errors})
+            where = f" in {', '.join(files)}" if len(files) <= 3 else ""
+            lines = [f"{len(self.errors)} errors{where}:"]
+            lines += [f"  {e}" for e in self.errors[: self.SHOWN]]
+            if len(self.errors) > self.SHOWN:
+                lines.append(f"  ... and {len(self.errors) - self.SHOWN} more")
+            message = "\n".join(lines)
+        super().__init__(message)
 
 
 class NotFoundError(SkillgapError):

@@ -26,7 +26,26 @@ DESCRIPTION_SCORE = 60.0  # below a good label match
 EXACT_SCORE = 100.5  # a label that is the whole query, above any fuzzy match
 WORD_CUTOFF = 60.0  # a query word and a label word this alike (0-100) match at all
 PARTIAL_WEIGHT = 0.9
-STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
 EXTRA_WORD_WEIGHT = 0.15  # how much label words the query did not ask for cost
 
 

@@ -48,7 +48,9 @@ def _esco(path: Path, o: FrameworkOptions) -> FrameworkImport:
 def _onet(path: Path, o: FrameworkOptions) -> FrameworkImport:
     from skillgap.formats.onet import read_onet
 
-    return read_onet(path, framework_id=o.framework_id or "onet", occupations=o.occupations)
+    return read_onet(
+        path, framework_id=o.framework_id or "onet", occupations=o.occupations, version=o.version
+    )
 
 
 def _nice(path: Path, o: FrameworkOptions) -> FrameworkImport:

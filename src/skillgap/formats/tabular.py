@@ -30,7 +30,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 E = TypeVar("E", bound=StrEnum)
 
 # C0 controls except tab, newline and carriage return (NUL included), DEL, and C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = CONTROL_CHARACTERS
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Opening a FIFO for reading would wait for a writer: open without waiting, then refuse it.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillgap.errors import InputError
+from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import Where, check_text, read_text
 
 # As in tabular: C0 controls except tab, newline and carriage return, DEL, and C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # UTF-8 read as Latin-1: a lead byte, then continuation bytes ("â\x80\x99" for U+2019).
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
 _C1 = re.compile("[\u0080-\u009f]")
