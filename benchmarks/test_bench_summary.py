@@ -7,6 +7,8 @@ noisy machine than absolute times.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from skillgap.analysis.summary import WorkspaceData, summarise
 from skillgap.config import load_settings
 from skillgap.formats.bundle import Bundle, read_bundle
 from skillgap.services.bundles import demo_folder, load_bundle
+from skillgap.store import Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
 
@@ -51,13 +54,22 @@ def test_summary_baseline(benchmark: Any, demo: Bundle) -> None:
     assert benchmark(_scan, data)
 
 
+def _opener(store: Store) -> Any:
+    @contextmanager
+    def opener(create: bool) -> Iterator[Store]:
+        yield store
+
+    return opener
+
+
 @pytest.mark.benchmark(group="store-demo")
 def test_load_demo_sqlite(benchmark: Any, tmp_path: Path) -> None:
     counter = iter(range(10_000))
 
     def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
         path = tmp_path / f"ws{next(counter)}.db"
-        return (open_store(load_settings({}, workspace=path), create=True), demo_folder()), {}
+        store = open_store(load_settings({}, workspace=path), create=True)
+        return (demo_folder(), _opener(store), lambda location: True), {}
 
     benchmark.pedantic(load_bundle, setup=setup, rounds=15)
 
@@ -65,6 +77,6 @@ def test_load_demo_sqlite(benchmark: Any, tmp_path: Path) -> None:
 @pytest.mark.benchmark(group="store-demo")
 def test_load_demo_memory_baseline(benchmark: Any) -> None:
     def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return (MemoryStore(), demo_folder()), {}
+        return (demo_folder(), _opener(MemoryStore()), lambda location: True), {}
 
     benchmark.pedantic(load_bundle, setup=setup, rounds=15)

@@ -6,7 +6,8 @@ longer word it begins 95 (from three letters on), otherwise the better of rapidf
 and 90 % of its partial ratio against longer words (so "pyhton" finds "python" and "viz"
 finds "visualise"), below 60 not at all. Small words ("a", "of", "and" ...) are not scored. A label
 scores the mean over the query's words of its best-matching word, less a little for words
-the query did not ask for; a description counts (60) when it holds every query word. Each
+the query did not ask for; a description counts (60) when it holds every query word, as a
+whole word. Each
 competency appears once, with its best match. Retired competencies are left out.
 """
 
@@ -63,7 +64,7 @@ class CompetencyIndex:
         self._competencies = [c for c in competencies if not c.retired]
         self._labels: list[tuple[int, str | None, tuple[str, ...]]] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        self._descriptions: list[str] = []
+        described: dict[str, set[int]] = defaultdict(set)
         for index, comp in enumerate(self._competencies):
             for label in (comp.name, *comp.alt_labels):
                 words = tuple(utils.default_process(label).split())
@@ -71,9 +72,11 @@ class CompetencyIndex:
                 self._labels.append((index, None if label == comp.name else label, words))
                 for word in set(words):
                     postings[word].append(position)
-            self._descriptions.append(utils.default_process(comp.description))
+            for word in utils.default_process(comp.description).split():
+                described[word].add(index)
         self._postings = dict(postings)
         self._vocabulary = sorted(self._postings)
+        self._described = dict(described)
 
     def __len__(self) -> int:
         return len(self._competencies)
@@ -100,9 +103,9 @@ class CompetencyIndex:
             if score >= cutoff:
                 matched = "name" if alternative is None else f"alternative label {alternative!r}"
                 self._keep(best, index, round(score, 1), matched)
-        for index, description in enumerate(self._descriptions):
-            if all(word in description for word in words):
-                self._keep(best, index, DESCRIPTION_SCORE, "description")
+        holding = [self._described.get(word, set()) for word in words]
+        for index in set.intersection(*holding):
+            self._keep(best, index, DESCRIPTION_SCORE, "description")
         ranked = sorted(
             best.values(), key=lambda h: (-h.score, len(h.competency.name), h.competency.name)
         )
