@@ -147,3 +147,57 @@ def test_a_role_from_an_occupation(runner: CliRunner, workspace_path: Path) -> N
 def test_usage_errors_exit_2(runner: CliRunner, workspace_path: Path, args: list[str]) -> None:
     result = run(runner, workspace_path, *args)
     assert result.exit_code == 2
+
+
+ESCO_FIXTURE = Path(__file__).resolve().parents[1] / "data" / "esco"
+
+
+def test_esco_end_to_end_role_from_an_occupation(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    out = ok(
+        run(
+            runner,
+            workspace_path,
+            "framework",
+            "import",
+            str(ESCO_FIXTURE),
+            "--format",
+            "esco",
+            "--version",
+            "1.1.1",
+        )
+    )
+    assert "as framework esco version 1.1.1" in out and "occupations" in out
+    found = ok(run(runner, workspace_path, "roles", "occupations", "ICT teacher"))
+    assert "0d595b87-a1fc-410c-abbe-88b92cb0d334" in found
+    made = ok(
+        run(
+            runner,
+            workspace_path,
+            "roles",
+            "from-occupation",
+            "0d595b87-a1fc-410c-abbe-88b92cb0d334",
+            "--framework",
+            "esco",
+            "--id",
+            "ict-teacher",
+        )
+    )
+    assert "Made role ict-teacher (ICT teacher secondary school)" in made
+    assert "3 Proficient (important)" in made  # essential skills, no rating: level 3
+    # a second version of the same release changes nothing
+    again = ok(
+        run(
+            runner,
+            workspace_path,
+            "framework",
+            "import",
+            str(ESCO_FIXTURE),
+            "--format",
+            "esco",
+            "--version",
+            "1.1.2",
+        )
+    )
+    assert "Changes since version 1.1.1: 0 added, 0 removed, 0 relabelled, 0 moved" in again
