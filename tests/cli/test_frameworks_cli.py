@@ -201,3 +201,41 @@ def test_esco_end_to_end_role_from_an_occupation(
         )
     )
     assert "Changes since version 1.1.1: 0 added, 0 removed, 0 relabelled, 0 moved" in again
+
+
+NICE_FIXTURE = next((Path(__file__).resolve().parents[1] / "data" / "nice").glob("*.json"))
+
+
+def test_nice_to_case_and_back(runner: CliRunner, workspace_path: Path, tmp_path: Path) -> None:
+    ok(run(runner, workspace_path, "framework", "import", str(NICE_FIXTURE), "--format", "nice"))
+    package = tmp_path / "nice-case.json"
+    assert "Wrote" in ok(
+        run(runner, workspace_path, "framework", "export", "nice", "-o", str(package))
+    )
+    exported = json.loads(package.read_text(encoding="utf-8"))
+    assert {"CFDocument", "CFItems", "CFAssociations"} <= exported.keys()
+    ok(
+        run(
+            runner,
+            workspace_path,
+            "framework",
+            "import",
+            str(package),
+            "--format",
+            "case",
+            "--id",
+            "nice-case",
+        )
+    )
+    listed = {
+        f["id"]: f
+        for f in json.loads(ok(run(runner, workspace_path, "framework", "list", "--json")))
+    }
+    # group-only items carry a skillgap extension, so they come back as groups, not skills
+    assert listed["nice-case"]["competencies"] == listed["nice"]["competencies"]
+    assert listed["nice-case"]["groups"] == listed["nice"]["groups"]
+    again = tmp_path / "again.json"
+    ok(run(runner, workspace_path, "framework", "export", "nice-case", "-o", str(again)))
+    assert json.loads(again.read_text(encoding="utf-8")) == exported  # lossless
+    bad = run(runner, workspace_path, "framework", "export", "nice", "--format", "esco")
+    assert bad.exit_code == 2
