@@ -239,3 +239,46 @@ def test_nice_to_case_and_back(runner: CliRunner, workspace_path: Path, tmp_path
     assert json.loads(again.read_text(encoding="utf-8")) == exported  # lossless
     bad = run(runner, workspace_path, "framework", "export", "nice", "--format", "esco")
     assert bad.exit_code == 2
+
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "sheets" / "framework_template.csv"
+
+
+def test_own_scales_and_framework_diff(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    scale = tmp_path / "acme.yaml"
+    scale.write_text(
+        "id: acme-4\nname: ACME four levels\nlevels:\n"
+        "  - {value: 1, label: Learner, canonical: 1}\n"
+        "  - {value: 2, label: Practitioner, canonical: 2.5}\n"
+        "  - {value: 3, label: Senior, canonical: 4}\n"
+        "  - {value: 4, label: Authority, canonical: 5}\n",
+        encoding="utf-8",
+    )
+    assert "Stored scale acme-4" in ok(run(runner, workspace_path, "scales", "import", str(scale)))
+    assert "acme-4" in ok(run(runner, workspace_path, "scales", "list"))
+    args = ["--format", "csv", "--id", "ours", "--name", "Our skills"]
+    missing = run(
+        runner, workspace_path, "framework", "import", str(TEMPLATE), *args, "--scale", "nope"
+    )
+    assert missing.exit_code == 1 and "no proficiency scale 'nope'" in missing.stderr
+    ok(
+        run(
+            runner, workspace_path, "framework", "import", str(TEMPLATE), *args, "--scale", "acme-4"
+        )
+    )
+    assert "scale ACME four levels" in ok(run(runner, workspace_path, "framework", "show", "ours"))
+    # a new version without --scale keeps the stored scale; diff writes nothing
+    unchanged = ok(run(runner, workspace_path, "framework", "diff", str(TEMPLATE), *args))
+    assert "Would import" in unchanged and "Scale changes" not in unchanged
+    ok(run(runner, workspace_path, "framework", "import", str(TEMPLATE), *args))
+    assert "scale ACME four levels" in ok(run(runner, workspace_path, "framework", "show", "ours"))
+    moved = ok(
+        run(runner, workspace_path, "framework", "import", str(TEMPLATE), *args, "--scale", "1-5")
+    )
+    assert "Scale changes from acme-4 to 1-5" in moved
+    builtin = tmp_path / "builtin.yaml"
+    builtin.write_text(scale.read_text().replace("acme-4", "kpm"), encoding="utf-8")
+    clash = run(runner, workspace_path, "scales", "import", str(builtin))
+    assert clash.exit_code == 1 and "built-in scale" in clash.stderr

@@ -33,6 +33,12 @@ def framework() -> None:
 @click.option("--id", "framework_id", help="Framework id [default: the format's, e.g. esco].")
 @click.option("--name", help="Framework name (csv and xlsx templates).")
 @click.option("--version", "version", help="Version label, when the source has none.")
+@click.option(
+    "--scale",
+    metavar="SCALE",
+    help="The framework's proficiency scale (built in or "
+    "stored with `skillgap scales import`) [default: the source's, else 0-5].",
+)
 @click.option("--no-occupations", is_flag=True, help="Skip occupations / work roles.")
 @click.option("--dry-run", is_flag=True, help="Check and show the changes; write nothing.")
 @pass_state
@@ -44,6 +50,7 @@ def import_command(
     framework_id: str | None,
     name: str | None,
     version: str | None,
+    scale: str | None,
     no_occupations: bool,
     dry_run: bool,
 ) -> None:
@@ -59,8 +66,37 @@ def import_command(
         skillgap framework import Skills.xlsx --format onet --dry-run
         skillgap framework import ours.csv --format csv --id ours --name "Our skills"
     """
-    options = FrameworkOptions(framework_id, name, version, occupations=not no_occupations)
+    options = FrameworkOptions(
+        framework_id, name, version, occupations=not no_occupations, scale=scale
+    )
     result = frameworks.import_framework(path, fmt, state.store, options, dry_run=dry_run)
+    render_import(result, console())
+
+
+@framework.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=FORMATS, required=True, help="The source format.")
+@click.option("--id", "framework_id", help="Framework id [default: the format's, e.g. esco].")
+@click.option("--name", help="Framework name (csv and xlsx templates).")
+@click.option("--version", "version", help="Version label, when the source has none.")
+@pass_state
+@user_errors
+def diff(
+    state: CliState,
+    path: Path,
+    fmt: str,
+    framework_id: str | None,
+    name: str | None,
+    version: str | None,
+) -> None:
+    """Show what importing PATH would change (added, removed, relabelled, moved); write nothing.
+
+    \b
+    Example:
+        skillgap framework diff ./esco-v1.2.0 --format esco
+    """
+    options = FrameworkOptions(framework_id, name, version)
+    result = frameworks.import_framework(path, fmt, state.store, options, dry_run=True)
     render_import(result, console())
 
 

@@ -18,6 +18,7 @@ class FrameworkOptions:
     name: str | None = None  # needed by csv / xlsx
     version: str | None = None
     occupations: bool = True
+    scale: str | None = None  # the framework's proficiency scale, built in or stored
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ def render_import(result: ImportResult, console: Console) -> None:
             console, "relabelled", [f"{r.code}: {r.old!r} -> {r.new!r}" for r in d.relabelled]
         )
         _examples(console, "moved", [f"{m.code}: {m.old} -> {m.new}" for m in d.moved])
+    if result.scale_change:
+        old, new = result.scale_change
+        console.print(f"[yellow]Scale changes[/] from {old} to {new}: stored levels are read anew.")
     for code, users in result.still_used.items():
         console.print(f"[yellow]Still used[/] {escape(code)} (removed): {escape(', '.join(users))}")
     if result.warnings:

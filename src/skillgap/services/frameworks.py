@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 from typing import Any
 
 from skillgap.analysis.search import CompetencyIndex, SearchHit
 from skillgap.analysis.versions import FrameworkDiff, diff, next_version
-from skillgap.domain import CompetencyRef, Framework
+from skillgap.domain import BUILTIN_SCALES, DEFAULT_SCALE, CompetencyRef, Framework
 from skillgap.errors import NotFoundError, WorkspaceMissing
 from skillgap.formats.registry import FrameworkOptions, framework_format
+from skillgap.services.scales import find_scale
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store, Workspace
 
@@ -28,6 +30,7 @@ class ImportResult:
     #: marked retired)
     still_used: dict[str, tuple[str, ...]] = field(default_factory=dict)
     written: bool = True
+    scale_change: tuple[str, str] | None = None  # (stored scale, new scale) when they differ
 
 
 def import_framework(
@@ -42,9 +45,16 @@ def import_framework(
     a new framework, or a new version of a stored one (see analysis/versions.py)."""
     imported = framework_format(fmt).read(path, options)
     new = imported.framework
+    scale_change: tuple[str, str] | None = None
     try:
         with open_workspace(not dry_run) as store, store.transaction() as ws:
+            if options.scale is not None:
+                new = dataclass_replace(new, scale=find_scale(ws, options.scale))
             old = ws.frameworks.find(new.id)
+            if options.scale is None and old is not None and new.scale == DEFAULT_SCALE:
+                new = dataclass_replace(new, scale=old.scale)  # a new version keeps its scale
+            if old is not None and old.scale.id != new.scale.id:
+                scale_change = (old.scale.id, new.scale.id)
             changes = diff(old, new)
             still_used = _still_used(ws, new.id, changes.removed)
             if not dry_run:
@@ -54,6 +64,10 @@ def import_framework(
     except WorkspaceMissing:
         if not dry_run:
             raise
+        if options.scale is not None and options.scale not in BUILTIN_SCALES:
+            raise NotFoundError(
+                f"no proficiency scale {options.scale!r} (no workspace yet)"
+            ) from None
         changes, still_used = diff(None, new), {}  # no workspace yet: all of it is new
     return ImportResult(
         framework=new.id,
@@ -65,6 +79,7 @@ def import_framework(
         warnings=imported.warnings,
         still_used=still_used,
         written=not dry_run,
+        scale_change=scale_change,
     )
 
 
