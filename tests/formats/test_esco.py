@@ -19,7 +19,7 @@ from skillgap.domain import (
     Relation,
     SkillKind,
 )
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.esco import ATTRIBUTION, read_esco
 from skillgap.formats.imports import FrameworkImport
 from tests.formats.editing import edit, rewrite_csv
@@ -538,22 +538,20 @@ def test_a_column_twice(copy: Path) -> None:
 )
 def test_a_bad_row(copy: Path, name: str, old: str, new: str, where: str, reason: str) -> None:
     edit(copy / name, old, new)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputErrors) as caught:
         read_esco(copy)
-    assert str(caught.value) == f"{where}: {reason}"
+    assert [str(e) for e in caught.value.errors] == [f"{where}: {reason}"]
+    assert str(caught.value) == f"{where}: {reason}"  # one error reads as itself
 
 
 def test_a_skill_twice(copy: Path) -> None:
     path = copy / "skills_en.csv"
     rewrite_csv(path, lambda rows: rows.append(rows[11]))  # manage quality, again
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputErrors) as caught:
         read_esco(copy)
-    assert (caught.value.file, caught.value.row, caught.value.field) == (
-        "skills_en.csv",
-        37,
-        "conceptUri",
-    )
-    assert caught.value.reason.endswith(f"gives code '{MANAGE_QUALITY}', as row 13 did")
+    [error] = caught.value.errors
+    assert (error.file, error.row, error.field) == ("skills_en.csv", 37, "conceptUri")
+    assert error.reason.endswith(f"gives code '{MANAGE_QUALITY}', as row 13 did")
 
 
 def test_a_cycle_of_groups(copy: Path) -> None:
@@ -563,7 +561,7 @@ def test_a_cycle_of_groups(copy: Path) -> None:
         f"isced-f/01,SkillGroup,{SKILL}{KNOWLEDGE}",
         "isced-f/01,SkillGroup,http://data.europa.eu/esco/isced-f/0112",
     )
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputErrors) as caught:
         read_esco(copy)
     assert str(caught.value) == (
         "broaderRelationsSkillPillar.csv, row 2, field 'broaderUri': skill groups form a cycle "
@@ -578,14 +576,80 @@ def test_a_gap_in_the_hierarchy(copy: Path) -> None:
         rows[6]["Level 1 URI"] = ""  # row 8 names levels 0, 1 and 2
 
     rewrite_csv(path, gap)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputErrors) as caught:
         read_esco(copy)
-    assert (caught.value.file, caught.value.row, caught.value.field) == (
-        "skillsHierarchy_en.csv",
-        8,
-        "Level 1 URI",
+    [error] = caught.value.errors
+    assert (error.file, error.row, error.field) == ("skillsHierarchy_en.csv", 8, "Level 1 URI")
+    assert error.reason == "is empty, but a deeper level is given"
+
+
+def test_every_bad_row_of_a_file_is_reported_at_once(copy: Path) -> None:
+    def spoil(rows: list[dict[str, str]]) -> None:
+        rows[0]["conceptUri"] = "urn:esco:01f10952"  # row 2, write Hungarian
+        rows[5]["preferredLabel"] = " "  # row 7, assign homework
+        rows[20]["conceptUri"] = SKILL + MANAGE_QUALITY  # row 22: manage quality is row 13
+        rows[30]["skillType"] = "skill/\x07competence"  # row 32: a control character
+
+    rewrite_csv(copy / "skills_en.csv", spoil)
+    with pytest.raises(InputErrors) as caught:
+        read_esco(copy)
+    assert [(e.file, e.row, e.field) for e in caught.value.errors] == [
+        ("skills_en.csv", 2, "conceptUri"),
+        ("skills_en.csv", 7, "preferredLabel"),
+        ("skills_en.csv", 22, "conceptUri"),
+        ("skills_en.csv", 32, "skillType"),
+    ]
+    assert str(caught.value) == "\n".join(
+        [
+            "4 errors in skills_en.csv:",
+            "  skills_en.csv, row 2, field 'conceptUri': 'urn:esco:01f10952' is not an ESCO "
+            "concept URI",
+            "  skills_en.csv, row 7, field 'preferredLabel': is empty",
+            f"  skills_en.csv, row 22, field 'conceptUri': '{SKILL}{MANAGE_QUALITY}' gives code "
+            f"'{MANAGE_QUALITY}', as row 13 did",
+            "  skills_en.csv, row 32, field 'skillType': contains control character U+0007",
+        ]
     )
-    assert caught.value.reason == "is empty, but a deeper level is given"
+
+
+def test_bad_rows_of_every_file_are_reported_together(copy: Path) -> None:
+    def no_label(rows: list[dict[str, str]]) -> None:
+        rows[1]["preferredLabel"] = ""  # row 3, isced-f/011
+
+    def gap(rows: list[dict[str, str]]) -> None:
+        rows[6]["Level 1 URI"] = ""  # row 8 names levels 0, 1 and 2
+
+    def relations(rows: list[dict[str, str]]) -> None:
+        rows[5]["skillUri"] = ""  # row 7
+        rows[0]["relationType"] = "required"  # row 2
+
+    rewrite_csv(copy / "skillGroups_en.csv", no_label)
+    rewrite_csv(copy / "skillsHierarchy_en.csv", gap)
+    edit(copy / "occupations_en.csv", f"{OCCUPATION}{CATCHER},", "catcher,")  # row 4
+    rewrite_csv(copy / "occupationSkillRelations.csv", relations)
+    with pytest.raises(InputErrors) as caught:
+        read_esco(copy)
+    # File by file, in the order they are read; row by row within a file.
+    assert [str(e) for e in caught.value.errors] == [
+        "skillGroups_en.csv, row 3, field 'preferredLabel': is empty",
+        "skillsHierarchy_en.csv, row 8, field 'Level 1 URI': is empty, but a deeper level is given",
+        "occupations_en.csv, row 4, field 'conceptUri': 'catcher' is not an ESCO concept URI",
+        "occupationSkillRelations.csv, row 2, field 'relationType': 'required' is not one of: "
+        "essential, optional",
+        "occupationSkillRelations.csv, row 7, field 'skillUri': is empty",
+    ]
+    assert str(caught.value).startswith("5 errors:\n  skillGroups_en.csv, row 3, ")
+
+
+def test_a_file_that_cannot_be_read_on_comes_after_the_bad_rows_before_it(copy: Path) -> None:
+    edit(copy / "skills_en.csv", "transversal,manage quality,", "transversal, ,")  # row 13
+    edit(copy / "broaderRelationsSkillPillar.csv", "broaderUri", "renamed")
+    with pytest.raises(InputErrors) as caught:
+        read_esco(copy)
+    assert [str(e) for e in caught.value.errors] == [
+        "skills_en.csv, row 13, field 'preferredLabel': is empty",
+        "broaderRelationsSkillPillar.csv, row 1: missing column(s): broaderUri",
+    ]
 
 
 def test_a_control_character_in_text_is_removed(copy: Path) -> None:

@@ -21,7 +21,7 @@ from skillgap.domain import (
     Relation,
     SkillKind,
 )
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats import tabular
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.onet import attribution, read_onet
@@ -492,14 +492,12 @@ def test_a_bad_cell_is_an_error_of_its_row_and_column(
     header, rows = tables()[table]
     rows[index][header.index(column)] = value
     write_table(release, table, header, rows)
-    with pytest.raises(InputError) as error:
+    with pytest.raises(InputErrors) as caught:
         read_onet(release)
-    assert (error.value.file, error.value.row, error.value.field) == (
-        f"{table}.xlsx",
-        index + 2,
-        column,
-    )
-    assert error.value.reason.startswith(reason)
+    [error] = caught.value.errors
+    assert (error.file, error.row, error.field) == (f"{table}.xlsx", index + 2, column)
+    assert error.reason.startswith(reason)
+    assert str(caught.value) == str(error)  # one error reads as itself
 
 
 def test_blank_rows_are_skipped_but_counted(release: Path) -> None:
@@ -507,7 +505,7 @@ def test_blank_rows_are_skipped_but_counted(release: Path) -> None:
     rows[5][header.index("Data Value")] = "high"  # row 7, then row 9 after two blank rows
     rows[1:1] = [[None] * len(header), [""] * len(header)]
     write_table(release, "Skills", header, rows)
-    with pytest.raises(InputError, match=r"^Skills.xlsx, row 9, field 'Data Value': 'high' is"):
+    with pytest.raises(InputErrors, match=r"^Skills.xlsx, row 9, field 'Data Value': 'high' is"):
         read_onet(release)
 
 
@@ -516,7 +514,7 @@ def test_a_bad_cell_of_the_text_edition_names_its_line(release: Path) -> None:
     rows[5][header.index("Data Value")] = "4,25"
     (release / "Skills.xlsx").unlink()
     write_text_table(release, "Skills", header, rows)
-    with pytest.raises(InputError, match=r"^Skills.txt, row 7, field 'Data Value': '4,25' is"):
+    with pytest.raises(InputErrors, match=r"^Skills.txt, row 7, field 'Data Value': '4,25' is"):
         read_onet(release)
 
 
@@ -525,8 +523,74 @@ def test_control_characters_are_refused(release: Path) -> None:
     rows[2][1] = "Computer\x07Programmers"
     (release / "Occupation Data.xlsx").unlink()
     write_text_table(release, "Occupation Data", header, rows)
-    with pytest.raises(InputError, match=r"^Occupation Data.txt, row 4, field 'Title': contains "):
+    with pytest.raises(InputErrors, match=r"^Occupation Data.txt, row 4, field 'Title': contains"):
         read_onet(release)
+
+
+def test_every_bad_row_of_every_workbook_is_reported_at_once(release: Path) -> None:
+    header, rows = tables()["Skills"]
+    rows[1][header.index("Data Value")] = "high"  # row 3
+    rows[4][header.index("Data Value")] = 7.5  # row 6, an IM rating
+    rows[6][header.index("Not Relevant")] = "maybe"  # row 8
+    write_table(release, "Skills", header, rows)
+    header, rows = tables()["Technology Skills"]
+    rows[3][header.index("Commodity Code")] = "4323"  # row 5
+    write_table(release, "Technology Skills", header, rows)
+    with pytest.raises(InputErrors) as caught:
+        read_onet(release)
+    assert [(e.file, e.row, e.field) for e in caught.value.errors] == [
+        ("Skills.xlsx", 3, "Data Value"),
+        ("Skills.xlsx", 6, "Data Value"),
+        ("Skills.xlsx", 8, "Not Relevant"),
+        ("Technology Skills.xlsx", 5, "Commodity Code"),
+    ]
+    assert str(caught.value) == "\n".join(
+        [
+            "4 errors in Skills.xlsx, Technology Skills.xlsx:",
+            "  Skills.xlsx, row 3, field 'Data Value': 'high' is not a number",
+            "  Skills.xlsx, row 6, field 'Data Value': 7.5 is outside the IM scale (1-5)",
+            "  Skills.xlsx, row 8, field 'Not Relevant': 'maybe' is not Y or N",
+            "  Technology Skills.xlsx, row 5, field 'Commodity Code': '4323' is not a UNSPSC "
+            "commodity code (8 digits)",
+        ]
+    )
+
+
+def test_bad_rows_of_the_text_edition_are_reported_together(release: Path) -> None:
+    header, rows = tables()["Knowledge"]
+    rows[0][header.index("O*NET-SOC Code")] = ""  # row 2
+    rows[3].append("extra")  # row 5
+    rows[8][header.index("Scale ID")] = "LV"  # row 10: 15-1251.00 2.C.10 rated LV twice
+    (release / "Knowledge.xlsx").unlink()
+    write_text_table(release, "Knowledge", header, rows)
+    header, rows = tables()["Occupation Data"]
+    rows[1][header.index("O*NET-SOC Code")] = "11-1011.00"  # row 3
+    write_table(release, "Occupation Data", header, rows)
+    with pytest.raises(InputErrors) as caught:
+        read_onet(release)
+    assert [str(e) for e in caught.value.errors] == [
+        "Occupation Data.xlsx, row 3, field 'O*NET-SOC Code': '11-1011.00' appears twice "
+        "(first at row 2)",
+        "Knowledge.txt, row 2, field 'O*NET-SOC Code': is empty",
+        "Knowledge.txt, row 5: has more cells than the header has columns",
+        "Knowledge.txt, row 11, field 'Scale ID': a second LV rating of this occupation and "
+        "element (first at row 10)",
+    ]
+
+
+def test_a_file_that_cannot_be_read_on_comes_after_the_bad_rows_before_it(
+    release: Path,
+) -> None:
+    header, rows = tables()["Skills"]
+    rows[1][header.index("Data Value")] = "high"  # row 3
+    write_table(release, "Skills", header, rows)
+    (release / "Technology Skills.xlsx").unlink()
+    with pytest.raises(InputErrors) as caught:
+        read_onet(release)
+    assert [str(e) for e in caught.value.errors] == [
+        "Skills.xlsx, row 3, field 'Data Value': 'high' is not a number",
+        "Technology Skills.xlsx: missing: an O*NET release has it (as .xlsx or .txt)",
+    ]
 
 
 # --- cells are data, never formulas
@@ -548,10 +612,11 @@ def test_a_formula_cell_is_never_evaluated(release: Path) -> None:
     header, rows = tables()["Skills"]
     rows[8][header.index("Data Value")] = "=1+2"  # 15-1251.00 2.A.1.a IM, row 10: a formula
     path = write_table(release, "Skills", header, rows)
-    with pytest.raises(InputError) as error:  # saved without a computed value: empty
+    with pytest.raises(InputErrors) as caught:  # saved without a computed value: empty
         read_onet(release)
-    assert (error.value.row, error.value.field) == (10, "Data Value")
-    assert error.value.reason == "is empty"
+    [error] = caught.value.errors
+    assert (error.row, error.field) == (10, "Data Value")
+    assert error.reason == "is empty"
     _rewrite_member(path, "xl/worksheets/sheet1.xml", b"<f>1+2</f><v />", b"<f>1+2</f><v>4.5</v>")
     by_code = {o.code: o for o in read_onet(release).occupations}  # the saved value, not 3
     assert by_code["15-1251.00"].skills[0] == skill("2.A.1.a", ESS, 4.5, 3.5)

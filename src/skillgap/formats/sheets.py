@@ -111,9 +111,13 @@ class ErrorList:
         return None
 
     def raise_if_any(self) -> None:
-        """Raises ``InputErrors`` with every error kept, by row (file-wide errors first)."""
+        """Raises ``InputErrors`` with every error kept: file by file, in the order the files
+        first gave an error, and by row within a file (file-wide errors first)."""
         if self._errors:
-            raise InputErrors(sorted(self._errors, key=lambda e: e.row or 0))
+            order: dict[str, int] = {}
+            for error in self._errors:
+                order.setdefault(error.file, len(order))
+            raise InputErrors(sorted(self._errors, key=lambda e: (order[e.file], e.row or 0)))
 
 
 # --- tables

@@ -44,11 +44,16 @@ Rules:
 - Text: ESCO has a few cells of UTF-8 decoded as Latin-1 ("studentsâ\\x80\\x99"); in
   labels, descriptions and notes such text is decoded again ("students\u2019") and any other
   control character removed, with one warning. In a URI or a type it is an error.
-- Errors (InputError, with file, row as a spreadsheet numbers it, and field): a missing
-  file or column, an empty or malformed required value, two concepts with one code, a
-  cycle of groups, a relationType other than essential or optional. Warnings, never
-  errors: relations naming a concept that is not there (one warning per kind, with a
-  count and three examples), skills without a group, rows of another conceptType.
+- Errors name the file, the row as a spreadsheet numbers it, and the field. A file that
+  cannot be read as a table (missing, not UTF-8, broken CSV quoting) or a bad header (a
+  missing or repeated column) stops the import at once, with one InputError. Every error
+  of a record (an empty or malformed required value, a control character in a URI or a
+  type, more cells than columns, two concepts with one code, a relationType other than
+  essential or optional) and every cycle of groups is kept, the record skipped, and the
+  reading goes on: once all files are read, they are raised together as one InputErrors,
+  file by file and row by row, and nothing is imported. Warnings, never errors:
+  relations naming a concept that is not there (one warning per kind, with a count and
+  three examples), skills without a group, rows of another conceptType.
 - Version: the ``version`` argument, else a ``v1.2.0``-like part of the folder's name, else
   "unknown" (with a warning): the CSV files do not say.
 """
@@ -94,25 +99,33 @@ def read_esco(
         raise InputError("is not a folder (expected the ESCO CSV export)", file=folder.name)
     paths = {name: find(folder, names, required=True) for name, names in _required(occupations)}
     notes = Notes()
-    pillar = read_skill_pillar(
-        framework_id,
-        _path(paths, "skills"),
-        _path(paths, "groups"),
-        _path(paths, "broader"),
-        find(folder, HIERARCHY, required=False),
-        notes,
-    )
-    found = tuple(
-        read_occupations(
+    try:
+        pillar = read_skill_pillar(
             framework_id,
-            _path(paths, "occupations"),
-            _path(paths, "relations"),
-            pillar.codes,
+            _path(paths, "skills"),
+            _path(paths, "groups"),
+            _path(paths, "broader"),
+            find(folder, HIERARCHY, required=False),
             notes,
         )
-        if occupations
-        else ()
-    )
+        found = tuple(
+            read_occupations(
+                framework_id,
+                _path(paths, "occupations"),
+                _path(paths, "relations"),
+                pillar.codes,
+                notes,
+            )
+            if occupations
+            else ()
+        )
+    except InputError as stop:  # a file that cannot be read on: reported after the others
+        if not len(notes.errors):
+            raise
+        notes.errors.add(stop)
+        notes.errors.raise_if_any()
+        raise
+    notes.errors.raise_if_any()  # every bad record of every file, before the framework
     notes.cleaned.warn(
         notes.warnings,
         "text cells with control characters: UTF-8 read as Latin-1 decoded again, "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from skillgap.domain import CompetencyRef, Occupation, OccupationSkill, Relation
+from skillgap.errors import InputError
 from skillgap.formats.esco._source import Notes, Table, Tally, concept_code, labels, required
 from skillgap.formats.tabular import Where, rules_at
 
@@ -65,17 +66,21 @@ def _read_occupations(path: Path, notes: Notes) -> dict[str, _Occupation]:
     seen: dict[str, int] = {}
     other = Tally()
     for number, record in table:
-        uri = required(table, record, "conceptUri", number)
-        if record[concept_type].strip() != OCCUPATION_TYPE:
-            other.add(f"row {number} {record[concept_type].strip()!r}")
+        try:
+            uri = required(table, record, "conceptUri", number)
+            if record[concept_type].strip() != OCCUPATION_TYPE:
+                other.add(f"row {number} {record[concept_type].strip()!r}")
+                continue
+            code = concept_code(table, uri, "conceptUri", number)
+            if code in seen:
+                raise table.where("conceptUri", number).error(
+                    f"{uri!r} gives code {code!r}, as row {seen[code]} did"
+                )
+            seen[code] = number
+            title = required(table, record, "preferredLabel", number)
+        except InputError as exc:
+            table.errors.add(exc)  # the record is skipped; its code, once read, is taken
             continue
-        code = concept_code(table, uri, "conceptUri", number)
-        if code in seen:
-            raise table.where("conceptUri", number).error(
-                f"{uri!r} gives code {code!r}, as row {seen[code]} did"
-            )
-        seen[code] = number
-        title = required(table, record, "preferredLabel", number)
         occupations[uri] = _Occupation(
             uri=uri,
             code=code,
@@ -118,14 +123,16 @@ def _read_relations(
         relation = record[relation_at].strip()
         skill = record[skill_at].strip()
         if not (occupation and relation and skill):
-            for column in RELATION_COLUMNS:
-                required(table, record, column, number)  # raises for the first empty one
+            column = next(c for c in RELATION_COLUMNS if not record[col[c]].strip())
+            table.errors.add(table.where(column, number).error("is empty"))
+            continue
         kind = _RELATIONS.get(relation) or _RELATIONS.get(relation.lower())
         if kind is None:
             allowed = ", ".join(_RELATIONS)
-            raise table.where("relationType", number).error(
-                f"{relation!r} is not one of: {allowed}"
+            table.errors.add(
+                table.where("relationType", number).error(f"{relation!r} is not one of: {allowed}")
             )
+            continue
         if occupation not in occupations:
             no_occupation.add(f"row {number} {occupation}", occupation)
             continue

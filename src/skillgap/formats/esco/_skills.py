@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from skillgap.domain import CapabilityGroup, Competency, SkillKind
+from skillgap.errors import InputError
 from skillgap.formats.esco._source import (
     Notes,
     Table,
@@ -171,13 +172,18 @@ def _read_groups(path: Path, notes: Notes) -> dict[str, _Group]:
     groups: dict[str, _Group] = {}
     seen: dict[str, int] = {}  # code -> row
     for number, record in table:
-        uri = required(table, record, "conceptUri", number)
-        code = concept_code(table, uri, "conceptUri", number)
-        _unique(table, seen, code, uri, number)
+        try:
+            uri = required(table, record, "conceptUri", number)
+            code = concept_code(table, uri, "conceptUri", number)
+            _unique(table, seen, code, uri, number)
+            name = required(table, record, "preferredLabel", number)
+        except InputError as exc:
+            table.errors.add(exc)  # the record is skipped; its code, once read, is taken
+            continue
         groups[uri] = _Group(
             uri=uri,
             code=code,
-            name=required(table, record, "preferredLabel", number),
+            name=name,
             description=cell(record, description),
             extra=_extra(table, record, _GROUP_EXTRA),
         )
@@ -197,14 +203,34 @@ def _read_hierarchy(path: Path, groups: dict[str, _Group], notes: Notes) -> None
     (S1.2, T3...) missing from skillGroups_en.csv; a parent given here is used only for
     a group that broaderRelationsSkillPillar.csv gives none."""
     table = Table(path, HIERARCHY_COLUMNS, strict=HIERARCHY_COLUMNS, notes=notes)
-    uris = [table.columns[f"Level {level} URI"] for level in range(LEVELS)]
-    terms = [table.index(f"Level {level} preferred term") for level in range(LEVELS)]
-    level_codes = [table.index(f"Level {level} code") for level in range(LEVELS)]
-    description, scope = table.index("Description"), table.index("Scope note")
-    codes = {group.code for group in groups.values()}
-    added = Tally()
+    hierarchy = _Hierarchy(table, groups)
     for number, record in table:
-        filled = [record[index].strip() for index in uris]
+        try:
+            hierarchy.read(record, number)
+        except InputError as exc:
+            table.errors.add(exc)  # the levels read before the error are kept
+    hierarchy.added.warn(
+        notes.warnings,
+        f"skill groups in {path.name} but not in skillGroups_en.csv, taken from {path.name}",
+    )
+
+
+class _Hierarchy:
+    """Reads the records of skillsHierarchy_en.csv into ``groups``."""
+
+    def __init__(self, table: Table, groups: dict[str, _Group]) -> None:
+        self.table = table
+        self.groups = groups
+        self.uris = [table.columns[f"Level {level} URI"] for level in range(LEVELS)]
+        self.terms = [table.index(f"Level {level} preferred term") for level in range(LEVELS)]
+        self.level_codes = [table.index(f"Level {level} code") for level in range(LEVELS)]
+        self.description, self.scope = table.index("Description"), table.index("Scope note")
+        self.codes = {group.code for group in groups.values()}
+        self.added = Tally()
+
+    def read(self, record: list[str], number: int) -> None:
+        table, groups = self.table, self.groups
+        filled = [record[index].strip() for index in self.uris]
         depth = _depth(table, filled, number)
         parent: str | None = None
         for level, uri in enumerate(filled[:depth]):
@@ -212,31 +238,27 @@ def _read_hierarchy(path: Path, groups: dict[str, _Group], notes: Notes) -> None
             if group is None:
                 column = f"Level {level} URI"
                 code = concept_code(table, uri, column, number)
-                if code in codes:
+                if code in self.codes:
                     raise table.where(column, number).error(
                         f"{uri!r} gives code {code!r}, as another skill group does"
                     )
-                name = cell(record, terms[level])
+                name = cell(record, self.terms[level])
                 if not name:
                     raise table.where(f"Level {level} preferred term", number).error("is empty")
-                codes.add(code)
+                self.codes.add(code)
                 group = groups[uri] = _Group(uri, code, name, "", {})
-                added.add(f"row {number} {uri} ({name})")
+                self.added.add(f"row {number} {uri} ({name})")
             if level == depth - 1:  # the row describes its deepest group
                 if not group.description:
-                    group.description = cell(record, description)
-                if "scopeNote" not in group.extra and cell(record, scope):
-                    group.extra["scopeNote"] = cell(record, scope)
-            esco_code = cell(record, level_codes[level])
+                    group.description = cell(record, self.description)
+                if "scopeNote" not in group.extra and cell(record, self.scope):
+                    group.extra["scopeNote"] = cell(record, self.scope)
+            esco_code = cell(record, self.level_codes[level])
             if esco_code and "code" not in group.extra:
                 group.extra["code"] = esco_code
             if parent is not None and group.parent is None:
                 group.parent, group.parent_at = parent, table.where(f"Level {level} URI", number)
             parent = uri
-    added.warn(
-        notes.warnings,
-        f"skill groups in {path.name} but not in skillGroups_en.csv, taken from {path.name}",
-    )
 
 
 def _depth(table: Table, filled: list[str], number: int) -> int:
@@ -259,13 +281,17 @@ def _read_skills(path: Path, notes: Notes) -> dict[str, _Skill]:
     seen: dict[str, int] = {}
     other = Tally()
     for number, record in table:
-        uri = required(table, record, "conceptUri", number)
-        if record[concept_type].strip() != SKILL_TYPE:
-            other.add(f"row {number} {record[concept_type].strip()!r}")
+        try:
+            uri = required(table, record, "conceptUri", number)
+            if record[concept_type].strip() != SKILL_TYPE:
+                other.add(f"row {number} {record[concept_type].strip()!r}")
+                continue
+            code = concept_code(table, uri, "conceptUri", number)
+            _unique(table, seen, code, uri, number)
+            name = required(table, record, "preferredLabel", number)
+        except InputError as exc:
+            table.errors.add(exc)  # the record is skipped; its code, once read, is taken
             continue
-        code = concept_code(table, uri, "conceptUri", number)
-        _unique(table, seen, code, uri, number)
-        name = required(table, record, "preferredLabel", number)
         skills[uri] = _Skill(
             uri=uri,
             code=code,
@@ -290,8 +316,12 @@ def _read_broader(
     skill_broader: dict[str, list[str]] = {}
     unknown_concept, unknown_broader = Tally(), Tally()
     for number, record in table:
-        uri = required(table, record, "conceptUri", number)
-        broader = required(table, record, "broaderUri", number)
+        try:
+            uri = required(table, record, "conceptUri", number)
+            broader = required(table, record, "broaderUri", number)
+        except InputError as exc:
+            table.errors.add(exc)
+            continue
         if uri in skills:
             if broader in skills or broader in groups:
                 skill_broader.setdefault(uri, []).append(broader)
@@ -317,7 +347,8 @@ def _read_broader(
 
 
 def _choose_parents(groups: dict[str, _Group], notes: Notes) -> None:
-    """One parent per group (the smallest URI if several), then no cycles."""
+    """One parent per group (the smallest URI if several), then no cycles: each cycle is
+    an error (in ``notes.errors``) where the parent closing it was given."""
     several = Tally()
     for group in groups.values():
         if group.candidates:
@@ -334,7 +365,8 @@ def _choose_parents(groups: dict[str, _Group], notes: Notes) -> None:
             if uri in on_path:
                 at = groups[uri].parent_at
                 assert at is not None
-                raise at.error(f"skill groups form a cycle at {groups[uri].code!r}")
+                notes.errors.add(at.error(f"skill groups form a cycle at {groups[uri].code!r}"))
+                break
             on_path.add(uri)
             path.append(uri)
             uri = groups[uri].parent

@@ -1,5 +1,6 @@
 """Reading the files of an ESCO export: finding them, checking headers, numbering records,
-cleaning text, and gathering the problems that become warnings rather than errors."""
+cleaning text, gathering the problems that become warnings rather than errors, and keeping
+the errors of bad records to report them all at once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillgap.errors import InputError
+from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import Where, check_text, read_text
 
@@ -63,10 +65,12 @@ class Tally:
 
 @dataclass
 class Notes:
-    """What an import found wrong without stopping: warnings, and the text it cleaned."""
+    """What an import found wrong without stopping: warnings, the text it cleaned, and the
+    errors of the records it skipped (all raised together once every file is read)."""
 
     warnings: list[str] = field(default_factory=list)
     cleaned: Tally = field(default_factory=Tally)
+    errors: ErrorList = field(default_factory=ErrorList)
 
 
 class Table:
@@ -76,6 +80,11 @@ class Table:
     Records come as lists padded to the header's width (ESCO leaves trailing empty cells
     out). A control character in a ``strict`` column (a URI, a type) is an error; in any
     other (labels, descriptions, notes) it is repaired, and counted in ``notes.cleaned``.
+
+    Problems of the header, and CSV that cannot be parsed, raise ``InputError`` at once. An
+    error of one record (more cells than columns, a control character in a strict column)
+    goes to ``errors`` (``notes.errors``) and the record is skipped; readers of the records
+    keep theirs there too, so every bad record of every file is reported together.
     """
 
     def __init__(
@@ -91,6 +100,7 @@ class Table:
         self._dirty = _CONTROL.search(text) is not None
         self._strict = strict
         self._cleaned = notes.cleaned
+        self.errors = notes.errors
         self._reader = csv.reader(_lines(text))
         try:
             header = [column.strip() for column in next(self._reader, [])]
@@ -125,29 +135,39 @@ class Table:
             for number, record in enumerate(self._reader, start=2):
                 if len(record) != width:
                     if len(record) > width:
-                        raise InputError(
-                            "has more cells than the header has columns",
-                            file=self.file,
-                            row=number,
+                        self.errors.add(
+                            InputError(
+                                "has more cells than the header has columns",
+                                file=self.file,
+                                row=number,
+                            )
                         )
+                        continue
                     record.extend([""] * (width - len(record)))
                 if not any(record):
                     continue  # a blank record: skipped, but counted
-                if self._dirty:
-                    self._clean(record, number)
+                if self._dirty and not self._clean(record, number):
+                    continue
                 yield number, record
         except csv.Error as exc:
             raise InputError(f"invalid CSV: {exc}", file=self.file, row=number + 1) from None
 
-    def _clean(self, record: list[str], number: int) -> None:
-        for index, value in enumerate(record):
-            if not _CONTROL.search(value):
-                continue
+    def _clean(self, record: list[str], number: int) -> bool:
+        """Repairs the record's text cells; False (the error kept) when a strict cell holds a
+        control character."""
+        dirty = [index for index, value in enumerate(record) if _CONTROL.search(value)]
+        for index in dirty:
             column = self.header[index]
             if column in self._strict:
-                check_text(value, Where(self.file, column, number))  # raises
-            record[index] = _CONTROL.sub("", _MOJIBAKE.sub(_repair, value))
-            self._cleaned.add(f"{self.file} row {number} field {column!r}")
+                try:
+                    check_text(record[index], Where(self.file, column, number))  # raises
+                except InputError as exc:
+                    self.errors.add(exc)
+                    return False
+        for index in dirty:
+            record[index] = _CONTROL.sub("", _MOJIBAKE.sub(_repair, record[index]))
+            self._cleaned.add(f"{self.file} row {number} field {self.header[index]!r}")
+        return True
 
     def where(self, column: str, number: int) -> Where:
         return Where(self.file, column, number)

@@ -43,8 +43,13 @@ Rules:
   model's skills/knowledge or of scales other than IM and LV are skipped.
 - The framework uses the 0-5 DEFAULT_SCALE like the rest of skillgap; occupations' LV
   ratings stay on "onet-lv" and are mapped when a role is made from them.
-- Every skip or flag count is one warning (count and examples); bad data is an InputError
-  naming file, row (as the spreadsheet shows it) and column.
+- Every skip or flag count is one warning (count and examples). A file that cannot be
+  read (missing, damaged, too large, a zip bomb) or has a bad header (a missing or repeated
+  column) stops the import with one InputError. A bad row (an empty or malformed value, a
+  rating out of range or given twice, a bad flag, a control character) is skipped and the
+  reading goes on; once every file is read, the errors of all bad rows are raised together
+  as one InputErrors (each naming file, row as the spreadsheet shows it, and column; file
+  by file, row by row), and nothing is imported.
 """
 
 from skillgap.formats.onet._content import SOFT_BRANCHES

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillgap.domain import CapabilityGroup, Competency, SkillKind
+from skillgap.errors import InputError
 from skillgap.formats.onet._notes import Notes, Tally
 from skillgap.formats.onet._sheets import Table
 
@@ -44,20 +45,24 @@ def element_key(element_id: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def read_content_model(table: Table) -> dict[str, Element]:
+    """The elements by id; a bad row is skipped, its error kept in ``table.errors``."""
     elements: dict[str, Element] = {}
-    first: dict[str, int] = {}
+    first: dict[str, int] = {}  # every id read, of good rows and bad
     for row in table:
-        element_id = row.text(ELEMENT_ID)
-        if not _ELEMENT_ID.fullmatch(element_id):
-            raise row.error(ELEMENT_ID, f"{element_id!r} is not an outline position (2.A.1.a)")
-        if element_id in elements:
-            raise row.error(
-                ELEMENT_ID, f"{element_id!r} appears twice (first at row {first[element_id]})"
+        try:
+            element_id = row.text(ELEMENT_ID)
+            if not _ELEMENT_ID.fullmatch(element_id):
+                raise row.error(ELEMENT_ID, f"{element_id!r} is not an outline position (2.A.1.a)")
+            if element_id in first:
+                raise row.error(
+                    ELEMENT_ID, f"{element_id!r} appears twice (first at row {first[element_id]})"
+                )
+            first[element_id] = row.number
+            elements[element_id] = Element(
+                element_id, row.text(ELEMENT_NAME), row.optional(DESCRIPTION)
             )
-        first[element_id] = row.number
-        elements[element_id] = Element(
-            element_id, row.text(ELEMENT_NAME), row.optional(DESCRIPTION)
-        )
+        except InputError as exc:
+            table.errors.add(exc)
     return elements
 
 
@@ -71,15 +76,21 @@ def competency_elements(elements: dict[str, Element]) -> dict[str, str]:
 
 
 def read_anchors(table: Table, wanted: set[str]) -> dict[str, list[list[Any]]]:
-    """The LV anchors of the ``wanted`` elements: ``[[value, text], ...]`` by value."""
+    """The LV anchors of the ``wanted`` elements: ``[[value, text], ...]`` by value; a bad
+    row is skipped, its error kept in ``table.errors``."""
     anchors: dict[str, list[list[Any]]] = {}
     for row in table:
-        element_id = row.text(ELEMENT_ID)
-        if element_id not in wanted or row.text(SCALE_ID) != "LV":
+        try:
+            element_id = row.text(ELEMENT_ID)
+            if element_id not in wanted or row.text(SCALE_ID) != "LV":
+                continue
+            value = row.numeric(ANCHOR_VALUE)
+            text = row.text(ANCHOR_DESCRIPTION)
+        except InputError as exc:
+            table.errors.add(exc)
             continue
-        value = row.numeric(ANCHOR_VALUE)
         anchors.setdefault(element_id, []).append(
-            [int(value) if value.is_integer() else value, row.text(ANCHOR_DESCRIPTION)]
+            [int(value) if value.is_integer() else value, text]
         )
     for items in anchors.values():
         items.sort(key=lambda item: item[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from skillgap.domain import CompetencyRef, OccupationSkill, Relation
+from skillgap.errors import InputError
 from skillgap.formats.onet._content import ELEMENT_ID, SCALE_ID
 from skillgap.formats.onet._notes import Notes, Tally
 from skillgap.formats.onet._sheets import Row, Table
@@ -45,26 +46,30 @@ def read_ratings(
     """Each known occupation's skills of this file, in outline order.
 
     ``order`` holds the competencies of this file's type (skills or knowledge) and their
-    positions. Rows of another occupation, element or scale are skipped, with a warning.
+    positions. Rows of another occupation, element or scale are skipped, with a warning; a
+    bad row is skipped, its error kept in ``table.errors``.
     """
     file = table.file
     pairs: dict[str, dict[str, _Pair]] = {}
     unknown_occupation, unknown_element, other_scale = Tally(), Tally(), Tally()
     for row in table:
-        code = row.text(SOC_CODE)
-        if code not in occupations:
-            unknown_occupation.add(f"{code} (row {row.number})", code)
-            continue
-        element = row.text(ELEMENT_ID)
-        if element not in order:
-            unknown_element.add(f"{element} (row {row.number})", element)
-            continue
-        scale = row.text(SCALE_ID)
-        if scale not in SCALES:
-            other_scale.add(f"{scale} (row {row.number})", scale)
-            continue
-        pair = pairs.setdefault(code, {}).setdefault(element, _Pair())
-        _rate(pair, row, scale)
+        try:
+            code = row.text(SOC_CODE)
+            if code not in occupations:
+                unknown_occupation.add(f"{code} (row {row.number})", code)
+                continue
+            element = row.text(ELEMENT_ID)
+            if element not in order:
+                unknown_element.add(f"{element} (row {row.number})", element)
+                continue
+            scale = row.text(SCALE_ID)
+            if scale not in SCALES:
+                other_scale.add(f"{scale} (row {row.number})", scale)
+                continue
+            pair = pairs.setdefault(code, {}).setdefault(element, _Pair())
+            _rate(pair, row, scale)
+        except InputError as exc:
+            table.errors.add(exc)
     unknown_occupation.warn(notes, f"{file}: rows skipped, O*NET-SOC code not in Occupation Data")
     unknown_element.warn(notes, f"{file}: rows skipped, Element ID not {what} of the content model")
     other_scale.warn(notes, f"{file}: rows skipped, Scale ID neither IM nor LV")
@@ -72,6 +77,8 @@ def read_ratings(
 
 
 def _rate(pair: _Pair, row: Row, scale: str) -> None:
+    """Records one rating; a bad one raises, having taken its scale (a second rating of the
+    scale is an error still) and changed nothing else."""
     if scale in pair.rows:
         raise row.error(
             SCALE_ID,
@@ -83,13 +90,14 @@ def _rate(pair: _Pair, row: Row, scale: str) -> None:
     low, high = SCALES[scale]
     if not low <= value <= high:
         raise row.error(DATA_VALUE, f"{value:g} is outside the {scale} scale ({low:g}-{high:g})")
+    suppress, not_relevant = row.flag(RECOMMEND_SUPPRESS), row.flag(NOT_RELEVANT)
     if scale == "IM":
         pair.importance = value
     else:
         pair.level = value
-    if row.flag(RECOMMEND_SUPPRESS):
+    if suppress:
         pair.suppressed += (scale,)
-    if row.flag(NOT_RELEVANT):
+    if not_relevant:
         pair.not_relevant = row.number
 
 

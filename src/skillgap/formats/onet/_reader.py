@@ -29,6 +29,7 @@ from skillgap.formats.onet._notes import Notes, Tally
 from skillgap.formats.onet._ratings import RATING_COLUMNS, SOC_CODE, read_ratings
 from skillgap.formats.onet._sheets import Table, find, open_table
 from skillgap.formats.onet._technology import GROUP, TECHNOLOGY_COLUMNS, read_technology
+from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, read_text, rules_at
 
 LICENCE = "CC-BY-4.0"
@@ -74,6 +75,11 @@ def read_onet(
     ``version`` is the release (e.g. "29.2"); by default it is read from ``Read Me.txt``.
     ``occupations=False`` reads only the framework (no Occupation Data, Skills or
     Knowledge); ``technology=False`` leaves Technology Skills out.
+
+    A file that cannot be read, or has a bad header, raises ``InputError`` at once (with
+    the errors found before it, as ``InputErrors``, if there are some). A bad row is
+    skipped and the reading goes on: the errors of every bad row of every file are raised
+    together, as one ``InputErrors``, before the framework is built.
     """
     if not framework_id or ":" in framework_id:
         raise ValidationError(f"framework id {framework_id!r} must be non-empty and without ':'")
@@ -81,42 +87,17 @@ def read_onet(
         raise InputError("is not a folder holding an O*NET release", file=str(folder))
     notes: Notes = []
     version = _version(folder, version, notes)
-
-    with open_table(_path(folder, CONTENT_MODEL), CONTENT_MODEL_COLUMNS) as table:
-        model_file = table.file
-        elements = read_content_model(table)
-    types = competency_elements(elements)
-    if not types:
-        raise InputError("names no skill or knowledge element (2.A, 2.B, 2.C)", file=model_file)
-    with open_table(_path(folder, ANCHORS), ANCHOR_COLUMNS) as table:
-        anchors = read_anchors(table, set(types))
-    groups, competencies = build(framework_id, elements, types, anchors, notes, model_file)
-
-    occupation_file = f"{OCCUPATION_DATA}.xlsx"
-    rows: dict[str, tuple[str, str, int]] = {}
-    skills: dict[str, list[OccupationSkill]] = {}
-    if occupations:
-        with open_table(_path(folder, OCCUPATION_DATA), (SOC_CODE, TITLE, DESCRIPTION)) as table:
-            occupation_file = table.file
-            rows = _occupation_rows(table)
-        for name, skill_type, what in RATINGS:
-            order = {e: i for i, e in enumerate(e for e, t in types.items() if t == skill_type)}
-            with open_table(_path(folder, name), RATING_COLUMNS) as table:
-                rated = read_ratings(table, framework_id, rows, order, what, notes)
-            for code, listed in rated.items():
-                skills.setdefault(code, []).extend(listed)
-        unrated = Tally()
-        for code in rows:
-            if code not in skills:
-                unrated.add(code)
-        unrated.warn(notes, f"{occupation_file}: occupations without skill or knowledge ratings")
-    if technology:
-        with open_table(_path(folder, TECHNOLOGY), TECHNOLOGY_COLUMNS) as table:
-            tech = read_technology(table, framework_id, rows if occupations else None, notes)
-        groups.append(GROUP)
-        competencies.extend(tech.competencies)
-        for code, listed in tech.skills.items():
-            skills.setdefault(code, []).extend(listed)
+    errors = ErrorList()
+    try:
+        read = _read(folder, framework_id, occupations, technology, notes, errors)
+    except InputError as stop:  # a file that cannot be read on: reported after the others
+        if not len(errors):
+            raise
+        errors.add(stop)
+        errors.raise_if_any()
+        raise
+    errors.raise_if_any()  # every bad row of every file, before the framework is built
+    groups, competencies, rows, skills, model_file, occupation_file = read
 
     framework = _framework(framework_id, version, groups, competencies, model_file)
     built = []
@@ -134,6 +115,65 @@ def read_onet(
                 )
             )
     return FrameworkImport(framework, tuple(built), tuple(notes))
+
+
+_Read = tuple[
+    list[CapabilityGroup],
+    list[Competency],
+    dict[str, tuple[str, str, int]],
+    dict[str, list[OccupationSkill]],
+    str,
+    str,
+]
+
+
+def _read(
+    folder: Path,
+    framework_id: str,
+    occupations: bool,
+    technology: bool,
+    notes: Notes,
+    errors: ErrorList,
+) -> _Read:
+    """Reads every file: the groups and competencies, the occupations' rows and skills, and
+    the names of the content model and occupation files. Bad rows go to ``errors``."""
+    with open_table(_path(folder, CONTENT_MODEL), CONTENT_MODEL_COLUMNS, errors) as table:
+        model_file = table.file
+        elements = read_content_model(table)
+    types = competency_elements(elements)
+    if not types:
+        raise InputError("names no skill or knowledge element (2.A, 2.B, 2.C)", file=model_file)
+    with open_table(_path(folder, ANCHORS), ANCHOR_COLUMNS, errors) as table:
+        anchors = read_anchors(table, set(types))
+    groups, competencies = build(framework_id, elements, types, anchors, notes, model_file)
+
+    occupation_file = f"{OCCUPATION_DATA}.xlsx"
+    rows: dict[str, tuple[str, str, int]] = {}
+    skills: dict[str, list[OccupationSkill]] = {}
+    if occupations:
+        columns = (SOC_CODE, TITLE, DESCRIPTION)
+        with open_table(_path(folder, OCCUPATION_DATA), columns, errors) as table:
+            occupation_file = table.file
+            rows = _occupation_rows(table)
+        for name, skill_type, what in RATINGS:
+            order = {e: i for i, e in enumerate(e for e, t in types.items() if t == skill_type)}
+            with open_table(_path(folder, name), RATING_COLUMNS, errors) as table:
+                rated = read_ratings(table, framework_id, rows, order, what, notes)
+            for code, listed in rated.items():
+                skills.setdefault(code, []).extend(listed)
+        unrated = Tally()
+        for code in rows:
+            if code not in skills:
+                unrated.add(code)
+        unrated.warn(notes, f"{occupation_file}: occupations without skill or knowledge ratings")
+    if technology:
+        with open_table(_path(folder, TECHNOLOGY), TECHNOLOGY_COLUMNS, errors) as table:
+            tech = read_technology(table, framework_id, rows if occupations else None, notes)
+        groups.append(GROUP)
+        competencies.extend(tech.competencies)
+        for code, listed in tech.skills.items():
+            skills.setdefault(code, []).extend(listed)
+    return groups, competencies, rows, skills, model_file, occupation_file
 
 
 def _version(folder: Path, given: str | None, notes: Notes) -> str:
@@ -163,15 +203,21 @@ def _path(folder: Path, name: str) -> Path:
 
 
 def _occupation_rows(table: Table) -> dict[str, tuple[str, str, int]]:
-    """O*NET-SOC code -> title, description and row number, in file order."""
+    """O*NET-SOC code -> title, description and row number, in file order; a bad row is
+    skipped, its error kept in ``table.errors``."""
     rows: dict[str, tuple[str, str, int]] = {}
+    first: dict[str, int] = {}  # every code read, of good rows and bad
     for row in table:
-        code = row.text(SOC_CODE)
-        if not _SOC_CODE.fullmatch(code):
-            raise row.error(SOC_CODE, f"{code!r} is not an O*NET-SOC code (15-1252.00)")
-        if code in rows:
-            raise row.error(SOC_CODE, f"{code!r} appears twice (first at row {rows[code][2]})")
-        rows[code] = (row.text(TITLE), row.optional(DESCRIPTION), row.number)
+        try:
+            code = row.text(SOC_CODE)
+            if not _SOC_CODE.fullmatch(code):
+                raise row.error(SOC_CODE, f"{code!r} is not an O*NET-SOC code (15-1252.00)")
+            if code in first:
+                raise row.error(SOC_CODE, f"{code!r} appears twice (first at row {first[code]})")
+            first[code] = row.number
+            rows[code] = (row.text(TITLE), row.optional(DESCRIPTION), row.number)
+        except InputError as exc:
+            table.errors.add(exc)
     return rows
 
 

@@ -12,6 +12,12 @@ uses it when installed; skillgap depends on it), so entity expansion is refused.
 
 Rows are numbered as a spreadsheet shows them (header row 1), blank rows skipped but
 counted; at most ``MAX_COLUMNS`` columns and Excel's 1,048,576 rows are read.
+
+Errors: a file that cannot be read (missing, not a regular file, too large, a zip bomb,
+damaged XML, broken text) and a bad header (a missing or repeated column) raise one
+``InputError`` at once. An error of one row is kept in the table's ``errors`` (shared by
+every table of an import) and the row skipped, so that the readers can go on and report
+every bad row of every file together (``ErrorList.raise_if_any``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]  # openpyxl ships
 
 from skillgap.errors import InputError
 from skillgap.formats import tabular
+from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import read_text
 
@@ -48,10 +55,18 @@ _NOT_FLAGGED = frozenset({"N", "n", "", "n/a", "N/A"})
 
 
 class Table:
-    """One sheet: its file name, its columns, then its data rows."""
+    """One sheet: its file name, its columns, then its data rows; ``errors`` keeps the errors
+    of bad rows (the readers add theirs), each row skipped."""
 
-    def __init__(self, file: str, header: Sequence[object], required: Sequence[str]) -> None:
+    def __init__(
+        self,
+        file: str,
+        header: Sequence[object],
+        required: Sequence[str],
+        errors: ErrorList | None = None,
+    ) -> None:
         self.file = file
+        self.errors = ErrorList() if errors is None else errors
         self.columns: dict[str, int] = {}
         for index, cell in enumerate(header):
             name = "" if cell is None else str(cell).strip()
@@ -149,15 +164,18 @@ def find(folder: Path, name: str) -> Path | None:
 
 
 @contextmanager
-def open_table(path: Path, required: Sequence[str]) -> Iterator[Table]:
-    """The table in ``path`` (.xlsx or .txt), its header checked for ``required``."""
+def open_table(
+    path: Path, required: Sequence[str], errors: ErrorList | None = None
+) -> Iterator[Table]:
+    """The table in ``path`` (.xlsx or .txt), its header checked for ``required``; the
+    errors of its rows go to ``errors`` (a list of its own when None)."""
     if path.suffix == ".txt":
-        yield _text_table(path, required)
+        yield _text_table(path, required, errors)
         return
     with ExitStack() as stack:
         stream = stack.enter_context(_open_regular(path))
         _check_archive(stream, path.name)
-        yield _workbook_table(stream, path, required, stack)
+        yield _workbook_table(stream, path, required, stack, errors)
 
 
 @contextmanager
@@ -203,7 +221,11 @@ def _check_archive(stream: IO[bytes], name: str) -> None:
 
 
 def _workbook_table(
-    stream: IO[bytes], path: Path, required: Sequence[str], stack: ExitStack
+    stream: IO[bytes],
+    path: Path,
+    required: Sequence[str],
+    stack: ExitStack,
+    errors: ErrorList | None,
 ) -> Table:
     name = path.name
     try:
@@ -230,7 +252,7 @@ def _workbook_table(
     header = list(first)
     while header and header[-1] is None:
         header.pop()
-    table = Table(name, header, required)
+    table = Table(name, header, required, errors)
     rows = _sheet_rows(table, sheet)
     stack.callback(rows.close)  # ends its warnings filter with the table, read or not
     table._rows = rows
@@ -261,14 +283,14 @@ def _sheet_rows(table: Table, sheet: Any) -> Generator[Row, None, None]:
             ) from None
 
 
-def _text_table(path: Path, required: Sequence[str]) -> Table:
+def _text_table(path: Path, required: Sequence[str], errors: ErrorList | None) -> Table:
     text = read_text(path)  # a regular file, at most MAX_FILE_BYTES, UTF-8
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         header = next(reader, [])
     except csv.Error as exc:
         raise InputError(f"invalid tab-delimited text: {exc}", file=path.name, row=1) from None
-    table = Table(path.name, header, required)
+    table = Table(path.name, header, required, errors)
     table._rows = _text_rows(table, reader)
     return table
 
@@ -279,9 +301,12 @@ def _text_rows(table: Table, reader: Iterator[list[str]]) -> Iterator[Row]:
     try:
         for number, record in enumerate(reader, start=2):
             if len(record) > width:
-                raise InputError(
-                    "has more cells than the header has columns", file=table.file, row=number
+                table.errors.add(
+                    InputError(
+                        "has more cells than the header has columns", file=table.file, row=number
+                    )
                 )
+                continue
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) < width:

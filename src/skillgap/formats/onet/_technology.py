@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from skillgap.domain import CapabilityGroup, Competency, CompetencyRef, OccupationSkill, Relation
+from skillgap.errors import InputError
 from skillgap.formats.onet._notes import Notes, Tally
 from skillgap.formats.onet._ratings import SOC_CODE
 from skillgap.formats.onet._sheets import Row, Table
@@ -57,17 +58,22 @@ def read_technology(
     table: Table, framework_id: str, occupations: Collection[str] | None, notes: Notes
 ) -> Technology:
     """``occupations``: the known codes (rows of others are kept for the commodities but
-    link no occupation), or None when occupations are not imported."""
+    link no occupation), or None when occupations are not imported. A bad row is skipped,
+    its error kept in ``table.errors``."""
     commodities: dict[str, _Commodity] = {}
     in_demand: dict[str, dict[str, bool]] = {}  # occupation -> commodity -> in demand
     unknown_occupation, other_title = Tally(), Tally()
     for row in table:
-        code = row.text(SOC_CODE)
-        example = row.text(EXAMPLE)
-        commodity_code = _commodity_code(row)
-        title = row.text(COMMODITY_TITLE)
-        hot = row.flag(HOT_TECHNOLOGY)
-        demanded = row.flag(IN_DEMAND)
+        try:
+            code = row.text(SOC_CODE)
+            example = row.text(EXAMPLE)
+            commodity_code = _commodity_code(row)
+            title = row.text(COMMODITY_TITLE)
+            hot = row.flag(HOT_TECHNOLOGY)
+            demanded = row.flag(IN_DEMAND)
+        except InputError as exc:
+            table.errors.add(exc)
+            continue
         commodity = commodities.get(commodity_code)
         if commodity is None:
             commodity = commodities[commodity_code] = _Commodity(title)
