@@ -282,3 +282,44 @@ def test_own_scales_and_framework_diff(
     builtin.write_text(scale.read_text().replace("acme-4", "kpm"), encoding="utf-8")
     clash = run(runner, workspace_path, "scales", "import", str(builtin))
     assert clash.exit_code == 1 and "built-in scale" in clash.stderr
+
+
+def test_roles_import_all_or_nothing_or_skipping_the_invalid(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    ok(run(runner, workspace_path, "demo", "--yes"))
+    roles = tmp_path / "roles.csv"
+    roles.write_text(
+        "role_id,role_name,competency,level,importance,horizon\n"
+        "analyst-2,Analyst II,sql,4,critical,\n"
+        "analyst-2,,Data visualisation,3,important,2027-12-31\n"
+        "bad-role,Broken,sql,9,critical,\n"
+        "bad-role,,no-such-skill,2,useful,\n",
+        encoding="utf-8",
+    )
+    strict = run(runner, workspace_path, "roles", "import", str(roles), "--framework", "demo")
+    assert strict.exit_code == 1
+    assert "2 errors in roles.csv" in strict.stderr and "row 4" in strict.stderr
+    assert "row 5" in strict.stderr
+    assert "analyst-2" not in ok(run(runner, workspace_path, "roles", "list"))
+    rejects = tmp_path / "bad-roles.csv"
+    lenient = ok(
+        run(
+            runner,
+            workspace_path,
+            "roles",
+            "import",
+            str(roles),
+            "--framework",
+            "demo",
+            "--skip-invalid",
+            "--rejects",
+            str(rejects),
+        )
+    )
+    assert "Imported 1 roles: 1 new" in lenient and "2 errors" in lenient
+    assert "bad-role" not in ok(run(runner, workspace_path, "roles", "list"))
+    shown = ok(run(runner, workspace_path, "roles", "show", "analyst-2"))
+    assert "By 2027-12-31" in shown
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "file,row,field,reason" and len(lines) == 3

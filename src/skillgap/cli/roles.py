@@ -31,20 +31,40 @@ def roles() -> None:
     required=True,
     help="The framework the requirements name competencies of.",
 )
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Store the roles without errors; write the errors of the others to a file.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write those errors [default: FILE.rejects.csv].",
+)
 @pass_state
 @user_errors
-def import_command(state: CliState, path: Path, framework_id: str) -> None:
+def import_command(
+    state: CliState, path: Path, framework_id: str, skip_invalid: bool, rejects: Path | None
+) -> None:
     """Import role profiles from YAML, CSV or XLSX (roles of the same id are replaced).
 
     \b
     Example:
         skillgap roles import roles.xlsx --framework demo
+        skillgap roles import roles.csv --framework esco --skip-invalid
     """
-    result = service.import_roles(path, framework_id, state.store)
+    result = service.import_roles(
+        path, framework_id, state.store, skip_invalid=skip_invalid, rejects_path=rejects
+    )
     click.echo(
         f"Imported {len(result.added) + len(result.replaced)} roles: "
         f"{len(result.added)} new, {len(result.replaced)} replaced."
     )
+    if result.rejects_file:
+        click.echo(
+            f"Left out the roles with errors ({result.errors} errors), listed in "
+            f"{result.rejects_file}."
+        )
 
 
 @roles.command(name="list")

@@ -37,8 +37,7 @@ from pathlib import Path
 from skillgap.domain import Person
 from skillgap.domain.people import normalise_email
 from skillgap.errors import InputError, ValidationError
-from skillgap.formats.sheets import ErrorList, RowReader, SheetRow, Table, read_table
-from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
+from skillgap.formats.sheets import ErrorList, RowReader, SheetRow, Table, read_table, safe_cell
 from skillgap.formats.tabular import Where, as_date, as_flag
 
 #: The columns read as a person's fields; every other column is an attribute.
@@ -63,7 +62,6 @@ REJECT_REASON = "reject_reason"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _EMAIL_SEPARATOR = re.compile(r"[;,]")
 # How a cell a spreadsheet program could take for a formula starts (OWASP, CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -351,12 +349,7 @@ def write_rejects(rejects: Sequence[RejectedRow], path: Path) -> None:
     keep = [i for i, name in enumerate(header) if name != REJECT_REASON]
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow([_safe(header[i]) for i in keep] + [REJECT_REASON])
+        writer.writerow([safe_cell(header[i]) for i in keep] + [REJECT_REASON])
         for r in rejects:
             reason = f"row {r.row}: " + "; ".join(r.reasons)
-            writer.writerow([_safe(r.values[i]) for i in keep] + [_safe(reason)])
-
-
-def _safe(cell: str) -> str:
-    cell = _CONTROL.sub("\ufffd", cell)
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+            writer.writerow([safe_cell(r.values[i]) for i in keep] + [safe_cell(reason)])

@@ -80,6 +80,30 @@ def read_roles_file(
 
     Raises ``InputError`` for a file that cannot be read at all, ``InputErrors`` otherwise.
     """
+    roles, errors = _read(path, framework, sheet, mapping)
+    errors.raise_if_any()
+    return roles
+
+
+def read_valid_roles(
+    path: Path,
+    framework: Framework,
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> tuple[tuple[Role, ...], tuple[InputError, ...]]:
+    """The roles that have no error, and the errors of the others (``--skip-invalid``): a
+    role with any bad row is left out whole. A file that cannot be read still raises."""
+    roles, errors = _read(path, framework, sheet, mapping)
+    return roles, tuple(errors)
+
+
+Read = tuple[tuple[Role, ...], ErrorList]
+
+
+def _read(
+    path: Path, framework: Framework, sheet: str | None, mapping: Mapping[str, str] | None
+) -> Read:
     finder = CompetencyFinder(framework)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", *SUFFIXES, *OTHER_SPREADSHEETS):
@@ -163,7 +187,7 @@ class _RoleDraft:
 
 
 def _finish(drafts: list[_RoleDraft], errors: ErrorList) -> tuple[Role, ...]:
-    """The roles, once each is checked as a whole; raises every error found so far."""
+    """The roles without an error, once each is checked as a whole (``errors`` gets the rest)."""
     roles = []
     for d in drafts:
         seen: dict[tuple[CompetencyRef, date | None], Where] = {}
@@ -196,14 +220,13 @@ def _finish(drafts: list[_RoleDraft], errors: ErrorList) -> tuple[Role, ...]:
             )
         except ValidationError as exc:
             errors.add(d.where.error(str(exc)))
-    errors.raise_if_any()
     return tuple(roles)
 
 
 # --- YAML
 
 
-def _read_yaml(path: Path, framework: Framework, finder: CompetencyFinder) -> tuple[Role, ...]:
+def _read_yaml(path: Path, framework: Framework, finder: CompetencyFinder) -> Read:
     file = path.name
     data = read_yaml_mapping(path)
     errors = ErrorList()
@@ -228,7 +251,7 @@ def _read_yaml(path: Path, framework: Framework, finder: CompetencyFinder) -> tu
             continue
         first[draft.id] = w.sub("id")
         drafts.append(draft)
-    return _finish(drafts, errors)
+    return _finish(drafts, errors), errors
 
 
 def _yaml_role(
@@ -293,7 +316,7 @@ def _read_table(
     finder: CompetencyFinder,
     sheet: str | None,
     mapping: Mapping[str, str] | None,
-) -> tuple[Role, ...]:
+) -> Read:
     table = read_table(path, sheet=sheet, mapping=mapping)
     table.require("role_id", "role_name", "competency", "level")
     errors = ErrorList()
@@ -311,7 +334,7 @@ def _read_table(
         if not r.ok and draft is not None:
             draft.broken = True
         errors.extend(r.errors)
-    return _finish(list(drafts.values()), errors)
+    return _finish(list(drafts.values()), errors), errors
 
 
 _ROLE_COLUMNS = {"role_name": "name", "family": "family", "description": "description"}

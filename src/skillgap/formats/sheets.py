@@ -120,6 +120,29 @@ class ErrorList:
             raise InputErrors(sorted(self._errors, key=lambda e: (order[e.file], e.row or 0)))
 
 
+# --- writing cells back safely
+
+#: A cell starting with one of these would be read as a formula by a spreadsheet program.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(cell: str) -> str:
+    """A cell to write into a CSV a person may open in a spreadsheet: never a formula (OWASP:
+    a leading quote), no control characters."""
+    cell = _CONTROL.sub("\ufffd", cell)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def write_errors(errors: Sequence[InputError], path: Path) -> None:
+    """The errors as a CSV a person can open in a spreadsheet: file, row, field, reason."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["file", "row", "field", "reason"])
+        for e in errors:
+            row = "" if e.row is None else str(e.row)
+            writer.writerow([safe_cell(e.file), row, safe_cell(e.field or ""), safe_cell(e.reason)])
+
+
 # --- tables
 
 

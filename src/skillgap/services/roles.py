@@ -9,7 +9,9 @@ from pathlib import Path
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.templates import role_from_occupation
 from skillgap.domain import BUILTIN_SCALES, CompetencyRef, Requirement, Role
-from skillgap.errors import ConflictError, NotFoundError, ValidationError
+from skillgap.errors import ConflictError, InputError, NotFoundError, ValidationError
+from skillgap.formats.roles import read_roles_file, read_valid_roles
+from skillgap.formats.sheets import write_errors
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
 
@@ -134,19 +136,36 @@ def find_occupations(
 class RolesImport:
     added: tuple[str, ...]
     replaced: tuple[str, ...]
+    errors: int = 0  # with skip_invalid: errors of the roles left out
+    rejects_file: Path | None = None
 
 
-def import_roles(path: Path, framework_id: str, open_workspace: StoreOpener) -> RolesImport:
+def import_roles(
+    path: Path,
+    framework_id: str,
+    open_workspace: StoreOpener,
+    *,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+) -> RolesImport:
     """Read role profiles (YAML, CSV or XLSX) against a stored framework and store them,
-    replacing roles of the same id; all or nothing."""
-    from skillgap.formats.roles import read_roles_file
-
+    replacing roles of the same id. All or nothing, unless ``skip_invalid``: then the roles
+    without an error are stored, and the errors of the others written to a reject file
+    (``rejects_path``, default ``<file>.rejects.csv``)."""
+    errors: tuple[InputError, ...] = ()
     with open_workspace(False) as store, store.transaction() as ws:
         framework = ws.frameworks.get(framework_id)
-        roles = read_roles_file(path, framework)
+        if skip_invalid:
+            roles, errors = read_valid_roles(path, framework)
+        else:
+            roles = read_roles_file(path, framework)
         added: list[str] = []
         replaced: list[str] = []
         for role in roles:
             (replaced if ws.roles.find(role.id) else added).append(role.id)
             ws.roles.put(role)
-    return RolesImport(tuple(added), tuple(replaced))
+    rejects_file = None
+    if errors:
+        rejects_file = rejects_path or path.with_name(path.stem + ".rejects.csv")
+        write_errors(errors, rejects_file)
+    return RolesImport(tuple(added), tuple(replaced), len(errors), rejects_file)
