@@ -2,8 +2,8 @@
 
     SkillgapError              anything skillgap reports to a user
     ├── ValidationError        a value breaks a domain rule
-    │   ├── InputError         bad input in a file: names the file, row/field and reason
-    │   └── InputErrors        every InputError found in one input, reported at once
+    │   └── InputError         bad input in a file: names the file, row/field and reason
+    │       └── InputErrors    every InputError found in one input, reported at once
     ├── NotFoundError          a named thing (person, role, competency ...) does not exist
     ├── ConflictError          the thing exists already, or would break a uniqueness rule
     ├── ConfigError            a setting is missing or malformed
@@ -45,11 +45,12 @@ class InputError(ValidationError):
         super().__init__(f"{where}: {reason}")
 
 
-class InputErrors(ValidationError):
+class InputErrors(InputError):
     """Every error found in one input, reported at once; ``errors`` in the order of the rows.
 
-    Its message is one line for a single error; for several, a line counting them and then
-    one line each, the first ``SHOWN`` of them, and how many more there are.
+    It is an ``InputError`` located where the first error is, so code that handles one bad
+    input handles several. Its message is that error's for a single one; for several, a line
+    counting them and then one line each, the first ``SHOWN`` of them, and how many more.
     """
 
     SHOWN = 20
@@ -68,7 +69,14 @@ class InputErrors(ValidationError):
             if len(self.errors) > self.SHOWN:
                 lines.append(f"  ... and {len(self.errors) - self.SHOWN} more")
             message = "\n".join(lines)
-        super().__init__(message)
+        first = self.errors[0]
+        self.reason, self.file, self.row, self.field = (
+            first.reason,
+            first.file,
+            first.row,
+            first.field,
+        )
+        Exception.__init__(self, message)
 
 
 class NotFoundError(SkillgapError):

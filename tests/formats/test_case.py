@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from skillgap.domain import CapabilityGroup, Competency, Framework, SkillKind
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats import tabular
 from skillgap.formats.case import read_case, write_case
 from skillgap.formats.case.objects import ITEM_MAPPED, NAMESPACE
@@ -517,6 +517,42 @@ def test_a_bad_package_names_the_json_path(tmp_path: Path, change: Any, message:
         read_case(save(tmp_path, source))
 
 
+def test_every_error_of_the_package_is_reported_at_once(tmp_path: Path) -> None:
+    source = load(CASE_10)
+    source["CFDocument"]["title"] = "Data \x1b[2Jliteracy"
+    source["CFItems"][1].update(fullStatement="  ", abbreviatedStatement="Bell \x07")
+    source["CFItems"][2].pop("identifier")
+    source["CFItems"][7].update(identifier=source["CFItems"][0]["identifier"])
+    source["CFAssociations"][3].pop("associationType")
+    source["CFAssociations"][4]["destinationNodeURI"].update(identifier=7)
+    with pytest.raises(InputErrors) as caught:
+        read_case(save(tmp_path, source))
+    ident = source["CFItems"][0]["identifier"]
+    assert [str(e) for e in caught.value.errors] == [
+        "package.json, field 'CFDocument.title': contains control character U+001B",
+        "package.json, field 'CFItems[1].fullStatement': is missing",
+        "package.json, field 'CFItems[1].abbreviatedStatement': contains control character U+0007",
+        "package.json, field 'CFItems[2].identifier': is missing",
+        f"package.json, field 'CFItems[7].identifier': identifier {ident!r} appears twice "
+        "(first at CFItems[0].identifier)",
+        "package.json, field 'CFAssociations[3].associationType': is missing",
+        "package.json, field 'CFAssociations[4].destinationNodeURI.identifier': expected a string",
+    ]
+    assert str(caught.value).splitlines()[0] == "7 errors in package.json:"
+
+
+def test_a_cycle_is_reported_with_the_errors_of_items(tmp_path: Path) -> None:
+    source = load(CASE_10)
+    source["CFAssociations"][0].update(  # DL.1 is a child of its own child DL.1.1
+        destinationNodeURI=source["CFAssociations"][1]["originNodeURI"]
+    )
+    source["CFItems"][5].update(identifier=5)
+    with pytest.raises(InputErrors) as caught:
+        read_case(save(tmp_path, source))
+    assert [e.field for e in caught.value.errors] == ["CFItems[5].identifier", "CFAssociations"]
+    assert "capability groups form a cycle" in caught.value.errors[1].reason
+
+
 def test_invalid_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "package.json"
     path.write_text('{\n  "CFDocument": {\n    "identifier": "x",\n  }\n}\n', encoding="utf-8")
@@ -663,7 +699,7 @@ def test_odd_packages_come_back_exactly(tmp_path: Path, package: dict[str, Any])
     path = save(tmp_path, package)
     try:
         imported = read_case(path)
-    except InputError as exc:  # a cycle, or a code used twice by groups
+    except (InputError, InputErrors) as exc:  # a cycle, or a code used twice by groups
         assume("cycle" not in str(exc) and "appears twice" not in str(exc))
         raise
     assert canonical(write_case(imported.framework)) == canonical(package)

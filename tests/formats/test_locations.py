@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from skillgap.domain import ExpiryPolicy
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.bundle import read_bundle
 from tests.formats.editing import append_row, edit, rewrite_yaml
 
@@ -30,26 +31,47 @@ def test_a_duplicate_award_id_names_the_second_row(folder: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("file", "key", "field"),
+    ("file", "key", "field", "users"),
     [
-        ("roles.yaml", "roles", r"roles\[2\].id"),
-        ("issuers.yaml", "issuers", r"issuers\[2\].id"),
-        ("achievements.yaml", "achievements", r"achievements\[2\].id"),
-        ("framework.yaml", "groups", r"groups\[2\].code"),
-        ("framework.yaml", "competencies", r"competencies\[2\].code"),
+        ("roles.yaml", "roles", r"roles\[2\].id", "people.csv"),
+        ("issuers.yaml", "issuers", r"issuers\[2\].id", "achievements.yaml"),
+        ("achievements.yaml", "achievements", r"achievements\[2\].id", "awards.csv"),
+        ("framework.yaml", "groups", r"groups\[2\].code", "framework.yaml"),
+        ("framework.yaml", "competencies", r"competencies\[2\].code", None),
     ],
 )
 def test_a_duplicate_id_names_the_second_item(
-    folder: Path, file: str, key: str, field: str
+    folder: Path, file: str, key: str, field: str, users: str | None
 ) -> None:
+    """The id the item had is gone: what referred to it is reported too, in its own file."""
+    name = "code" if file == "framework.yaml" else "id"
+    replaced = []
+
     def copy_id(data: dict[str, Any]) -> None:
-        name = "code" if file == "framework.yaml" else "id"
+        replaced.append(data[key][2][name])
         data[key][2][name] = data[key][0][name]
 
     rewrite_yaml(folder / file, copy_id)
-    message = rf"^{file}, field '{field}': .* appears twice \(first at {field.replace('2', '0')}\)"
-    with pytest.raises(InputError, match=message):
+    with pytest.raises((InputError, InputErrors)) as caught:
         read_bundle(folder)
+    first, *rest = _errors(caught.value)
+    message = rf"^{file}, field '{field}': .* appears twice \(first at {field.replace('2', '0')}\)"
+    assert re.match(message, str(first))
+    assert rest and all(f"unknown {_ONE[key]} {replaced[0]!r}" in str(e) for e in rest)
+    assert users is None or {e.file for e in rest} == {users}
+
+
+def _errors(exc: InputError | InputErrors) -> list[InputError]:
+    return exc.errors if isinstance(exc, InputErrors) else [exc]
+
+
+_ONE = {
+    "roles": "role",
+    "issuers": "issuer",
+    "achievements": "achievement",
+    "groups": "group",
+    "competencies": "competency",
+}
 
 
 def test_an_unknown_manager_names_the_row(folder: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from skillgap.domain import CapabilityGroup, Competency, CompetencyRef, Relation, SkillKind
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.jsonio import short_label
 from skillgap.formats.nice import read_nice
 
@@ -224,6 +224,42 @@ def test_odd_links_are_warned_about_one_warning_per_kind(tmp_path: Path) -> None
 def test_a_bad_file_names_the_json_path(tmp_path: Path, change: Any, message: str) -> None:
     with pytest.raises(InputError, match=message):
         read_nice(_copy(tmp_path, change))
+
+
+def test_every_error_of_the_file_is_reported_at_once(tmp_path: Path) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["documents"][0]["version"] = ["2", "0"]
+        d["elements"][3].pop("element_identifier")
+        d["elements"][5].update(element_identifier="T0020", title="Bell \x07")
+        d["elements"][9].update(text="")
+        d["relationships"][2].pop("dest_element_identifier")
+        d["relationships"][4] = "K0018"
+
+    with pytest.raises(InputErrors) as caught:
+        read_nice(_copy(tmp_path, change))
+    assert [str(e) for e in caught.value.errors] == [
+        "nice.json, field 'documents[0].version': expected a single value, got a structure",
+        "nice.json, field 'elements[3].element_identifier': is missing",
+        "nice.json, field 'elements[5].element_identifier': element 'T0020' appears twice "
+        "(first at elements[4])",
+        "nice.json, field 'elements[5].title': contains control character U+0007",
+        "nice.json, field 'elements[9].text': is missing",
+        "nice.json, field 'relationships[2].dest_element_identifier': is missing",
+        "nice.json, field 'relationships[4]': expected a JSON object",
+    ]
+    assert str(caught.value).splitlines()[0] == "7 errors in nice.json:"
+
+
+def test_a_file_of_the_wrong_shape_stops_at_once(tmp_path: Path) -> None:
+    """Nothing can be read past a missing part: that is the one error, items unread."""
+
+    def change(d: dict[str, Any]) -> None:
+        d["elements"][3].pop("element_identifier")
+        d["relationships"] = {}
+
+    with pytest.raises(InputError) as caught:
+        read_nice(_copy(tmp_path, change))
+    assert str(caught.value) == "nice.json, field 'relationships': expected a list"
 
 
 def test_invalid_json_names_the_line(tmp_path: Path) -> None:

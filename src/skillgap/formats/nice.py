@@ -25,8 +25,14 @@ Mapping:
 
 Links that name an element missing from the file are skipped, with one warning per kind of
 link (a count and three examples); so are unknown element types and links between kinds of
-element this mapping does not use. Bad JSON, a missing required key or a duplicate element
-id is an ``InputError`` naming the file and the JSON path (or line, for bad JSON).
+element this mapping does not use.
+
+Errors name the file and the JSON path (or line, for bad JSON). A file that cannot be read
+as this shape at all (bad JSON; ``documents``, ``elements`` or ``relationships`` missing or
+not a list; no document) stops at once with an ``InputError``. Problems of single elements
+and relationships (a missing or bad value, a duplicate element id) are all gathered, the
+rest of the file read on, and reported together: as an ``InputErrors``, or as the
+``InputError`` itself when there is only one. Nothing is returned when there is any.
 
 Licence: NIST work, public domain in the U.S. (17 U.S.C. §105), licensed royalty-free
 elsewhere; attribute NIST (``attribution()``) and do not imply NIST endorsement.
@@ -35,10 +41,10 @@ elsewhere; attribute NIST (``attribution()``) and do not imply NIST endorsement.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from skillgap.domain import (
     CapabilityGroup,
@@ -50,10 +56,14 @@ from skillgap.domain import (
     Relation,
     SkillKind,
 )
-from skillgap.errors import ValidationError
+from skillgap.errors import InputError, ValidationError
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.jsonio import examples, json_object, read_json_object, short_label
+from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, as_list, as_text
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 DEFAULT_NAME = "Workforce Framework for Cybersecurity (NICE Framework)"
 _STATEMENTS = ("knowledge", "skill")
@@ -109,10 +119,18 @@ def read_nice(path: Path, *, framework_id: str = "nice") -> FrameworkImport:
         raise ValidationError(f"framework id {framework_id!r} must be non-empty and without ':'")
     file = path.name
     data = read_json_object(path)
-    document = _document(data, file)
-    elements = _elements(data, file)
-    links = _links(data, file, elements)
-    version = as_text(document.get("version", "1"), Where(file, "documents[0].version"))
+    document = _document(data, file)  # the parts first: without them, nothing can be read
+    elements_list = _list(data, "elements", file)
+    relationships = _list(data, "relationships", file)
+    errors = ErrorList()
+    at = Where(file, "documents[0]")
+    version = attempt(errors, as_text, document.get("version", "1"), at.sub("version"))
+    name = attempt(errors, as_text, document.get("name", DEFAULT_NAME), at.sub("name"))
+    uri = attempt(errors, as_text, document.get("website"), at.sub("website"), required=False)
+    elements = _elements(*elements_list, errors)
+    links = _links(*relationships, elements, errors)
+    errors.raise_if_any()
+    assert version is not None and name is not None  # else there was an error
     by_type: dict[str, list[_Element]] = defaultdict(list)
     for element in elements.values():
         by_type[element.type].append(element)
@@ -134,18 +152,27 @@ def read_nice(path: Path, *, framework_id: str = "nice") -> FrameworkImport:
     }
     framework = Framework(
         id=framework_id,
-        name=as_text(document.get("name", DEFAULT_NAME), Where(file, "documents[0].name")),
+        name=name,
         version=version,
         description=attribution(version),
         source=file,
         groups=groups,
         competencies=competencies,
-        uri=as_text(document.get("website"), Where(file, "documents[0].website"), required=False)
-        or None,
+        uri=uri or None,
         extra=extra,
     )
     occupations = tuple(_occupation(framework_id, e, links) for e in roles)
     return FrameworkImport(framework, occupations, _warnings(data, elements, links))
+
+
+def attempt(errors: ErrorList, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """``read(*args, **kwargs)``, or ``None`` when it raises an ``InputError`` (kept in
+    ``errors``). As ``ErrorList.attempt``, without a closure for each value read."""
+    try:
+        return read(*args, **kwargs)
+    except InputError as exc:
+        errors.add(exc)
+        return None
 
 
 def _document(data: Mapping[str, Any], file: str) -> dict[str, Any]:
@@ -162,35 +189,53 @@ def _list(data: Mapping[str, Any], key: str, file: str) -> tuple[Where, list[Any
     return where, as_list(data[key], where)
 
 
-def _elements(data: Mapping[str, Any], file: str) -> dict[str, _Element]:
-    where, items = _list(data, "elements", file)
+def _elements(where: Where, items: list[Any], errors: ErrorList) -> dict[str, _Element]:
+    """The elements that read well; the errors of the others are kept in ``errors``."""
     found: dict[str, _Element] = {}
-    first: dict[str, int] = {}
+    first: dict[str, int] = {}  # every id read, good element or not: where it first came
     for i, item in enumerate(items):
         w = where.sub(i)
-        raw = json_object(item, w)
-        kind = as_text(raw.get("element_type"), w.sub("element_type"))
-        ident = as_text(raw.get("element_identifier"), w.sub("element_identifier"))
-        if ident in found:
-            raise w.sub("element_identifier").error(
-                f"element {ident!r} appears twice (first at elements[{first[ident]}])"
-            )
-        title = as_text(raw.get("title"), w.sub("title"), required=kind in _TITLED)
-        text = as_text(raw.get("text"), w.sub("text"), required=kind in _TEXTUAL)
-        found[ident] = _Element(kind, ident, title, text)
-        first[ident] = i
+        raw = attempt(errors, json_object, item, w)
+        if raw is None:
+            continue
+        before = len(errors)
+        kind = attempt(errors, as_text, raw.get("element_type"), w.sub("element_type"))
+        ident = attempt(errors, as_text, raw.get("element_identifier"), w.sub("element_identifier"))
+        if ident is not None:
+            if ident in first:
+                errors.add(
+                    w.sub("element_identifier").error(
+                        f"element {ident!r} appears twice (first at elements[{first[ident]}])"
+                    )
+                )
+            else:
+                first[ident] = i
+        title = attempt(errors, as_text, raw.get("title"), w.sub("title"), required=kind in _TITLED)
+        text = attempt(errors, as_text, raw.get("text"), w.sub("text"), required=kind in _TEXTUAL)
+        if kind is None or ident is None or title is None or text is None:
+            continue
+        if len(errors) == before:  # not a second element of the same id
+            found[ident] = _Element(kind, ident, title, text)
     return found
 
 
-def _links(data: Mapping[str, Any], file: str, elements: Mapping[str, _Element]) -> _Links:
-    where, items = _list(data, "relationships", file)
+def _links(
+    where: Where, items: list[Any], elements: Mapping[str, _Element], errors: ErrorList
+) -> _Links:
+    """What the relationships that read well say; the errors of the others are kept."""
     links = _Links()
     seen: set[tuple[str, str]] = set()
     for i, item in enumerate(items):
         w = where.sub(i)
-        raw = json_object(item, w)
-        src_id = as_text(raw.get("source_element_identifier"), w.sub("source_element_identifier"))
-        dst_id = as_text(raw.get("dest_element_identifier"), w.sub("dest_element_identifier"))
+        raw = attempt(errors, json_object, item, w)
+        if raw is None:
+            continue
+        src_id, dst_id = (
+            attempt(errors, as_text, raw.get(key), w.sub(key))
+            for key in ("source_element_identifier", "dest_element_identifier")
+        )
+        if src_id is None or dst_id is None:
+            continue
         arrow = f"{src_id} → {dst_id}"
         src, dst = elements.get(src_id), elements.get(dst_id)
         if src is None or dst is None:

@@ -111,8 +111,8 @@ class ErrorList:
         return None
 
     def raise_if_any(self) -> None:
-        """Raises ``InputErrors`` with every error kept: file by file, in the order the files
-        first gave an error, and by row within a file (file-wide errors first)."""
+        """Raises ``InputErrors`` with every error kept, if any: file by file, in the order the
+        files first gave an error, and by row within a file (file-wide errors first)."""
         if self._errors:
             order: dict[str, int] = {}
             for error in self._errors:

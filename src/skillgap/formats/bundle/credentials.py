@@ -14,26 +14,23 @@ from skillgap.domain import (
     Award,
     Evidence,
     ExpiryPolicy,
-    Framework,
     Issuer,
     IssuerTier,
-    Person,
 )
 from skillgap.domain.people import normalise_email
-from skillgap.formats.bundle.skills import competency_ref, scale_level
+from skillgap.errors import ValidationError
+from skillgap.formats.bundle.checks import Known, Read, attempt, mapping_of, read_rows, settle
+from skillgap.formats.bundle.skills import FrameworkRead
+from skillgap.formats.sheets import ErrorList, RowReader, SheetRow
 from skillgap.formats.tabular import (
-    CsvRow,
     Where,
     as_date,
     as_enum,
     as_int,
     as_list,
-    as_mapping,
     as_text,
     list_items,
-    read_csv,
     rules_at,
-    unique,
 )
 
 AWARD_COLUMNS = ["award_id", "achievement_id", "employee_id", "recipient", "issued_on"]
@@ -53,63 +50,100 @@ ACHIEVEMENT_KEYS = {
 ALIGNMENT_KEYS = {"competency", "level", "status", "name"}
 
 
-def read_issuers(data: dict[str, Any]) -> tuple[Issuer, ...]:
-    issuers = []
-    for w, item in list_items(data, "issuers", "issuers.yaml"):
-        d = as_mapping(item, w, ISSUER_KEYS)
-        issuer = Issuer(
-            id=as_text(d.get("id"), w.sub("id")),
-            name=as_text(d.get("name"), w.sub("name")),
-            url=as_text(d.get("url"), w.sub("url"), required=False) or None,
-            email=as_text(d.get("email"), w.sub("email"), required=False) or None,
-            tier=as_enum(d.get("tier", "unknown"), IssuerTier, w.sub("tier")),
-        )
-        issuers.append((issuer, w))
-    unique([(i.id, w.sub("id")) for i, w in issuers], "issuer id")
-    return tuple(i for i, _ in issuers)
+def read_issuers(data: dict[str, Any], errors: ErrorList) -> tuple[tuple[Issuer, ...], Known]:
+    """The issuers that read well, and the ids of all; the errors of the others are kept."""
+    read = [_issuer(item, w, errors) for w, item in list_items(data, "issuers", "issuers.yaml")]
+    issuers, known = settle(read, "issuer id", errors)
+    return tuple(issuers), known
+
+
+def _issuer(item: object, w: Where, errors: ErrorList) -> Read[Issuer]:
+    before = len(errors)
+    d = mapping_of(item, w, ISSUER_KEYS, errors)
+    if d is None:
+        return Read(None, None, w.sub("id"))
+    ident = attempt(errors, as_text, d.get("id"), w.sub("id"))
+    name = attempt(errors, as_text, d.get("name"), w.sub("name"))
+    url = attempt(errors, as_text, d.get("url"), w.sub("url"), required=False)
+    email = attempt(errors, as_text, d.get("email"), w.sub("email"), required=False)
+    tier = attempt(errors, as_enum, d.get("tier", "unknown"), IssuerTier, w.sub("tier"))
+    issuer = None
+    if ident is not None and name is not None and tier is not None and len(errors) == before:
+        issuer = Issuer(id=ident, name=name, url=url or None, email=email or None, tier=tier)
+    return Read(ident, issuer, w.sub("id"))
 
 
 def read_achievements(
-    data: dict[str, Any], framework: Framework, issuer_ids: set[str]
-) -> tuple[Achievement, ...]:
-    found = []
-    for w, item in list_items(data, "achievements", "achievements.yaml"):
-        d = as_mapping(item, w, ACHIEVEMENT_KEYS)
-        issuer = as_text(d.get("issuer"), w.sub("issuer"))
-        if issuer not in issuer_ids:
-            raise w.sub("issuer").error(f"unknown issuer {issuer!r}")
-        alignments = w.sub("alignments")
-        stacks = w.sub("stackable_into")
-        targets = [
-            as_text(s, stacks.sub(k))
-            for k, s in enumerate(as_list(d.get("stackable_into"), stacks))
-        ]
-        with rules_at(stacks):  # the one rule left: it stacks into itself
-            achievement = Achievement(
-                id=as_text(d.get("id"), w.sub("id")),
-                name=as_text(d.get("name"), w.sub("name")),
-                issuer_id=issuer,
-                description=as_text(d.get("description"), w.sub("description"), required=False),
-                criteria=as_text(d.get("criteria"), w.sub("criteria"), required=False),
-                achievement_type=as_text(d.get("type", "Badge"), w.sub("type")),
-                assessment=as_enum(
-                    d.get("assessment", "unknown"), AssessmentType, w.sub("assessment")
-                ),
-                alignments=tuple(
-                    read_alignment(framework, a, alignments.sub(j))
-                    for j, a in enumerate(as_list(d.get("alignments"), alignments))
-                ),
-                expiry=_expiry(d.get("valid_for_days"), w.sub("valid_for_days")),
-                stackable_into=tuple(targets),
-            )
-        found.append((achievement, w))
-    unique([(a.id, w.sub("id")) for a, w in found], "achievement id")
-    ids = {a.id for a, _ in found}
+    data: dict[str, Any], framework: FrameworkRead, issuers: Known, errors: ErrorList
+) -> tuple[tuple[Achievement, ...], Known]:
+    """The achievements that read well, and the ids of all; the errors of the others kept."""
+    read = [
+        _achievement(item, w, framework, issuers, errors)
+        for w, item in list_items(data, "achievements", "achievements.yaml")
+    ]
+    found, known = settle(read, "achievement id", errors)
     for a, w in found:
         for k, target in enumerate(a.stackable_into):
-            if target not in ids:
-                raise w.sub("stackable_into").sub(k).error(f"unknown achievement {target!r}")
-    return tuple(a for a, _ in found)
+            if known.unknown(target):
+                errors.add(w.sub("stackable_into").sub(k).error(f"unknown achievement {target!r}"))
+    return tuple(a for a, _ in found), known
+
+
+def _achievement(
+    item: object, w: Where, framework: FrameworkRead, issuers: Known, errors: ErrorList
+) -> Read[tuple[Achievement, Where]]:
+    before = len(errors)
+    d = mapping_of(item, w, ACHIEVEMENT_KEYS, errors)
+    if d is None:
+        return Read(None, None, w.sub("id"))
+    ident = attempt(errors, as_text, d.get("id"), w.sub("id"))
+    name = attempt(errors, as_text, d.get("name"), w.sub("name"))
+    issuer = attempt(errors, as_text, d.get("issuer"), w.sub("issuer"))
+    if issuer is not None and issuers.unknown(issuer):
+        errors.add(w.sub("issuer").error(f"unknown issuer {issuer!r}"))
+    kind = attempt(errors, as_text, d.get("type", "Badge"), w.sub("type"))
+    description = attempt(
+        errors, as_text, d.get("description"), w.sub("description"), required=False
+    )
+    criteria = attempt(errors, as_text, d.get("criteria"), w.sub("criteria"), required=False)
+    assessment = attempt(
+        errors, as_enum, d.get("assessment", "unknown"), AssessmentType, w.sub("assessment")
+    )
+    alignments_at = w.sub("alignments")
+    alignments = [
+        read_alignment(framework, a, alignments_at.sub(j), errors)
+        for j, a in enumerate(attempt(errors, as_list, d.get("alignments"), alignments_at) or [])
+    ]
+    expiry = attempt(errors, _expiry, d.get("valid_for_days"), w.sub("valid_for_days"))
+    stacks = w.sub("stackable_into")
+    targets = [
+        attempt(errors, as_text, s, stacks.sub(k))
+        for k, s in enumerate(attempt(errors, as_list, d.get("stackable_into"), stacks) or [])
+    ]
+    achievement = None
+    if (
+        ident is not None
+        and name is not None
+        and issuer is not None
+        and kind is not None
+        and assessment is not None
+        and expiry is not None
+    ):
+        with errors.collect(), rules_at(stacks):  # the one rule left: it stacks into itself
+            achievement = Achievement(
+                id=ident,
+                name=name,
+                issuer_id=issuer,
+                description=description or "",
+                criteria=criteria or "",
+                achievement_type=kind,
+                assessment=assessment,
+                alignments=tuple(a for a in alignments if a is not None),
+                expiry=expiry,
+                stackable_into=tuple(t for t in targets if t is not None),
+            )
+    ok = achievement is not None and len(errors) == before
+    return Read(ident, (achievement, w) if achievement is not None and ok else None, w.sub("id"))
 
 
 def _expiry(value: object, where: Where) -> ExpiryPolicy:
@@ -118,58 +152,85 @@ def _expiry(value: object, where: Where) -> ExpiryPolicy:
         return ExpiryPolicy(days)
 
 
-def read_alignment(framework: Framework, item: object, w: Where) -> Alignment:
-    d = as_mapping(item, w, ALIGNMENT_KEYS)
-    status = as_enum(d.get("status", "exact"), AlignmentStatus, w.sub("status"))
+def read_alignment(
+    framework: FrameworkRead, item: object, w: Where, errors: ErrorList
+) -> Alignment | None:
+    """The alignment; ``None`` when it had an error, or names a competency that did."""
+    before = len(errors)
+    d = mapping_of(item, w, ALIGNMENT_KEYS, errors)
+    if d is None:
+        return None
+    status = attempt(errors, as_enum, d.get("status", "exact"), AlignmentStatus, w.sub("status"))
     code = d.get("competency")
-    ref = competency_ref(framework, code, w.sub("competency")) if code else None
+    ref = attempt(errors, framework.competency, code, w.sub("competency")) if code else None
     level = d.get("level")
-    if ref is None and status.counts:
-        raise w.error(f"a {status.value} alignment needs a competency")
-    name = as_text(d.get("name"), w.sub("name"), required=ref is None)
-    if ref is not None and not name:
-        name = framework.competency(ref.code).name
-    with rules_at(w):
+    scaled = None if level is None else attempt(errors, framework.level, level, w.sub("level"))
+    if not code and status is not None and status.counts:
+        errors.add(w.error(f"a {status.value} alignment needs a competency"))
+    name = attempt(errors, as_text, d.get("name"), w.sub("name"), required=not code)
+    if status is None or name is None or len(errors) > before or (code and ref is None):
+        return None
+    fw = framework.framework
+    competency = fw.competency(ref.code) if fw is not None and ref is not None else None
+    with errors.collect(), rules_at(w):
         return Alignment(
-            target_name=name,
+            target_name=name or (competency.name if competency else ""),
             competency=ref,
-            level=None if level is None else scale_level(framework, level, w.sub("level")),
-            target_url=framework.competency(ref.code).uri if ref else None,
+            level=scaled,
+            target_url=competency.uri if competency else None,
             status=status,
         )
+    return None
 
 
 def read_awards(
-    path: Path, achievement_ids: set[str], people: tuple[Person, ...]
+    path: Path, achievements: Known, people: Known, errors: ErrorList
 ) -> tuple[Award, ...]:
-    person_ids = {p.employee_id for p in people}
-    awards = []
-    for row in read_csv(path, AWARD_COLUMNS):
-        achievement = row.req("achievement_id")
-        if achievement not in achievement_ids:
-            raise row.error("achievement_id", f"unknown achievement {achievement!r}")
-        person = row.text("employee_id", required=False)
-        if person is not None and person not in person_ids:
-            raise row.error("employee_id", f"unknown person {person!r}")
-        url = row.text("evidence_url", required=False)
-        # none given: the analysis applies the achievement's validity period
-        expires = _moment(row, "expires_on") if row.text("expires_on", required=False) else None
-        with rules_at(row.where("expires_on")):  # the one rule left: expiry before issue
+    """The awards that read well; the errors of the others are kept in ``errors``."""
+    read = [_award(row, achievements, people, errors) for row in read_rows(path, AWARD_COLUMNS)]
+    awards, _ = settle(read, "award id", errors)
+    return tuple(awards)
+
+
+def _award(row: SheetRow, achievements: Known, people: Known, errors: ErrorList) -> Read[Award]:
+    r = RowReader(row)
+    award_id = r.text("award_id", required=True)
+    achievement = r.text("achievement_id", required=True)
+    if achievement is not None and achievements.unknown(achievement):
+        r.fail("achievement_id", f"unknown achievement {achievement!r}")
+    person = r.text("employee_id")
+    if person is not None and people.unknown(person):
+        r.fail("employee_id", f"unknown person {person!r}")
+    recipient = r.text("recipient", required=True)
+    issued = r.get("issued_on", _moment, required=True)
+    # none given: the analysis applies the achievement's validity period
+    expires = r.get("expires_on", _moment)
+    url = r.text("evidence_url")
+    award = None
+    if (
+        r.ok
+        and award_id is not None
+        and achievement is not None
+        and recipient is not None
+        and issued is not None
+    ):
+        try:
             award = Award(
-                id=row.req("award_id"),
+                id=award_id,
                 achievement_id=achievement,
-                recipient=normalise_email(row.req("recipient")),
-                issued_on=_moment(row, "issued_on"),
+                recipient=normalise_email(recipient),
+                issued_on=issued,
                 person_id=person,
                 expires_on=expires,
                 evidence=(Evidence(name="Evidence", url=url),) if url else (),
-                source=f"{path.name} row {row.number}",
+                source=f"{row.file} row {row.number}",
             )
-        awards.append((award, row.where("award_id")))
-    unique([(a.id, where) for a, where in awards], "award id")
-    return tuple(a for a, _ in awards)
+        except ValidationError as exc:  # the one rule left: expiry before issue
+            r.fail("expires_on", str(exc))
+    errors.extend(r.errors)
+    return Read(award_id, award if r.ok else None, row.where("award_id"))
 
 
-def _moment(row: CsvRow, field: str) -> datetime:
-    """The date in the row's ``field``, as midnight UTC."""
-    return datetime.combine(as_date(row.req(field), row.where(field)), time(), tzinfo=UTC)
+def _moment(text: str, where: Where) -> datetime:
+    """The date ``text``, as midnight UTC."""
+    return datetime.combine(as_date(text, where), time(), tzinfo=UTC)

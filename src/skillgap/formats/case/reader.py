@@ -30,6 +30,8 @@ from skillgap.formats.case.objects import (
 )
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.jsonio import examples, json_object, read_json_object, short_label
+from skillgap.formats.nice import attempt
+from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, as_list, as_text, check_text, rules_at
 
 _STAMP = "1970-01-01T00:00:00+00:00"  # what the checks write where an object has no time
@@ -55,15 +57,27 @@ class _Tree:
 
 
 def read_case(path: Path, *, framework_id: str | None = None) -> FrameworkImport:
+    """The framework in a CFPackage. A file that cannot be read as a package at all (bad
+    JSON, no CFDocument or its identifier, CFItems or CFAssociations not a list) stops at
+    once with an ``InputError``; the problems of the document's fields, of single items and
+    of single associations are all gathered, reading on, and raised together at the end (one
+    ``InputError`` as it is, several as an ``InputErrors``)."""
     if framework_id is not None and (not framework_id or ":" in framework_id):
         raise ValidationError(f"framework id {framework_id!r} must be non-empty and without ':'")
     file = path.name
     data = read_json_object(path)
     doc = _object(data, "CFDocument", Where(file, "CFDocument"))
     doc_id = _identifier(doc.get("identifier"), Where(file, "CFDocument.identifier"))
-    framework = _framework(data, doc, file, framework_id)
-    items, shared = _items(data, file, doc_id)
-    tree = _tree(data, file, doc_id, {i.identifier for i in items})
+    # the parts first: without them, nothing can be read
+    item_list = _parts(data, Where(file, "CFItems"))
+    association_list = _parts(data, Where(file, "CFAssociations"))
+    errors = ErrorList()
+    framework = _framework(data, doc, file, framework_id, errors)
+    items, shared = _items(*item_list, doc_id, errors)
+    tree = _tree(*association_list, doc_id, {i.identifier for i in items}, errors)
+    if framework is None:  # its errors are kept: report them with those of the items
+        errors.raise_if_any()
+        raise AssertionError("unreachable: a CFDocument that did not read left errors")
     has_children = set(tree.parent.values()) - {doc_id}
 
     group_of: dict[str, str] = {}  # item identifier → code of the group it stands for
@@ -95,8 +109,9 @@ def read_case(path: Path, *, framework_id: str | None = None) -> FrameworkImport
                     extra={BACKED_BY: item.identifier},
                 )
             )
-    with rules_at(Where(file, "CFAssociations")):  # the rule left: no cycles in the tree
+    with errors.collect(), rules_at(Where(file, "CFAssociations")):  # no cycles in the tree
         framework = replace(framework, groups=tuple(groups), competencies=tuple(competencies))
+    errors.raise_if_any()
     return FrameworkImport(framework, (), _warnings(shared, tree))
 
 
@@ -128,20 +143,44 @@ def _uri(raw: Mapping[str, Any], identifier: str, where: Where) -> str | None:
     return uri if uri and uri != f"urn:uuid:{identifier}" else None
 
 
-def _items(data: Mapping[str, Any], file: str, doc_id: str) -> tuple[list[_Item], list[str]]:
-    where = Where(file, "CFItems")
+#: The CFItem keys read as text: each is checked (control characters) as the item is read.
+_ITEM_TEXTS = ("humanCodingScheme", "abbreviatedStatement", "alternativeLabel", "CFItemType", "uri")
+_DOCUMENT_TEXTS = ("title", "version", "description", "uri")
+
+
+def _parts(data: Mapping[str, Any], where: Where) -> tuple[Where, list[Any]]:
+    """The list at ``where`` in the package (empty when there is none)."""
+    return where, as_list(data.get(where.field), where)
+
+
+def _items(
+    where: Where, values: list[Any], doc_id: str, errors: ErrorList
+) -> tuple[list[_Item], list[str]]:
+    """The items that read well, and the places of those whose codes are their identifiers
+    (for the warning); the errors of the other items are kept in ``errors``."""
     seen = {doc_id: "CFDocument.identifier"}
     found: list[_Item] = []
-    for i, value in enumerate(as_list(data.get("CFItems"), where)):
+    for i, value in enumerate(values):
         w = where.sub(i)
-        raw = json_object(value, w)
-        ident = _identifier(raw.get("identifier"), w.sub("identifier"))
-        if ident in seen:
-            raise w.sub("identifier").error(
-                f"identifier {ident!r} appears twice (first at {seen[ident]})"
-            )
-        seen[ident] = w.sub("identifier").field
-        full = as_text(raw.get("fullStatement"), w.sub("fullStatement"))
+        raw = attempt(errors, json_object, value, w)
+        if raw is None:
+            continue
+        before = len(errors)
+        ident = attempt(errors, _identifier, raw.get("identifier"), w.sub("identifier"))
+        if ident is not None:
+            if ident in seen:
+                errors.add(
+                    w.sub("identifier").error(
+                        f"identifier {ident!r} appears twice (first at {seen[ident]})"
+                    )
+                )
+            else:
+                seen[ident] = w.sub("identifier").field
+        full = attempt(errors, as_text, raw.get("fullStatement"), w.sub("fullStatement"))
+        for key in _ITEM_TEXTS:
+            attempt(errors, _text, raw, key, w)
+        if ident is None or full is None or len(errors) > before:
+            continue
         code = _text(raw, "humanCodingScheme", w) or ident
         found.append(_Item(w, raw, ident, full, code, is_group_item(raw)))
     # a humanCodingScheme is a competency's code only when no other competency has it
@@ -158,28 +197,33 @@ def _items(data: Mapping[str, Any], file: str, doc_id: str) -> tuple[list[_Item]
     ]
 
 
-def _tree(data: Mapping[str, Any], file: str, doc_id: str, items: set[str]) -> _Tree:
-    where = Where(file, "CFAssociations")
+def _tree(
+    where: Where, values: list[Any], doc_id: str, items: set[str], errors: ErrorList
+) -> _Tree:
+    """The tree of the associations that read well; the errors of the others are kept."""
     tree = _Tree()
     nodes = items | {doc_id}
     seen: dict[str, str] = {}
-    for i, value in enumerate(as_list(data.get("CFAssociations"), where)):
+    for i, value in enumerate(values):
         w = where.sub(i)
-        raw = json_object(value, w)
+        raw = attempt(errors, json_object, value, w)
+        if raw is None:
+            continue
+        before = len(errors)
         if raw.get("identifier") is not None:
-            ident = _identifier(raw["identifier"], w.sub("identifier"))
-            if ident in seen:
-                raise w.sub("identifier").error(
-                    f"identifier {ident!r} appears twice (first at {seen[ident]})"
+            ident = attempt(errors, _identifier, raw["identifier"], w.sub("identifier"))
+            if ident is not None and ident in seen:
+                errors.add(
+                    w.sub("identifier").error(
+                        f"identifier {ident!r} appears twice (first at {seen[ident]})"
+                    )
                 )
-            seen[ident] = w.sub("identifier").field
-        kind = as_text(raw.get("associationType"), w.sub("associationType"))
-        origin, dest = (
-            _identifier(
-                _object(raw, end, w.sub(end)).get("identifier"), w.sub(end).sub("identifier")
-            )
-            for end in ("originNodeURI", "destinationNodeURI")
-        )
+            elif ident is not None:
+                seen[ident] = w.sub("identifier").field
+        kind = attempt(errors, as_text, raw.get("associationType"), w.sub("associationType"))
+        origin, dest = (attempt(errors, _end, raw, end, w) for end in _ENDS)
+        if kind is None or origin is None or dest is None or len(errors) > before:
+            continue
         if origin not in nodes or dest not in nodes:
             tree.outside[kind].append(w.field)
         elif kind == "isChildOf" and origin in items:
@@ -187,6 +231,16 @@ def _tree(data: Mapping[str, Any], file: str, doc_id: str, items: set[str]) -> _
             if first != dest:
                 tree.second_parent.append(w.field)
     return tree
+
+
+_ENDS = ("originNodeURI", "destinationNodeURI")
+
+
+def _end(raw: Mapping[str, Any], end: str, w: Where) -> str:
+    """The identifier of an association's end."""
+    return _identifier(
+        _object(raw, end, w.sub(end)).get("identifier"), w.sub(end).sub("identifier")
+    )
 
 
 def _competency(framework: str, item: _Item, group: str | None) -> Competency:
@@ -228,9 +282,20 @@ def _group(item: _Item, parent: str | None, position: int) -> CapabilityGroup:
 
 
 def _framework(
-    data: Mapping[str, Any], doc: dict[str, Any], file: str, framework_id: str | None
-) -> Framework:
+    data: Mapping[str, Any],
+    doc: dict[str, Any],
+    file: str,
+    framework_id: str | None,
+    errors: ErrorList,
+) -> Framework | None:
+    """The framework the CFDocument describes (no groups or competencies yet); ``None``
+    when one of its fields is wrong (the errors kept in ``errors``)."""
     w = Where(file, "CFDocument")
+    before = len(errors)
+    for key in _DOCUMENT_TEXTS:
+        attempt(errors, _text, doc, key, w)
+    if len(errors) > before:
+        return None
     ident = doc["identifier"]
     name = _text(doc, "title", w) or ident
     package = {k: v for k, v in data.items() if k not in ("CFDocument", "CFItems")}
