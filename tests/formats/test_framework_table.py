@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from skillgap.domain import BUILTIN_SCALES, CapabilityGroup, Competency, SkillKind
-from skillgap.errors import InputError, ValidationError
+from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.framework_table import COLUMNS, read_framework_table
 from skillgap.formats.imports import FrameworkImport
-from skillgap.formats.sheets import InputErrors
 from tests.formats.test_sheets import write_csv
 
 DATA = Path(__file__).parent.parent / "data" / "sheets"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from skillgap.domain import Person
-from skillgap.errors import InputError
+from skillgap.errors import InputError, InputErrors
 from skillgap.formats.bundle import read_bundle
 from skillgap.formats.people import PeopleImport, RejectedRow, read_people_table, write_rejects
-from skillgap.formats.sheets import InputErrors, parse_mapping, read_table
+from skillgap.formats.sheets import parse_mapping, read_table
 from skillgap.services.bundles import demo_folder
 from tests.formats.test_sheets import Text, write_csv, write_xlsx
 

@@ -17,10 +17,9 @@ from skillgap.domain import (
     Requirement,
     Role,
 )
-from skillgap.errors import InputError
+from skillgap.errors import InputError, InputErrors
 from skillgap.formats.bundle import read_bundle
 from skillgap.formats.roles import read_roles_file
-from skillgap.formats.sheets import InputErrors
 from skillgap.services.bundles import demo_folder
 from tests.formats.test_sheets import write_csv, write_xlsx
 

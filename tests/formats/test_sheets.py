@@ -12,17 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from skillgap.errors import ConfigError, InputError
-from skillgap.formats import sheets, tabular
-from skillgap.formats.sheets import (
-    ErrorList,
-    InputErrors,
-    RowReader,
-    cell_text,
-    parse_mapping,
-    read_table,
-)
+from skillgap.errors import ConfigError, InputError, InputErrors
+from skillgap.formats import tabular, xlsx
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.sheets import RowReader, parse_mapping, read_table
 from skillgap.formats.tabular import as_date
+from skillgap.formats.xlsx import cell_text
 
 # --- helpers, shared with the other spreadsheet tests
 
@@ -363,7 +358,7 @@ def test_a_claimed_size_of_a_whole_sheet_costs_nothing(tmp_path: Path) -> None:
 
 
 def test_rows_past_the_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheets, "MAX_ROWS", 10)
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 10)
     path = write_xlsx(tmp_path / "t.xlsx", [["a"], ["1"]])
     rewrite_part(
         path,
@@ -409,7 +404,7 @@ def test_a_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
 def test_a_highly_compressed_part_over_the_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sheets, "MAX_XLSX_PART_BYTES", 100_000)
+    monkeypatch.setattr(xlsx, "MAX_XLSX_PART_BYTES", 100_000)
     path = write_xlsx(tmp_path / "bomb.xlsx", [["a"], ["1"]])
     pad = "<!--" + " " * 200_000 + "-->"  # compresses to a few hundred bytes
     rewrite_part(path, SHEET, lambda xml: xml + pad)
@@ -429,7 +424,7 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_not_read(tmp_path: Path
     ("data", "message"),
     [
         (b"id,name\n1,Ann\n", r"^t.xlsx: is not an XLSX workbook \(not a zip archive"),
-        (sheets._OLE_MAGIC + b"\0" * 600, r"^t.xlsx: is an encrypted workbook or an old .xls"),
+        (xlsx._OLE_MAGIC + b"\0" * 600, r"^t.xlsx: is an encrypted workbook or an old .xls"),
         (b"", r"^t.xlsx: is not an XLSX workbook \(not a zip archive"),
     ],
 )

@@ -40,8 +40,9 @@ from pathlib import Path
 
 from skillgap.domain import BUILTIN_SCALES, CapabilityGroup, Competency, Framework, SkillKind
 from skillgap.errors import InputError, ValidationError
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.imports import FrameworkImport
-from skillgap.formats.sheets import ErrorList, RowReader, Table, read_table
+from skillgap.formats.sheets import RowReader, Table, read_table
 from skillgap.formats.tabular import Where, as_enum
 
 COLUMNS = (

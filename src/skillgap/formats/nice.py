@@ -57,9 +57,9 @@ from skillgap.domain import (
     SkillKind,
 )
 from skillgap.errors import InputError, ValidationError
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.jsonio import examples, json_object, read_json_object, short_label
-from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, as_list, as_text
 
 P = ParamSpec("P")

@@ -37,7 +37,8 @@ from pathlib import Path
 from skillgap.domain import Person
 from skillgap.domain.people import normalise_email
 from skillgap.errors import InputError, ValidationError
-from skillgap.formats.sheets import ErrorList, RowReader, SheetRow, Table, read_table, safe_cell
+from skillgap.formats.collect import ErrorList, safe_cell
+from skillgap.formats.sheets import RowReader, SheetRow, Table, read_table
 from skillgap.formats.tabular import Where, as_date, as_flag
 
 #: The columns read as a person's fields; every other column is an attribute.

@@ -45,14 +45,8 @@ from typing import Any
 from skillgap.domain import Competency, CompetencyRef, Framework, Importance, Requirement, Role
 from skillgap.errors import InputError, ValidationError
 from skillgap.formats.bundle.skills import scale_level
-from skillgap.formats.sheets import (
-    OTHER_SPREADSHEETS,
-    SUFFIXES,
-    ErrorList,
-    RowReader,
-    SheetRow,
-    read_table,
-)
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.sheets import OTHER_SPREADSHEETS, SUFFIXES, RowReader, SheetRow, read_table
 from skillgap.formats.tabular import (
     Where,
     as_date,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from skillgap.domain import Level, ProficiencyScale
 from skillgap.errors import InputError, ValidationError
-from skillgap.formats.sheets import ErrorList
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import (
     Where,
     as_int,

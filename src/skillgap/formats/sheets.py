@@ -24,10 +24,11 @@ semicolons or tabs when the header row holds more of those than commas (spreadsh
 in many locales write ``;``). Quoting must be well formed: a quote left open is an error,
 not a cell that swallows the rest of the file.
 
-Limits: only regular files, of at most ``tabular.MAX_FILE_BYTES``; at most ``MAX_ROWS`` rows.
-An XLSX workbook is a zip archive: one holding a part that would unpack to more than
-``MAX_XLSX_PART_BYTES`` (a zip bomb), or more than ``MAX_XLSX_PARTS`` parts, is refused before
-anything is unpacked. XML entities and DTDs are refused (openpyxl reads through defusedxml).
+Limits: only regular files, of at most ``tabular.MAX_FILE_BYTES``; at most ``xlsx.MAX_ROWS`` rows.
+An XLSX workbook is a zip archive: one holding a part that would unpack to more
+than ``xlsx.MAX_XLSX_PART_BYTES`` (a zip bomb), or more than ``xlsx.MAX_XLSX_PARTS`` parts,
+is refused before anything is unpacked. XML entities and DTDs are refused (openpyxl reads
+through defusedxml).
 
 Column mapping: real exports never match a template, so ``mapping`` renames columns of the
 file to skillgap fields, ``{"Emp No": "employee_id"}``; a column mapped to ``""`` is left out
@@ -42,105 +43,34 @@ import csv
 import dataclasses
 import difflib
 import io
-import os
 import re
-import stat
 import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from skillgap.errors import ConfigError, InputError, InputErrors, ValidationError
-from skillgap.formats import tabular
+from skillgap.formats import tabular, xlsx
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import CsvRow, Where
+from skillgap.formats.xlsx import (
+    RawRow,
+    check_zip,
+    open_workbook,
+    read_bytes,
+    too_many_rows,
+    xlsx_rows,
+)
 
 T = TypeVar("T")
 
 SUFFIXES = (".csv", ".xlsx")
 #: Spreadsheets skillgap cannot read, but can say how to save for it.
 OTHER_SPREADSHEETS = (".xls", ".xlsm", ".ods", ".numbers")
-MAX_ROWS = 1_048_576  # as many as a spreadsheet program holds in one sheet
-MAX_XLSX_PART_BYTES = 200 * 1024 * 1024
-MAX_XLSX_PARTS = 10_000
 
 _FIELD_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
-
-
-# --- all the errors of a file at once
-
-
-class ErrorList:
-    """Gathers the errors of one input, to raise them together at the end."""
-
-    def __init__(self) -> None:
-        self._errors: list[InputError] = []
-
-    def add(self, error: InputError) -> None:
-        self._errors.append(error)
-
-    def extend(self, errors: Iterable[InputError]) -> None:
-        self._errors.extend(errors)
-
-    def __len__(self) -> int:
-        return len(self._errors)
-
-    def __iter__(self) -> Iterator[InputError]:
-        return iter(self._errors)
-
-    @contextmanager
-    def collect(self) -> Iterator[None]:
-        """Keeps an input error raised in the block (one, or all of an ``InputErrors``)."""
-        try:
-            yield
-        except InputErrors as exc:
-            self.extend(exc.errors)
-        except InputError as exc:
-            self.add(exc)
-
-    def attempt(self, read: Callable[[], T]) -> T | None:
-        """``read()``, or ``None`` when it raises an input error (kept)."""
-        with self.collect():
-            return read()
-        return None
-
-    def raise_if_any(self) -> None:
-        """Raises ``InputErrors`` with every error kept, if any: file by file, in the order the
-        files first gave an error, and by row within a file (file-wide errors first)."""
-        if self._errors:
-            order: dict[str, int] = {}
-            for error in self._errors:
-                order.setdefault(error.file, len(order))
-            raise InputErrors(sorted(self._errors, key=lambda e: (order[e.file], e.row or 0)))
-
-
-# --- writing cells back safely
-
-#: A cell starting with one of these would be read as a formula by a spreadsheet program.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(cell: str) -> str:
-    """A cell to write into a CSV a person may open in a spreadsheet: never a formula (OWASP:
-    a leading quote), no control characters."""
-    cell = _CONTROL.sub("\ufffd", cell)
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def write_errors(errors: Sequence[InputError], path: Path) -> None:
-    """The errors as a CSV a person can open in a spreadsheet: file, row, field, reason."""
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["file", "row", "field", "reason"])
-        for e in errors:
-            row = "" if e.row is None else str(e.row)
-            writer.writerow([safe_cell(e.file), row, safe_cell(e.field or ""), safe_cell(e.reason)])
 
 
 # --- tables
@@ -228,13 +158,13 @@ def read_table(
             raise InputError("a CSV file has no sheets (a sheet is named)", file=name)
         return _table(name, _csv_rows(path), mapping or {})
     if suffix == ".xlsx":
-        data = _read_bytes(path)
-        _check_zip(data, name)
+        data = read_bytes(path)
+        check_zip(data, name)
         with warnings.catch_warnings():  # openpyxl warns about features it does not read
             warnings.simplefilter("ignore")
-            book = _open_workbook(data, name)
+            book = open_workbook(data, name)
             try:
-                return _table(name, _xlsx_rows(book, sheet, name), mapping or {})
+                return _table(name, xlsx_rows(book, sheet, name), mapping or {})
             finally:
                 book.close()
     if suffix in OTHER_SPREADSHEETS:
@@ -247,10 +177,9 @@ def read_table(
 
 
 # (number, cells as text, problems of cells by their index)
-_RawRow = tuple[int, list[str], dict[int, str]]
 
 
-def _table(name: str, rows: Iterator[_RawRow], mapping: Mapping[str, str]) -> Table:
+def _table(name: str, rows: Iterator[RawRow], mapping: Mapping[str, str]) -> Table:
     first = next(rows, None)
     if first is None or not any(first[1]):
         raise InputError("row 1 is empty: it must name the columns", file=name, row=1)
@@ -341,14 +270,10 @@ def _control(text: str) -> str | None:
     return None if bad is None else f"contains control character U+{ord(bad.group()):04X}"
 
 
-def _too_many_rows(name: str) -> InputError:
-    return InputError(f"has more than {MAX_ROWS} rows", file=name)
-
-
 # --- CSV
 
 
-def _csv_rows(path: Path) -> Iterator[_RawRow]:
+def _csv_rows(path: Path) -> Iterator[RawRow]:
     name = path.name
     text = tabular.read_text(path)
     first_line = text.split("\n", 1)[0]
@@ -358,138 +283,11 @@ def _csv_rows(path: Path) -> Iterator[_RawRow]:
     number = 0  # the last row read; an error in reading is in the next one
     try:
         for number, record in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                raise _too_many_rows(name)
+            if number > xlsx.MAX_ROWS:
+                raise too_many_rows(name)
             yield number, [cell.strip() for cell in record], {}
     except csv.Error as exc:
         raise InputError(f"invalid CSV: {exc}", file=name, row=number + 1) from None
-
-
-# --- XLSX
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, by the rules of ``tabular.read_text``: regular files, size limit."""
-    name = path.name
-    limit = tabular.MAX_FILE_BYTES
-    too_large = InputError(f"file is larger than {limit // 2**20} MiB", file=name)
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise InputError("is not a regular file", file=name)
-            if info.st_size > limit:
-                raise too_large
-            with os.fdopen(fd, "rb", closefd=False) as stream:
-                data = stream.read(limit + 1)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=name) from None
-    if len(data) > limit:
-        raise too_large
-    return data
-
-
-def _check_zip(data: bytes, name: str) -> None:
-    """Refuses what is no zip archive, and archives that would unpack to too much.
-
-    The sizes checked are those the archive declares; reading a part never unpacks more than
-    its declared size (``zipfile`` stops there, and the checksum then fails).
-    """
-    if data.startswith(_OLE_MAGIC):
-        raise InputError(
-            "is an encrypted workbook or an old .xls file: save it as a plain .xlsx", file=name
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise InputError(f"is not an XLSX workbook (not a zip archive: {exc})", file=name) from None
-    if len(parts) > MAX_XLSX_PARTS:
-        raise InputError(f"is not an XLSX workbook (more than {MAX_XLSX_PARTS} parts)", file=name)
-    limit = MAX_XLSX_PART_BYTES
-    for part in parts:
-        if part.file_size > limit:
-            raise InputError(
-                f"refused: part {part.filename!r} would unpack to {part.file_size} bytes, "
-                f"more than {limit // 2**20} MiB (a zip bomb?)",
-                file=name,
-            )
-
-
-def _open_workbook(data: bytes, name: str) -> Any:
-    # Imported here: only XLSX reading needs it. (openpyxl ships no types; the second code
-    # keeps this line right once types-openpyxl is installed.)
-    import openpyxl  # type: ignore[import-untyped, unused-ignore]
-
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a hostile or broken file may fail anywhere inside openpyxl
-        raise InputError(f"is not a readable XLSX workbook ({_describe(exc)})", file=name) from None
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    text = text if len(text) <= 200 else text[:200] + "..."
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _xlsx_rows(book: Any, sheet: str | None, name: str) -> Iterator[_RawRow]:
-    sheets = list(book.worksheets)  # worksheets only, not chart sheets
-    if sheet is None:
-        if not sheets:
-            raise InputError("the workbook has no worksheet", file=name)
-        ws = sheets[0]
-    else:
-        found = [s for s in sheets if s.title == sheet]
-        if not found:
-            titles = ", ".join(repr(s.title) for s in sheets)
-            raise InputError(f"no sheet {sheet!r} (sheets: {titles})", file=name)
-        ws = found[0]
-    # Forget the size the sheet claims: its rows and columns are read as they are, so a
-    # claimed size of a million rows by 16384 columns costs nothing.
-    ws.reset_dimensions()
-    number = 0
-    try:
-        for number, row in enumerate(ws.iter_rows(), start=1):
-            if number > MAX_ROWS:
-                raise _too_many_rows(name)
-            texts: list[str] = []
-            flagged: dict[int, str] = {}
-            for index, cell in enumerate(row):
-                if cell.data_type == "e":
-                    flagged[index] = f"shows the spreadsheet error {cell.value}"
-                texts.append(cell_text(cell.value))
-            yield number, texts, flagged
-    except InputError:
-        raise
-    except Exception as exc:  # a hostile or broken sheet may fail anywhere inside openpyxl
-        raise InputError(
-            f"is not a readable XLSX workbook ({_describe(exc)})", file=name, row=number + 1
-        ) from None
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet cell's value as text, by the rules in the module's description."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value).strip()
 
 
 # --- the --map option

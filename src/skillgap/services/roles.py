@@ -10,8 +10,8 @@ from skillgap.analysis.context import SkillContext
 from skillgap.analysis.templates import role_from_occupation
 from skillgap.domain import BUILTIN_SCALES, CompetencyRef, Requirement, Role
 from skillgap.errors import ConflictError, InputError, NotFoundError, ValidationError
+from skillgap.formats.collect import write_errors
 from skillgap.formats.roles import read_roles_file, read_valid_roles
-from skillgap.formats.sheets import write_errors
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
 

@@ -32,7 +32,7 @@ from skillgap.formats.bundle.checks import attempt, top_keys
 from skillgap.formats.bundle.credentials import read_achievements, read_awards, read_issuers
 from skillgap.formats.bundle.people import read_claims, read_people
 from skillgap.formats.bundle.skills import read_framework_into, read_roles
-from skillgap.formats.sheets import ErrorList
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import Where, as_date, as_text, read_yaml_mapping
 
 #: The keys each YAML file may hold at its top level.

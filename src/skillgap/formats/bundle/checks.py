@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from skillgap.errors import InputError
-from skillgap.formats.sheets import ErrorList, SheetRow
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.sheets import SheetRow
 from skillgap.formats.tabular import CONTROL_CHARACTERS, Where, check_text, read_text
 from skillgap.formats.tabular import _check_header as check_header
 

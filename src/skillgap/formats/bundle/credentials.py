@@ -21,7 +21,8 @@ from skillgap.domain.people import normalise_email
 from skillgap.errors import ValidationError
 from skillgap.formats.bundle.checks import Known, Read, attempt, mapping_of, read_rows, settle
 from skillgap.formats.bundle.skills import FrameworkRead
-from skillgap.formats.sheets import ErrorList, RowReader, SheetRow
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.sheets import RowReader, SheetRow
 from skillgap.formats.tabular import (
     Where,
     as_date,

@@ -10,7 +10,8 @@ from skillgap.domain.people import check_manager_tree, normalise_email
 from skillgap.errors import InputError, ValidationError
 from skillgap.formats.bundle.checks import Known, Read, read_rows, settle
 from skillgap.formats.bundle.skills import FrameworkRead
-from skillgap.formats.sheets import ErrorList, RowReader, SheetRow
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.sheets import RowReader, SheetRow
 from skillgap.formats.tabular import Where, as_date, as_enum, as_flag, as_int
 
 PEOPLE_COLUMNS = ["employee_id", "name", "email", "department", "team", "manager_id", "role_id"]

@@ -24,7 +24,7 @@ from skillgap.formats.bundle.checks import (
     mapping_of,
     settle,
 )
-from skillgap.formats.sheets import ErrorList
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import (
     Where,
     as_date,

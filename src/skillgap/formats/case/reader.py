@@ -28,10 +28,10 @@ from skillgap.formats.case.objects import (
     same,
     with_extra,
 )
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.jsonio import examples, json_object, read_json_object, short_label
 from skillgap.formats.nice import attempt
-from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, as_list, as_text, check_text, rules_at
 
 _STAMP = "1970-01-01T00:00:00+00:00"  # what the checks write where an object has no time

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillgap.errors import InputError
-from skillgap.formats.sheets import ErrorList
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import Where, check_text, read_text
 

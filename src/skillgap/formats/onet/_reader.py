@@ -15,6 +15,7 @@ from skillgap.domain import (
     OccupationSkill,
 )
 from skillgap.errors import InputError, ValidationError
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.onet._content import (
     ANCHOR_COLUMNS,
@@ -29,7 +30,6 @@ from skillgap.formats.onet._notes import Notes, Tally
 from skillgap.formats.onet._ratings import RATING_COLUMNS, SOC_CODE, read_ratings
 from skillgap.formats.onet._sheets import Table, find, open_table
 from skillgap.formats.onet._technology import GROUP, TECHNOLOGY_COLUMNS, read_technology
-from skillgap.formats.sheets import ErrorList
 from skillgap.formats.tabular import Where, read_text, rules_at
 
 LICENCE = "CC-BY-4.0"

@@ -38,7 +38,7 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]  # openpyxl ships
 
 from skillgap.errors import InputError
 from skillgap.formats import tabular
-from skillgap.formats.sheets import ErrorList
+from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import CONTROL_CHARACTERS as _CONTROL
 from skillgap.formats.tabular import read_text
 
