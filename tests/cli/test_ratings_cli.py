@@ -120,3 +120,26 @@ def test_an_xlsx_survey_with_mapped_columns(
     assert result.exit_code == 1
     # a formula cell is never evaluated: without a value saved by a spreadsheet it is empty
     assert "survey.xlsx, row 3, field 'Skill': is empty" in result.stderr
+
+
+def test_ratings_on_an_own_scale_reach_the_summary(
+    runner: CliRunner, workspace_path: Path, tmp_path: Path
+) -> None:
+    assert run(runner, workspace_path, "demo", "--yes").exit_code == 0
+    scale = tmp_path / "acme.yaml"
+    scale.write_text(
+        "id: acme-3\nname: ACME\nlevels:\n  - {value: 1, label: Low, canonical: 1}\n"
+        "  - {value: 2, label: Mid, canonical: 3}\n  - {value: 3, label: High, canonical: 5}\n",
+        encoding="utf-8",
+    )
+    assert run(runner, workspace_path, "scales", "import", str(scale)).exit_code == 0
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + "E1019,sql,3,acme-3,self,2026-10-01,\n", encoding="utf-8")
+    assert (
+        run(runner, workspace_path, "ratings", "import", str(path), "--framework", "demo").exit_code
+        == 0
+    )
+    result = run(runner, workspace_path, "summary", "--json", "--view", "best-available")
+    assert result.exit_code == 0, result.output
+    why = run(runner, workspace_path, "why", "E1019", "sql")
+    assert why.exit_code == 0 and "acme-3" in why.stdout

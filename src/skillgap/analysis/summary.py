@@ -28,6 +28,7 @@ from skillgap.domain import (
     Issuer,
     Observation,
     Person,
+    ProficiencyScale,
     Role,
 )
 from skillgap.errors import NotFoundError
@@ -44,6 +45,7 @@ class WorkspaceData:
     achievements: Sequence[Achievement]
     awards: Sequence[Award]
     observations: Sequence[Observation]
+    scales: Sequence[ProficiencyScale] = ()  # stored scales ratings may be on
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def summarise(
     view: View = View.VERIFIED,
     top: int = 5,
 ) -> OrganisationSummary:
-    context = SkillContext.of(data.frameworks)
+    context = SkillContext.of(data.frameworks, data.scales)
     moment = datetime.combine(as_of, time.max, tzinfo=UTC)  # the end of the analysis day
     issued = [a for a in data.awards if a.issued_on <= moment]
     outcomes = assess_awards(

@@ -1,7 +1,7 @@
 """The ``skillgap`` command: each subcommand parses its input, makes one service call and
 renders the result. Commands live by area; importing them registers them on the root group."""
 
-from skillgap.cli import frameworks, people, ratings, roles, scales, workspace  # noqa: F401
+from skillgap.cli import frameworks, gaps, people, ratings, roles, scales, workspace  # noqa: F401
 from skillgap.cli.root import CliEnvironment, CliState, cli
 
 

@@ -30,6 +30,7 @@ def organisation_summary(
             achievements=ws.achievements.list(),
             awards=ws.awards.list(),
             observations=ws.observations.list(),
+            scales=ws.scales.list(),
         )
         organisation = ws.meta.get(META_ORGANISATION) or "Organisation"
         snapshot = snapshot_date(ws)
