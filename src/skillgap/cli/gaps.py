@@ -10,7 +10,8 @@ import click
 
 from skillgap.analysis.inventory import View
 from skillgap.cli.root import VIEW, CliState, cli, console, pass_state, user_errors
-from skillgap.reports.explain import gaps_data, render_gaps, render_why, why_data
+from skillgap.reports.gaps import gaps_data, render_gaps
+from skillgap.reports.why import render_why, why_data
 from skillgap.services import explain as service
 
 AS_OF = click.option(
