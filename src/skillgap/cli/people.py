@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
+from skillgap.cli.root import CliState, cli, console, pass_state, table_options, user_errors
 from skillgap.formats.sheets import parse_mapping
 from skillgap.reports.people import render_import, render_people, render_person
 from skillgap.services import people as service
@@ -26,22 +26,7 @@ def people() -> None:
 
 @people.command(name="import")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar='"COLUMN=FIELD"',
-    help="Read a column of the file as a skillgap field (repeatable).",
-)
-@click.option("--sheet", help="The worksheet to read (xlsx) [default: the first].")
-@click.option(
-    "--skip-invalid", is_flag=True, help="Store the valid rows; write the others to a reject file."
-)
-@click.option(
-    "--rejects",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write rejected rows [default: FILE.rejects.csv].",
-)
+@table_options
 @click.option(
     "--full", is_flag=True, help="The file lists everyone: mark people missing from it inactive."
 )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from skillgap.cli.root import CliState, cli, pass_state, user_errors
+from skillgap.cli.root import CliState, cli, pass_state, table_options, user_errors
 from skillgap.formats.sheets import parse_mapping
 from skillgap.services import ratings as service
 
@@ -30,22 +30,7 @@ def ratings() -> None:
     required=True,
     help="The framework bare competency codes and names belong to.",
 )
-@click.option(
-    "--map",
-    "maps",
-    multiple=True,
-    metavar='"COLUMN=FIELD"',
-    help="Read a column of the file as a skillgap field (repeatable).",
-)
-@click.option("--sheet", help="The worksheet to read (xlsx) [default: the first].")
-@click.option(
-    "--skip-invalid", is_flag=True, help="Store the valid rows; write the others to a reject file."
-)
-@click.option(
-    "--rejects",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write rejected rows [default: FILE.rejects.csv].",
-)
+@table_options
 @pass_state
 @user_errors
 def import_command(

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
@@ -95,6 +95,36 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 VIEW = click.Choice([v.value for v in View])
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def table_options(command: F) -> F:
+    """The options every import of a CSV/XLSX table takes: --map, --sheet, --skip-invalid,
+    --rejects (passed as ``maps``, ``sheet``, ``skip_invalid``, ``rejects``)."""
+    options = [
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar='"COLUMN=FIELD"',
+            help="Read a column of the file as a skillgap field (repeatable).",
+        ),
+        click.option("--sheet", help="The worksheet to read (xlsx) [default: the first]."),
+        click.option(
+            "--skip-invalid",
+            is_flag=True,
+            help="Store the valid rows; write the others to a reject file.",
+        ),
+        click.option(
+            "--rejects",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Where to write rejected rows [default: FILE.rejects.csv].",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
