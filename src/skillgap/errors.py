@@ -7,6 +7,7 @@
     ├── NotFoundError          a named thing (person, role, competency ...) does not exist
     ├── ConflictError          the thing exists already, or would break a uniqueness rule
     ├── ConfigError            a setting is missing or malformed
+    ├── FetchError             a document could not be had (offline, refused, too big, timeout)
     └── WorkspaceError         the workspace cannot be used as it is
         ├── WorkspaceMissing   no workspace at that location (run `skillgap init`)
         └── SchemaMismatch     made by another skillgap version; says what to run
@@ -89,6 +90,19 @@ class ConflictError(SkillgapError):
 
 class ConfigError(SkillgapError):
     pass
+
+
+class FetchError(SkillgapError):
+    """A document could not be had: no response, a refused address, too big, too slow.
+
+    An HTTP response with an error status is *not* a FetchError: the fetcher returns it, so a
+    verifier can tell "gone" (410) from "cannot be had". ``url`` names what was asked for.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
 
 
 class WorkspaceError(SkillgapError):
