@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
-
 from urllib.parse import unquote
 
 from skillgap.errors import FetchError
