@@ -2,8 +2,8 @@
 
 Verification never fetches a context (a context served by an attacker can change what a
 signature means). ``index.json`` maps each URL to a file in this folder, its SHA-256 (checked
-on load) and where the copy came from; ``earlier`` holds content a URL served before a date
-(the Open Badges 3.0 context changed on 2022-11-07).
+on load) and where the copy came from; ``alternatives`` holds other content a URL is known
+to have served (the Open Badges 3.0 context changed on 2022-11-07, and again later).
 """
 
 from __future__ import annotations
@@ -34,15 +34,17 @@ class PinnedContext:
     sha256: str
     source: str
     document: JsonLd
-    signed_before: date | None = None  # for an earlier version: in use until this date
+    signed_before: date | None = None  # an alternative served only until this date
 
 
 class ContextStore:
     """Contexts by URL, each with its ``@context`` value inlined (nested URLs resolved too)."""
 
-    def __init__(self, current: dict[str, PinnedContext], earlier: dict[str, list[PinnedContext]]):
+    def __init__(
+        self, current: dict[str, PinnedContext], alternatives: dict[str, list[PinnedContext]]
+    ) -> None:
         self._current = current
-        self._earlier = earlier
+        self._alternatives = alternatives
 
     def __contains__(self, url: object) -> bool:
         return url in self._current
@@ -57,9 +59,9 @@ class ContextStore:
         except KeyError:
             raise UnknownContext(url) from None
 
-    def earlier(self, url: str) -> list[PinnedContext]:
-        """Earlier content of ``url``, newest first (empty for most contexts)."""
-        return list(self._earlier.get(url, ()))
+    def alternatives(self, url: str) -> list[PinnedContext]:
+        """Other content ``url`` is known to have served (empty for most contexts)."""
+        return list(self._alternatives.get(url, ()))
 
     def document(self, url: str) -> JsonLd:
         """The whole context document, as a JSON-LD document loader returns it."""
@@ -114,7 +116,8 @@ def pinned() -> ContextStore:
     """The contexts shipped with skillgap (loaded and checked once per process)."""
     index = json.loads(resources.files(__package__).joinpath("index.json").read_bytes())
     current = {url: _load(entry, url) for url, entry in index["contexts"].items()}
-    earlier = {
-        url: [_load(entry, url) for entry in entries] for url, entries in index["earlier"].items()
+    alternatives = {
+        url: [_load(entry, url) for entry in entries]
+        for url, entries in index["alternatives"].items()
     }
-    return ContextStore(current, earlier)
+    return ContextStore(current, alternatives)
