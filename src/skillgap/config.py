@@ -24,6 +24,15 @@ SETTINGS: dict[str, str] = {
     "SKILLGAP_DATABASE_URL": "SQLAlchemy URL of the workspace database; wins over the workspace "
     "file. Example: postgresql://user@host:5432/skillgap",
     "SKILLGAP_WORKSPACE": "Path of the SQLite workspace file (default ./skillgap.db).",
+    "SKILLGAP_NETWORK": "'on' (default) lets verification fetch hosted badges, DID documents, "
+    "keys and status lists over HTTPS; 'off' works from --documents folders only.",
+    "SKILLGAP_ALLOW_HTTP": "'yes' also fetches plain http:// URLs (default: HTTPS only).",
+    "SKILLGAP_ALLOW_PRIVATE_NETWORKS": "'yes' lets fetching reach private, loopback and "
+    "link-local addresses (default: refused, against SSRF). For a closed test network only.",
+    "SKILLGAP_FETCH_TIMEOUT": "Seconds one fetch may take in all (default 10).",
+    "SKILLGAP_FETCH_MAX_BYTES": "Largest document fetched, in bytes (default 2097152).",
+    "SKILLGAP_ISSUER_KEY": "The issuer's Ed25519 private key (privateKeyMultibase); wins over "
+    "the key file. Read by `issue`, `revoke` and `issuer publish`.",
 }
 
 
@@ -45,6 +54,49 @@ class Settings:
         if self.workspace is not None:
             return str(self.workspace)
         return masked(self.url)
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """What verification may fetch, and how (see ``skillgap.fetch.http.HttpPolicy``)."""
+
+    online: bool = True
+    allow_http: bool = False
+    allow_private: bool = False
+    timeout: float = 10.0
+    max_bytes: int = 2 * 1024 * 1024
+
+
+def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
+    def flag(name: str, default: bool) -> bool:
+        text = environ.get(name, "").strip().lower()
+        if not text:
+            return default
+        if text in ("1", "yes", "true", "on"):
+            return True
+        if text in ("0", "no", "false", "off"):
+            return False
+        raise ConfigError(f"{name}={text!r}: expected yes/no (or on/off)")
+
+    def number(name: str, default: float, low: float, high: float) -> float:
+        text = environ.get(name, "").strip()
+        if not text:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigError(f"{name}={text!r} is not a number") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be from {low:g} to {high:g}, not {value:g}")
+        return value
+
+    return NetworkSettings(
+        online=flag("SKILLGAP_NETWORK", True),
+        allow_http=flag("SKILLGAP_ALLOW_HTTP", False),
+        allow_private=flag("SKILLGAP_ALLOW_PRIVATE_NETWORKS", False),
+        timeout=number("SKILLGAP_FETCH_TIMEOUT", 10.0, 0.1, 300),
+        max_bytes=int(number("SKILLGAP_FETCH_MAX_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024**2)),
+    )
 
 
 def load_settings(

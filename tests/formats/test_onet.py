@@ -696,8 +696,11 @@ def _rewrite_member(path: Path, member: str, old: bytes | None, new: bytes) -> N
     if old is None:
         parts[member] = new
     else:
-        assert old in parts[member], f"{old!r} not in {member}"
-        parts[member] = parts[member].replace(old, new, 1)
+        # openpyxl writes an empty value as <v /> or <v></v>, depending on whether lxml is there
+        variants = [old, old.replace(b"<v />", b"<v></v>")]
+        found = next((v for v in variants if v in parts[member]), None)
+        assert found is not None, f"{old!r} not in {member}"
+        parts[member] = parts[member].replace(found, new, 1)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)

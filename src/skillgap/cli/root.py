@@ -22,6 +22,7 @@ from skillgap.analysis.inventory import View
 from skillgap.clock import Clock, SystemClock
 from skillgap.config import Settings, load_settings
 from skillgap.errors import SkillgapError
+from skillgap.fetch import Fetcher
 from skillgap.store import Store
 from skillgap.store.schema import open_store
 
@@ -36,6 +37,8 @@ class CliEnvironment:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     clock: Clock = field(default_factory=SystemClock)
     interactive: Callable[[], bool] = field(default=lambda: sys.stdin.isatty())
+    #: Replaces the HTTP fetcher when set (tests pass the in-memory twin).
+    network: Fetcher | None = None
 
 
 @dataclass

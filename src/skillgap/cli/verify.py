@@ -1,0 +1,95 @@
+"""`skillgap verify`: check credentials the way a careful relying party would."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
+from skillgap.config import load_network_settings
+from skillgap.reports.verification import render_verified
+from skillgap.services.verification import FetchPlan, verify_paths
+
+
+def parse_moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time; no zone means UTC."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)",
+            ctx,
+            param,
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+FETCH_OPTIONS = [
+    click.option(
+        "--offline",
+        is_flag=True,
+        help="Never use the network: documents come from --documents only.",
+    ),
+    click.option(
+        "--documents",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        metavar="DIR",
+        help="A folder of documents (index.json maps URLs and DIDs to files), used before "
+        "the network.",
+    ),
+]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
+@FETCH_OPTIONS[0]
+@FETCH_OPTIONS[1]
+@click.option(
+    "--at",
+    "moment",
+    callback=parse_moment,
+    metavar="DATETIME",
+    help="Evaluate validity, expiry and status at this moment [default: now].",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show every check, not only failures.")
+@pass_state
+@user_errors
+def verify(
+    state: CliState,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    offline: bool,
+    documents: Path | None,
+    moment: datetime | None,
+    verbose: bool,
+) -> None:
+    """Verify credentials: Open Badges 2.0/3.0, CLR 2.0, VC-JWT, baked PNG/SVG, zips.
+
+    Each input gets a status (valid, invalid-signature, tampered, expired, not-yet-valid,
+    revoked, malformed, issuer-mismatch, status-unverifiable, unverifiable) and the checks
+    behind it. Exits 0 when every input is valid, 1 otherwise. Needs no workspace.
+
+    \b
+    Example:
+        skillgap verify badge.json backpack.zip
+        skillgap verify --json --offline --documents docs/ --at 2026-01-01 *.json
+    """
+    plan = FetchPlan(documents, offline, load_network_settings(state.env.environ))
+    at = moment or state.env.clock.now()
+    fetcher = plan.fetcher(state.env.clock, state.env.network)
+    out = console()
+    all_valid = True
+    for result in verify_paths(list(paths), fetcher=fetcher, at=at):
+        all_valid = all_valid and result.valid
+        if as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            render_verified(out, result, verbose=verbose)
+    if not all_valid:
+        raise SystemExit(1)
