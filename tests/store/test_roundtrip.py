@@ -159,6 +159,13 @@ EMAILS = (
 )
 
 
+IDENTIFIERS = st.builds(
+    lambda scheme, rest: f"{scheme}:{rest}",
+    st.sampled_from(["did", "https", "urn"]),
+    st.text(CHARACTERS.filter(lambda c: not c.isspace()), min_size=1, max_size=12),
+)
+
+
 @st.composite
 def people(draw: st.DrawFn) -> Person:
     employee_id = draw(IDS.filter(str.strip))
@@ -173,6 +180,7 @@ def people(draw: st.DrawFn) -> Person:
         active=draw(st.booleans()),
         hire_date=draw(st.none() | st.dates()),
         attributes=draw(st.dictionaries(texts(), texts(max_size=30), max_size=4)),
+        identifiers=tuple(draw(st.lists(IDENTIFIERS, unique=True, max_size=3))),
     )
 
 
@@ -251,6 +259,8 @@ def awards(draw: st.DrawFn) -> Award:
         ),
         verification=draw(st.none() | REPORTS),
         source=draw(texts()),
+        format=draw(texts()),
+        document=draw(texts(max_size=60)),
     )
 
 
@@ -360,6 +370,8 @@ def test_a_person_reads_back_equal(store: Store, person: Person) -> None:
 def test_people_list_back_in_id_order(store: Store, group: list[Person]) -> None:
     emails = [e for p in group for e in p.emails]
     assume(len(emails) == len(set(emails)))
+    identifiers = [i for p in group for i in p.identifiers]
+    assume(len(identifiers) == len(set(identifiers)))
     with store.transaction() as ws:
         ws.clear()
         ws.people.add_all(group)

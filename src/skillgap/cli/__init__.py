@@ -1,7 +1,18 @@
 """The ``skillgap`` command: each subcommand parses its input, makes one service call and
 renders the result. Commands live by area; importing them registers them on the root group."""
 
-from skillgap.cli import frameworks, gaps, people, ratings, roles, scales, workspace  # noqa: F401
+from skillgap.cli import (  # noqa: F401
+    credentials,
+    frameworks,
+    gaps,
+    issuing,
+    people,
+    ratings,
+    roles,
+    scales,
+    verify,
+    workspace,
+)
 from skillgap.cli.root import CliEnvironment, CliState, cli
 
 

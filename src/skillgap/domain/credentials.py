@@ -144,9 +144,19 @@ class Evidence:
     narrative: str = ""
 
 
+#: The longest credential text an award keeps (characters): a credential is a few kilobytes;
+#: more is an embedded image or an attack, and is not kept.
+MAX_DOCUMENT_CHARS = 1 << 20
+
+
 @dataclass(frozen=True)
 class Award:
-    """An earned credential: an achievement awarded to a recipient."""
+    """An earned credential: an achievement awarded to a recipient.
+
+    ``document`` keeps the credential as it was presented (JSON or a JWT), so it can be
+    verified again later and shown as evidence; ``format`` names its standard
+    ("ob2.0-hosted", "ob3.0", "ob3.0-jwt" ...). Both are empty for awards entered by hand.
+    """
 
     id: str
     achievement_id: str
@@ -157,8 +167,15 @@ class Award:
     evidence: tuple[Evidence, ...] = ()
     verification: VerificationReport | None = None
     source: str = ""  # where it came from: a file name, an import batch
+    format: str = ""
+    document: str = ""
 
     def __post_init__(self) -> None:
+        if len(self.document) > MAX_DOCUMENT_CHARS:
+            raise ValidationError(
+                f"award {self.id!r}: the credential text is longer than {MAX_DOCUMENT_CHARS} "
+                "characters"
+            )
         if self.issued_on.tzinfo is None or (
             self.expires_on is not None and self.expires_on.tzinfo is None
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +21,9 @@ class Person:
     active: bool = True
     hire_date: date | None = None
     attributes: dict[str, str] = field(default_factory=dict, hash=False)
+    #: DIDs and URLs that name the person as the recipient of a credential (an Open Badges
+    #: 3.0 ``credentialSubject.id``, an OB 2.0 ``url`` identity); e-mails stay in ``emails``.
+    identifiers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.employee_id.strip():
@@ -31,10 +35,26 @@ class Person:
                 raise ValidationError(
                     f"person {self.employee_id!r}: {email!r} is not a normalised e-mail address"
                 )
+        for identifier in self.identifiers:
+            if not is_identifier(identifier):
+                raise ValidationError(
+                    f"person {self.employee_id!r}: {identifier!r} is not a DID or URL "
+                    "(expected scheme:rest, e.g. did:web:example.org or https://...)"
+                )
 
 
 def normalise_email(text: str) -> str:
     return text.strip().lower()
+
+
+# A URI's scheme, then no white space: "did:key:z6Mk...", "https://example.org/u/ann".
+# Plain strings ("12345") are refused: without a scheme they could name anyone in any system.
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+def is_identifier(text: str) -> bool:
+    """A recipient identifier as stored: a URI (DID, URL, URN), nothing around it."""
+    return _IDENTIFIER.fullmatch(text) is not None
 
 
 def check_manager_tree(people: list[Person]) -> None:

@@ -14,6 +14,9 @@ Columns (after ``--map``; ``sheets`` says how cells are read):
                    checked only when ``known_roles`` is given
     hire_date      optional: YYYY-MM-DD, or a date cell
     active         optional: yes/no, true/false or 1/0 (empty: yes)
+    identifiers    optional: DIDs or URLs naming the person as a credential recipient,
+                   separated by ';' (did:web:example.org:ann; https://id.example/ann);
+                   each unique in the file
 
 Every other column is kept as an attribute of the person (column name: value; empty cells
 left out), but for a ``reject_reason`` column (which ``write_rejects`` adds), so a fixed
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillgap.domain import Person
-from skillgap.domain.people import normalise_email
+from skillgap.domain.people import is_identifier, normalise_email
 from skillgap.errors import InputError, ValidationError
 from skillgap.formats.collect import ErrorList, safe_cell
 from skillgap.formats.sheets import RowReader, SheetRow, Table, read_table
@@ -56,6 +59,7 @@ FIELDS = frozenset(
         "role_id",
         "hire_date",
         "active",
+        "identifiers",
     }
 )
 
@@ -113,6 +117,7 @@ class _Draft:
     errors: list[InputError]
     employee_id: str | None = None
     emails: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
     manager_id: str | None = None
     person: Person | None = None
 
@@ -140,6 +145,7 @@ def read_people_table(
     drafts = [_draft(row, columns, known_roles) for row in table]
     _check_unique(drafts, "employee_id", "employee id", lambda d: (d.employee_id,))
     _check_unique(drafts, "email", "e-mail", lambda d: d.emails)
+    _check_unique(drafts, "identifiers", "identifier", lambda d: d.identifiers)
     _check_managers(drafts, known_ids)
     if not skip_invalid:
         errors = ErrorList()
@@ -181,6 +187,7 @@ def _draft(row: SheetRow, columns: _Columns, known_roles: set[str] | None) -> _D
     d.employee_id = r.text("employee_id", required=True)
     name = _name(r, columns)
     d.emails = r.get("email", _emails) or ()
+    d.identifiers = r.get("identifiers", _identifiers) or ()
     manager = r.text("manager_id")
     if manager is not None and manager == d.employee_id:
         r.fail("manager_id", f"person {manager!r} cannot manage themselves")
@@ -206,6 +213,7 @@ def _draft(row: SheetRow, columns: _Columns, known_roles: set[str] | None) -> _D
                 attributes={
                     k: v for k, v in row.cells.items() if k not in FIELDS and k != REJECT_REASON
                 },
+                identifiers=d.identifiers,
             )
         except ValidationError as exc:
             r.fail("employee_id", str(exc))
@@ -240,6 +248,15 @@ def _emails(text: str, where: Where) -> tuple[str, ...]:
     if bad:
         raise where.error(f"{', '.join(map(repr, bad))} are not e-mail addresses")
     return emails
+
+
+def _identifiers(text: str, where: Where) -> tuple[str, ...]:
+    found = tuple(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
+    bad = [i for i in found if not is_identifier(i)]
+    if bad:
+        shown = ", ".join(map(repr, bad))
+        raise where.error(f"{shown}: not a DID or URL (e.g. did:web:example.org:ann)")
+    return found
 
 
 def _check_unique(

@@ -25,6 +25,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.issuing import IssuedCredential
 
 T = TypeVar("T")
 
@@ -77,6 +78,18 @@ class PersonScopedRepository(Repository[T], Protocol):
         ...
 
 
+class ReplaceableScopedRepository(PersonScopedRepository[T], ReplaceableRepository[T], Protocol):
+    """Person-scoped items that can be replaced: an award verified again keeps its id."""
+
+
+class IssuedRepository(ReplaceableRepository[IssuedCredential], Protocol):
+    """Credentials the organisation issued; ``put`` records a revocation."""
+
+    def next_index(self) -> int:
+        """The status list index after the highest one allocated (0 for the first)."""
+        ...
+
+
 class MetaRepository(Protocol):
     """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""
 
@@ -105,9 +118,11 @@ class Workspace(Protocol):
     @property
     def achievements(self) -> Repository[Achievement]: ...
     @property
-    def awards(self) -> PersonScopedRepository[Award]: ...
+    def awards(self) -> ReplaceableScopedRepository[Award]: ...
     @property
     def observations(self) -> PersonScopedRepository[Observation]: ...
+    @property
+    def issued(self) -> IssuedRepository: ...
     @property
     def meta(self) -> MetaRepository: ...
 
@@ -133,11 +148,13 @@ class Store(Protocol):
 
 
 __all__ = [
+    "IssuedRepository",
     "MetaRepository",
     "OccupationRepository",
     "PersonRepository",
     "PersonScopedRepository",
     "ReplaceableRepository",
+    "ReplaceableScopedRepository",
     "Repository",
     "Store",
     "Workspace",

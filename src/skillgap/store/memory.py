@@ -26,6 +26,7 @@ from skillgap.domain import (
     Role,
 )
 from skillgap.errors import ConflictError, NotFoundError
+from skillgap.issuing import IssuedCredential
 from skillgap.store.references import problem
 
 T = TypeVar("T")
@@ -43,6 +44,7 @@ class _State:
     achievements: dict[str, Achievement] = field(default_factory=dict)
     awards: dict[str, Award] = field(default_factory=dict)
     observations: dict[str, Observation] = field(default_factory=dict)
+    issued: dict[str, IssuedCredential] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
 
 
@@ -70,8 +72,20 @@ class MemoryLookup:
                 return person.employee_id
         return None
 
+    def identifier_owner(self, identifier: str) -> str | None:
+        for person in self._state.people.values():
+            if identifier in person.identifiers:
+                return person.employee_id
+        return None
+
     def scale(self, scale_id: str) -> ProficiencyScale | None:
         return self._state.scales.get(scale_id)
+
+    def issued_index_owner(self, index: int) -> str | None:
+        for issued in self._state.issued.values():
+            if issued.status_index == index:
+                return issued.id
+        return None
 
 
 class MemoryRepository(Generic[T]):
@@ -162,6 +176,11 @@ class MemoryOccupationRepository(MemoryRepository[Occupation]):
         return len(doomed)
 
 
+class MemoryIssuedRepository(MemoryRepository[IssuedCredential]):
+    def next_index(self) -> int:
+        return max((c.status_index for c in self._data.values()), default=-1) + 1
+
+
 class MemoryMeta:
     def __init__(self, data: dict[str, str]) -> None:
         self._data = data
@@ -195,6 +214,7 @@ class MemoryWorkspace:
         self.observations = MemoryScopedRepository(
             "observation", s.observations, lambda x: x.id, look
         )
+        self.issued = MemoryIssuedRepository("issued credential", s.issued, lambda x: x.id, look)
         self.meta = MemoryMeta(s.meta)
 
     def _store_scale(self, framework: Framework) -> Written:

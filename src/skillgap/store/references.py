@@ -19,6 +19,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.issuing import IssuedCredential
 
 
 class Lookup(Protocol):
@@ -32,7 +33,13 @@ class Lookup(Protocol):
 
     def email_owner(self, email: str) -> str | None: ...
 
+    def identifier_owner(self, identifier: str) -> str | None: ...
+
     def scale(self, scale_id: str) -> ProficiencyScale | None: ...
+
+    def issued_index_owner(self, index: int) -> str | None:
+        """The issued credential holding status list index ``index``, if any."""
+        ...
 
 
 def problem(item: object, lookup: Lookup) -> str | None:
@@ -56,6 +63,12 @@ def problem(item: object, lookup: Lookup) -> str | None:
                 owner = lookup.email_owner(email)
                 if owner is not None and owner != item.employee_id:
                     return f"e-mail {email!r} already belongs to person {owner!r}"
+            if len(set(item.identifiers)) != len(item.identifiers):
+                return f"person {item.employee_id!r} lists an identifier twice"
+            for identifier in item.identifiers:
+                owner = lookup.identifier_owner(identifier)
+                if owner is not None and owner != item.employee_id:
+                    return f"identifier {identifier!r} already belongs to person {owner!r}"
         case Achievement():
             owner = f"achievement {item.id!r}"
             if not lookup.has("issuer", item.issuer_id):
@@ -80,6 +93,18 @@ def problem(item: object, lookup: Lookup) -> str | None:
             if item.award_id is not None and not lookup.has("award", item.award_id):
                 return _missing(owner, "award", item.award_id)
             return _competencies(owner, [item.competency], lookup)
+        case IssuedCredential():
+            owner = f"issued credential {item.id!r}"
+            for kind, key in (
+                ("award", item.award_id),
+                ("person", item.person_id),
+                ("achievement", item.achievement_id),
+            ):
+                if not lookup.has(kind, key):
+                    return _missing(owner, kind, key)
+            holder = lookup.issued_index_owner(item.status_index)
+            if holder is not None and holder != item.id:
+                return f"status list index {item.status_index} is already used by {holder!r}"
     return None
 
 

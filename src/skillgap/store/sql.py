@@ -26,9 +26,11 @@ from skillgap.domain import (
     Role,
 )
 from skillgap.errors import ConfigError, ConflictError, NotFoundError, WorkspaceError
+from skillgap.issuing import IssuedCredential
 from skillgap.store import tables as t
 from skillgap.store.mappers import Mapper, chunks
 from skillgap.store.mappers.credentials import AchievementMapper, AwardMapper, IssuerMapper
+from skillgap.store.mappers.issuing import IssuedCredentialMapper
 from skillgap.store.mappers.occupations import OccupationMapper
 from skillgap.store.mappers.people import ObservationMapper, PersonMapper
 from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
@@ -151,9 +153,18 @@ class SqlLookup:
         owner = self._conn.execute(query).scalar_one_or_none()
         return None if owner is None else str(owner)
 
+    def identifier_owner(self, identifier: str) -> str | None:
+        c = t.person_identifiers.c
+        query = sa.select(c.employee_id).where(c.identifier == identifier)
+        owner = self._conn.execute(query).scalar_one_or_none()
+        return None if owner is None else str(owner)
+
     def scale(self, scale_id: str) -> ProficiencyScale | None:
         found = ScaleMapper().load(self._conn, t.scales.c.id == scale_id)
         return found[0] if found else None
+
+    def issued_index_owner(self, index: int) -> str | None:
+        return IssuedCredentialMapper().index_owner(self._conn, index)
 
 
 class SqlPersonRepository(SqlRepository[Person]):
@@ -176,6 +187,11 @@ class SqlOccupationRepository(SqlRepository[Occupation]):
 
     def remove_for_framework(self, framework_id: str) -> int:
         return OccupationMapper().delete_for_framework(self._conn, framework_id)
+
+
+class SqlIssuedRepository(SqlRepository[IssuedCredential]):
+    def next_index(self) -> int:
+        return IssuedCredentialMapper().next_index(self._conn)
 
 
 class SqlMeta:
@@ -214,6 +230,7 @@ class SqlWorkspace:
         self.observations: SqlScopedRepository[Observation] = SqlScopedRepository(
             conn, ObservationMapper()
         )
+        self.issued = SqlIssuedRepository(conn, IssuedCredentialMapper())
         self.meta = SqlMeta(conn)
 
     def clear(self) -> None:

@@ -200,6 +200,15 @@ person_emails = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
 )
 
+# added in 0004: DIDs and URLs naming a person as a credential recipient, each one person's
+person_identifiers = sa.Table(
+    "person_identifiers",
+    metadata,
+    sa.Column("identifier", sa.String, primary_key=True),
+    sa.Column("employee_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
 issuers = sa.Table(
     "issuers",
     metadata,
@@ -250,6 +259,9 @@ awards = sa.Table(
     sa.Column("evidence", JSON, nullable=False),
     sa.Column("verification", JSON),
     sa.Column("source", sa.Text, nullable=False),
+    # added in 0004 (nullable: awards of older workspaces have none; read as "")
+    sa.Column("format", sa.String),
+    sa.Column("document", sa.Text),
 )
 
 observations = sa.Table(
@@ -267,6 +279,25 @@ observations = sa.Table(
     sa.Column("provenance", sa.Text, nullable=False),
     sa.Column("award_id", sa.ForeignKey("awards.id")),
     _competency_fk("observations"),
+)
+
+# added in 0005: credentials the organisation issued and signed itself. The signing key is
+# never stored here; each row keeps the credential as handed out and its status list index.
+issued_credentials = sa.Table(
+    "issued_credentials",
+    metadata,
+    _id(),  # the credential's id (urn:uuid:...), also the id of the person's award
+    sa.Column("award_id", sa.ForeignKey("awards.id"), nullable=False),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("achievement_id", sa.ForeignKey("achievements.id"), nullable=False),
+    sa.Column("status_index", sa.Integer, nullable=False, unique=True),
+    sa.Column("format", sa.String(8), nullable=False),
+    sa.Column("issued_on", UTCDateTime, nullable=False),
+    sa.Column("expires_on", UTCDateTime),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("revoked_on", UTCDateTime),
+    sa.Column("revocation_reason", sa.Text),
+    sa.Column("document", sa.Text, nullable=False),
 )
 
 #: Tables in an order that respects foreign keys (parents first).

@@ -148,26 +148,12 @@ class AwardMapper(Mapper[Award]):
     what, table, key = "award", t.awards, "id"
 
     def insert(self, conn: Connection, items: Sequence[Award]) -> None:
-        insert_rows(
-            conn,
-            t.awards,
-            [
-                {
-                    "id": a.id,
-                    "achievement_id": a.achievement_id,
-                    "recipient": a.recipient,
-                    "person_id": a.person_id,
-                    "issued_on": a.issued_on,
-                    "expires_on": a.expires_on,
-                    "evidence": [
-                        {"name": e.name, "url": e.url, "narrative": e.narrative} for e in a.evidence
-                    ],
-                    "verification": report_to_json(a.verification) if a.verification else None,
-                    "source": a.source,
-                }
-                for a in items
-            ],
-        )
+        insert_rows(conn, t.awards, [_award_row(a) for a in items])
+
+    def update(self, conn: Connection, item: Award) -> None:
+        """An award verified again: its report, text and match change; its id stays."""
+        awards = t.awards
+        conn.execute(awards.update().where(awards.c.id == item.id).values(_award_row(item)))
 
     def load(self, conn: Connection, where: Where = None) -> list[Award]:
         return [
@@ -181,6 +167,24 @@ class AwardMapper(Mapper[Award]):
                 evidence=tuple(Evidence(e["name"], e["url"], e["narrative"]) for e in r.evidence),
                 verification=report_from_json(r.verification) if r.verification else None,
                 source=r.source,
+                format=r.format or "",
+                document=r.document or "",
             )
             for r in self._parents(conn, where)
         ]
+
+
+def _award_row(a: Award) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "achievement_id": a.achievement_id,
+        "recipient": a.recipient,
+        "person_id": a.person_id,
+        "issued_on": a.issued_on,
+        "expires_on": a.expires_on,
+        "evidence": [{"name": e.name, "url": e.url, "narrative": e.narrative} for e in a.evidence],
+        "verification": report_to_json(a.verification) if a.verification else None,
+        "source": a.source,
+        "format": a.format,
+        "document": a.document,
+    }

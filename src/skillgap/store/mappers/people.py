@@ -18,17 +18,22 @@ class PersonMapper(Mapper[Person]):
     def insert(self, conn: Connection, items: Sequence[Person]) -> None:
         insert_rows(conn, t.people, [_person_row(p) for p in items])
         insert_rows(conn, t.person_emails, [row for p in items for row in _email_rows(p)])
+        insert_rows(conn, t.person_identifiers, [row for p in items for row in _id_rows(p)])
 
     def update(self, conn: Connection, item: Person) -> None:
-        people, emails = t.people, t.person_emails
+        people, emails, ids = t.people, t.person_emails, t.person_identifiers
         key = item.employee_id
         conn.execute(people.update().where(people.c.employee_id == key).values(_person_row(item)))
         conn.execute(emails.delete().where(emails.c.employee_id == key))
+        conn.execute(ids.delete().where(ids.c.employee_id == key))
         insert_rows(conn, emails, _email_rows(item))
+        insert_rows(conn, ids, _id_rows(item))
 
     def load(self, conn: Connection, where: Where = None) -> list[Person]:
         parents = self._parents(conn, where)
-        emails = children(conn, t.person_emails, "employee_id", [p.employee_id for p in parents])
+        keys = [p.employee_id for p in parents]
+        emails = children(conn, t.person_emails, "employee_id", keys)
+        identifiers = children(conn, t.person_identifiers, "employee_id", keys)
         return [
             Person(
                 employee_id=p.employee_id,
@@ -41,6 +46,7 @@ class PersonMapper(Mapper[Person]):
                 active=p.active,
                 hire_date=p.hire_date,
                 attributes=dict(p.attributes),
+                identifiers=tuple(i.identifier for i in identifiers[p.employee_id]),
             )
             for p in parents
         ]
@@ -63,6 +69,13 @@ def _person_row(p: Person) -> dict[str, Any]:
 def _email_rows(p: Person) -> list[dict[str, Any]]:
     return [
         {"email": e, "employee_id": p.employee_id, "position": i} for i, e in enumerate(p.emails)
+    ]
+
+
+def _id_rows(p: Person) -> list[dict[str, Any]]:
+    return [
+        {"identifier": i, "employee_id": p.employee_id, "position": n}
+        for n, i in enumerate(p.identifiers)
     ]
 
 

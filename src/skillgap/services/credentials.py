@@ -1,0 +1,428 @@
+"""Credentials: import files of earned credentials into the workspace; list; show one.
+
+Importing is verify → read → match → store. Every input is verified first, in parallel
+worker processes when there are many (each builds its own verifier from the picklable
+``FetchPlan``); verification never raises for a bad badge, so one bad file cannot stop the
+others. Then everything is stored in one transaction: issuers and achievements the workspace
+does not hold yet, awards new or verified again. An input that is no credential at all is not
+stored: it is listed, with the reason, in a reject file a person can open in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+
+from skillgap.analysis.alignment import AlignmentResolver
+from skillgap.clock import Clock
+from skillgap.domain import Achievement, AlignmentStatus, Award, CompetencyRef, Issuer, Person
+from skillgap.errors import InputError, NotFoundError
+from skillgap.fetch import Fetcher
+from skillgap.formats.badges.records import (
+    CredentialRecord,
+    Match,
+    NotImported,
+    RecipientIndex,
+    StatusUpdate,
+    presented_text,
+    records_from,
+)
+from skillgap.formats.badges.sources import Input, iter_inputs
+from skillgap.formats.collect import write_errors
+from skillgap.services.verification import FetchPlan
+from skillgap.store import Store, Workspace
+from skillgap.trust.result import Verified
+from skillgap.trust.verifier import Verifier
+
+#: Called after each input is verified: how many are done, and the input's name.
+Progress = Callable[[int, str], None]
+BATCH = 16  # inputs sent to a worker at once
+
+
+@dataclass(frozen=True)
+class Rejected:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportedAward:
+    award: Award
+    achievement: str  # its name
+    added: bool  # False: an award the workspace held, verified again
+    match: str  # how the recipient was matched, or why not
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """An alignment a reviewer should look at: the target resembles a competency's label."""
+
+    achievement_id: str
+    target: str
+    competency: CompetencyRef
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    awards: tuple[ImportedAward, ...]
+    rejects: tuple[Rejected, ...]
+    rejects_file: Path | None
+    new_achievements: tuple[str, ...]
+    new_issuers: tuple[str, ...]
+    suggestions: tuple[Suggested, ...]
+    exact_alignments: int
+    unmapped_alignments: int
+    notes: tuple[str, ...]
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        counts = Counter(
+            str(a.award.verification.status) for a in self.awards if a.award.verification
+        )
+        return dict(sorted(counts.items()))
+
+    @property
+    def added(self) -> int:
+        return sum(1 for a in self.awards if a.added)
+
+    @property
+    def updated(self) -> int:
+        return len(self.awards) - self.added
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for a in self.awards if a.award.person_id is not None)
+
+    @property
+    def unmatched(self) -> tuple[ImportedAward, ...]:
+        return tuple(a for a in self.awards if a.award.person_id is None)
+
+
+def import_credentials(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    fetch_plan: FetchPlan,
+    clock: Clock,
+    at: datetime,
+    person_id: str | None = None,
+    workers: int = 2,
+    on_progress: Progress | None = None,
+    network: Fetcher | None = None,
+    rejects_path: Path | None = None,
+) -> ImportResult:
+    """Verify every credential under ``paths`` at ``at`` and store them in one transaction.
+
+    ``person_id``: the credentials are that person's (a person's own backpack). A credential
+    whose recipient the workspace records for someone else is rejected; one whose recipient
+    cannot be checked (a DID nobody recorded) is accepted for the person, with a note.
+    ``network`` replaces the HTTP fetcher (the in-memory twin); it cannot cross into worker
+    processes, so with it everything runs in this process. Rejected inputs are written to
+    ``rejects_path`` (default: ``<first path>.rejects.csv``).
+    """
+    if person_id is not None:
+        with store.transaction() as ws:
+            if ws.people.find(person_id) is None:
+                raise NotFoundError(f"no person with employee id {person_id!r}")
+    fetcher = fetch_plan.fetcher(clock, network)  # a bad --documents index fails here, once
+    records: list[CredentialRecord | StatusUpdate] = []
+    rejects: list[Rejected] = []
+    verified = _verify(paths, fetch_plan, clock, at, 0 if network else workers, fetcher)
+    for done, (item, outcome) in enumerate(verified, 1):
+        if isinstance(outcome, str):
+            rejects.append(Rejected(item.name, outcome))
+        else:
+            for found in records_from(outcome, presented_text(item.data or b"")):
+                if isinstance(found, NotImported):
+                    rejects.append(Rejected(found.name, found.reason))
+                else:
+                    records.append(found)
+        if on_progress is not None:
+            on_progress(done, item.name)
+    with store.transaction() as ws:
+        result = _Import(ws, person_id).run(records)
+    rejects.extend(result.rejects)
+    rejects_file = None
+    if rejects and paths:
+        rejects_file = rejects_path or _default_rejects(paths[0])
+        write_errors([InputError(r.reason, file=r.name) for r in rejects], rejects_file)
+    return replace(result, rejects=tuple(rejects), rejects_file=rejects_file)
+
+
+def _default_rejects(path: Path) -> Path:
+    path = path.resolve()
+    stem = path.name if path.is_dir() else path.stem
+    return path.with_name(f"{stem or 'credentials'}.rejects.csv")
+
+
+# --------------------------------------------------------------------------- storing
+
+
+class _Refused(Exception):
+    """Why one credential is not stored (caught in ``_Import.run``)."""
+
+
+class _Import:
+    """Decides, record by record, what the transaction writes; writes it at the end."""
+
+    def __init__(self, ws: Workspace, person_id: str | None) -> None:
+        self.ws = ws
+        self.person_id = person_id
+        self.recipients = RecipientIndex(ws.people.list())
+        self.resolver = AlignmentResolver(ws.frameworks.list())
+        self.issuers = {i.id: i for i in ws.issuers.list()}
+        self.achievements = {a.id: a for a in ws.achievements.list()}
+        self.new_issuers: dict[str, Issuer] = {}
+        self.new_achievements: dict[str, Achievement] = {}
+        self.awards: dict[str, ImportedAward] = {}
+        self.rejects: list[Rejected] = []
+        self.suggestions: list[Suggested] = []
+        self.notes: list[str] = []
+        self.exact = self.unmapped = 0
+
+    def run(self, records: Iterable[CredentialRecord | StatusUpdate]) -> ImportResult:
+        for record in records:
+            try:
+                if isinstance(record, StatusUpdate):
+                    self._update(record)
+                else:
+                    self._take(record)
+            except _Refused as exc:
+                self.rejects.append(Rejected(record.award.source, str(exc)))
+        ws = self.ws
+        ws.issuers.add_all(self.new_issuers.values())
+        ws.achievements.add_all(self.new_achievements.values())
+        ws.awards.add_all(a.award for a in self.awards.values() if a.added)
+        for imported in self.awards.values():
+            if not imported.added:
+                ws.awards.put(imported.award)
+        return ImportResult(
+            awards=tuple(self.awards.values()),
+            rejects=tuple(self.rejects),
+            rejects_file=None,
+            new_achievements=tuple(self.new_achievements),
+            new_issuers=tuple(self.new_issuers),
+            suggestions=tuple(self.suggestions),
+            exact_alignments=self.exact,
+            unmapped_alignments=self.unmapped,
+            notes=tuple(self.notes),
+        )
+
+    def _take(self, record: CredentialRecord) -> None:
+        """Plans one record, or raises ``_Refused`` saying why it is not stored."""
+        award, issuer = record.award, record.issuer
+        held = self.achievements.get(record.achievement.id)
+        if held is not None and held.issuer_id != issuer.id:
+            raise _Refused(
+                f"achievement {held.id!r} belongs to issuer {held.issuer_id!r} in the "
+                f"workspace, but this credential was issued by {issuer.id!r}"
+            )
+        twin = self.awards.get(award.id)
+        if twin is not None:
+            self.notes.append(
+                f"{award.source}: a credential with the same id as {twin.award.source}; "
+                "imported once"
+            )
+            return
+        person, how = self._person(self.recipients.match(record.identities), award)
+        stored = self.ws.awards.find(award.id)
+        if stored is not None:
+            stored_achievement = self.achievements.get(stored.achievement_id)
+            stored_issuer = stored_achievement.issuer_id if stored_achievement else None
+            if stored.recipient != award.recipient or stored_issuer != issuer.id:
+                raise _Refused(
+                    f"the workspace holds another credential with the id {award.id!r} "
+                    f"(from {stored.source or 'elsewhere'}): not replaced"
+                )
+            if person is None and stored.person_id is not None:  # a match made before stays
+                person, how = stored.person_id, f"kept from before ({how})"
+        if issuer.id not in self.issuers:
+            self.issuers[issuer.id] = self.new_issuers[issuer.id] = issuer
+        if held is None:
+            held = self._new_achievement(record)
+        self.notes.extend(record.notes)
+        final = replace(award, person_id=person)
+        self.awards[award.id] = ImportedAward(final, held.name, stored is None, how)
+
+    def _update(self, update: StatusUpdate) -> None:
+        """A new report for a held award whose badge cannot be read now (revoked, gone)."""
+        award = update.award
+        stored = self.ws.awards.find(award.id)
+        if award.id in self.awards or stored is None:
+            raise _Refused(update.reason)
+        if (stored.recipient, stored.achievement_id) != (award.recipient, award.achievement_id):
+            raise _Refused(
+                f"{update.reason}; the workspace holds another credential with the id "
+                f"{award.id!r}: not replaced"
+            )
+        person, how = self._person(self.recipients.match(update.identities), award)
+        if person is None and stored.person_id is not None:
+            person, how = stored.person_id, f"kept from before ({how})"
+        final = replace(
+            stored,
+            person_id=person,
+            verification=award.verification,
+            format=award.format,
+            document=award.document or stored.document,
+            source=award.source,
+        )
+        self.notes.extend(update.notes)
+        name = self.achievements[stored.achievement_id].name
+        self.awards[award.id] = ImportedAward(final, name, False, how)
+
+    def _person(self, match: Match, award: Award) -> tuple[str | None, str]:
+        """The person the award is for, and how that was decided."""
+        wanted = self.person_id
+        if wanted is None:
+            return match.person_id, match.reason
+        if wanted in match.candidates:
+            return wanted, f"given with --person; {match.reason}"
+        if match.candidates:
+            named = ", ".join(match.candidates)
+            raise _Refused(f"the credential names {named}, not {wanted} (--person)")
+        self.notes.append(
+            f"{award.source}: accepted for {wanted} (--person) without an identity check: "
+            f"{match.reason}"
+        )
+        return wanted, "given with --person (recipient not checked)"
+
+    def _new_achievement(self, record: CredentialRecord) -> Achievement:
+        resolution = self.resolver.resolve(record.targets)
+        achievement = replace(record.achievement, alignments=resolution.alignments)
+        self.achievements[achievement.id] = self.new_achievements[achievement.id] = achievement
+        self.exact += resolution.count(AlignmentStatus.EXACT)
+        self.unmapped += resolution.count(AlignmentStatus.UNMAPPED)
+        self.suggestions.extend(
+            Suggested(achievement.id, s.target, s.competency.ref, s.label, s.score)
+            for s in resolution.suggestions
+        )
+        return achievement
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+def _verify(
+    paths: Sequence[Path],
+    plan: FetchPlan,
+    clock: Clock,
+    at: datetime,
+    workers: int,
+    fetcher: Fetcher,
+) -> Iterator[tuple[Input, Verified | str]]:
+    """Each input with its verification (or why it could not be read), in input order: in
+    ``workers`` processes, or here with ``fetcher`` when ``workers`` is below 2."""
+    inputs = iter_inputs(paths)
+    if workers < 2:
+        verifier = Verifier(fetcher, at)
+        for item in inputs:
+            yield item, _verify_one(verifier, item)
+        return
+    context = multiprocessing.get_context("spawn")  # no inherited connections or threads
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(plan, clock, at)
+    ) as pool:
+        pending: deque[tuple[list[Input], Future[list[Verified | str]]]] = deque()
+        while batch := list(islice(inputs, BATCH)):
+            pending.append((batch, pool.submit(_verify_batch, batch)))
+            while len(pending) >= 2 * workers:
+                done, future = pending.popleft()  # bounded: read inputs as workers keep up
+                yield from zip(done, future.result(), strict=True)
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+
+
+_worker: Verifier | None = None
+
+
+def _start_worker(plan: FetchPlan, clock: Clock, at: datetime) -> None:
+    global _worker
+    _worker = Verifier(plan.fetcher(clock), at)
+
+
+def _verify_batch(batch: list[Input]) -> list[Verified | str]:
+    assert _worker is not None, "the worker was not started"
+    return [_verify_one(_worker, item) for item in batch]
+
+
+def _verify_one(verifier: Verifier, item: Input) -> Verified | str:
+    if item.data is None:
+        return item.error or "cannot be read"
+    try:
+        return verifier.verify_bytes(item.name, item.data)
+    except Exception as exc:  # a verifier bug must not lose the other inputs
+        return f"verification failed unexpectedly ({type(exc).__name__}: {exc})"
+
+
+# --------------------------------------------------------------------------- list, show
+
+
+def _status(award: Award) -> str:
+    return str(award.verification.status) if award.verification else "unverified"
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    award: Award
+    achievement: Achievement
+    issuer: Issuer
+
+    @property
+    def status(self) -> str:
+        return _status(self.award)
+
+
+def list_credentials(
+    store: Store,
+    *,
+    person_id: str | None = None,
+    status: str | None = None,
+    unmatched: bool = False,
+) -> list[CredentialRow]:
+    with store.transaction() as ws:
+        if person_id is not None and ws.people.find(person_id) is None:
+            raise NotFoundError(f"no person with employee id {person_id!r}")
+        awards = ws.awards.for_person(person_id) if person_id else ws.awards.list()
+        achievements = {a.id: a for a in ws.achievements.list()}
+        issuers = {i.id: i for i in ws.issuers.list()}
+    rows = []
+    for award in awards:
+        achievement = achievements[award.achievement_id]
+        row = CredentialRow(award, achievement, issuers[achievement.issuer_id])
+        if (status is None or row.status == status) and not (unmatched and award.person_id):
+            rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class CredentialView:
+    row: CredentialRow
+    person: Person | None
+    competencies: dict[CompetencyRef, str]  # the names of the competencies aligned to
+
+
+def show_credential(store: Store, award_id: str) -> CredentialView:
+    with store.transaction() as ws:
+        award = ws.awards.find(award_id)
+        if award is None:
+            raise NotFoundError(f"no credential with id {award_id!r}")
+        achievement = ws.achievements.get(award.achievement_id)
+        issuer = ws.issuers.get(achievement.issuer_id)
+        person = ws.people.find(award.person_id) if award.person_id else None
+        refs = [a.competency for a in achievement.alignments if a.competency is not None]
+        frameworks = {ref.framework: ws.frameworks.find(ref.framework) for ref in refs}
+    names = {
+        ref: framework.competency(ref.code).name
+        for ref in refs
+        if (framework := frameworks[ref.framework]) is not None and framework.has(ref.code)
+    }
+    return CredentialView(CredentialRow(award, achievement, issuer), person, names)
