@@ -326,7 +326,7 @@ def _verify(
         for item in inputs:
             yield item, _verify_one(verifier, item)
         return
-    context = multiprocessing.get_context("spawn")  # no inherited connections or threads
+    context = _worker_context()
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(plan, clock, at)
     ) as pool:
@@ -342,6 +342,17 @@ def _verify(
 
 
 _worker: Verifier | None = None
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers come from a fork server that has already imported the verifier (no inherited
+    database connections or threads, and no second import per worker); where there is no
+    fork server (Windows, macOS defaults), a fresh interpreter each."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["skillgap.trust.verifier", "skillgap.services.credentials"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _start_worker(plan: FetchPlan, clock: Clock, at: datetime) -> None:

@@ -84,13 +84,15 @@ class VcVerifier:
         canonicalizer: Canonicalizer | None = None,
         status_cache: StatusListCache | None = None,
         verify_nested: VerifyNested | None = None,
+        methods: dict[str, dids.VerificationMethod] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.at = at
         self.canonicalizer = canonicalizer or Canonicalizer()
         self.status_cache = status_cache
         self.verify_nested = verify_nested
-        self._methods: dict[str, dids.VerificationMethod] = {}
+        # Resolved verification methods, shared by the verifications of one run.
+        self._methods: dict[str, dids.VerificationMethod] = {} if methods is None else methods
 
     # -- embedded proofs ------------------------------------------------------------------
 
@@ -106,6 +108,9 @@ class VcVerifier:
         else:
             methods = self._proofs(doc, log)
             self._issuer_binding(doc, methods, log)
+            if _json_signed(proofs):
+                # A JCS proof signs the JSON, not its meaning: check the terms separately.
+                self._safe_mode({k: v for k, v in doc.items() if k != "proof"}, log)
         self._after_signature(doc, log, outcome)
         return outcome
 
@@ -373,7 +378,7 @@ class VcVerifier:
         return True
 
     def _safe_mode(self, doc: dict[str, Any], log: CheckLog) -> None:
-        """JSON-LD safe mode for a credential that has no Data Integrity proof (a VC-JWT):
+        """JSON-LD safe mode where no RDF canonicalisation ran (a VC-JWT, a JCS proof):
         every term must be defined by the contexts (or by other content they have served)."""
         try:
             self.canonicalizer.canonical_nquads(doc)
@@ -432,6 +437,11 @@ class VcVerifier:
             subject = _first(doc.get("credentialSubject"))
             inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
             outcome.inner = list(inner) if isinstance(inner, list) else []
+
+
+def _json_signed(proofs: Any) -> bool:
+    items = proofs if isinstance(proofs, list) else [proofs]
+    return any(isinstance(p, dict) and p.get("cryptosuite") == "eddsa-jcs-2022" for p in items)
 
 
 def _from_claims(payload: dict[str, Any]) -> dict[str, Any]:

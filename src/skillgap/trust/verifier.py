@@ -17,6 +17,7 @@ from skillgap.formats.badges.sniff import Kind, sniff
 from skillgap.formats.badges.sources import PayloadError, load_json
 from skillgap.trust import jws as jose
 from skillgap.trust.checks import CheckLog
+from skillgap.trust.dids import VerificationMethod
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.ob2 import Ob2Verifier, is_ob2_assertion
 from skillgap.trust.result import Verified
@@ -54,6 +55,7 @@ class Verifier:
         self.at = at
         self.canonicalizer = canonicalizer or Canonicalizer()
         self.status_cache = StatusListCache()
+        self.methods: dict[str, VerificationMethod] = {}
 
     # -- inputs ---------------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class Verifier:
             canonicalizer=self.canonicalizer,
             status_cache=self.status_cache,
             verify_nested=nested,
+            methods=self.methods,
         )
 
     def _verify_status_list(self, document: Any) -> VerificationReport:
