@@ -482,3 +482,20 @@ def test_memo_returns_the_same_text_without_recomputing() -> None:
     first = fast.canonical_nquads(config, memo=True)
     assert fast.canonical_nquads(copy.deepcopy(config), memo=True) is first
     assert first == pyld_nquads(config)
+
+
+def test_many_blank_node_labels_are_refused_before_canonicalisation_can_explode() -> None:
+    """Ten blank nodes that all point at each other would take RDFC-1.0 hours."""
+    nodes = [
+        {
+            "@id": f"_:b{i}",
+            "http://example.org/p": [{"@id": f"_:b{j}"} for j in range(10) if j != i],
+        }
+        for i in range(10)
+    ]
+    document = {"@context": {"@vocab": "http://example.org/"}, "@graph": nodes}
+    with pytest.raises(JsonLdError, match="blank node labels"):
+        FAST.canonical_nquads(document)
+    small = {"@context": {"@vocab": "http://example.org/"}, "@graph": nodes[:1]}
+    small["@graph"][0]["http://example.org/p"] = [{"@id": "_:b1"}]
+    assert "_:c14n" in FAST.canonical_nquads(small)

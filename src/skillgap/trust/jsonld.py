@@ -147,6 +147,7 @@ class Canonicalizer:
     ) -> str:
         """The same N-Quads through pyld (see ``jsonld_reference``)."""
         body = {key: value for key, value in document.items() if key != "@context"}
+        _limit_blank_labels(_strings_in(body))
         inlined = self._store.inline(document.get("@context"), dict(overrides or {}))
         full = {
             "@context": [_SENTINEL, *_with_sentinel(inlined)],
@@ -178,6 +179,7 @@ class Canonicalizer:
         if memo and memo_key in self._memo:
             return self._memo[memo_key]
         scan = _scan(body, plan)
+        _limit_blank_labels(scan.strings)
         scoped_types = set(plan.scopes)
         if scan.nested_context or scan.big_floats:
             body_json = _dumps(self._rewrite(body, overrides, scoped_types))
@@ -415,6 +417,37 @@ def _scan(body: dict[str, Json], plan: _Plan) -> _Scan:
         elif kind is float or kind is int:
             _check_number(value, scan)
     return scan
+
+
+#: Distinct blank node labels ("_:b0") a document may use. Labels let a document share blank
+#: nodes, and a graph of many shared, look-alike blank nodes makes RDFC-1.0 canonicalisation
+#: take exponential time (8 nodes that all point at each other: seconds; 10: hours).
+#: Credentials name nodes with IRIs or nest them, and need none.
+MAX_BLANK_LABELS = 4
+
+
+def _limit_blank_labels(strings: Iterable[str]) -> None:
+    labels = {value for value in strings if value.startswith("_:")}
+    if len(labels) > MAX_BLANK_LABELS:
+        raise JsonLdError(
+            f"{len(labels)} blank node labels (_:…) are refused (at most {MAX_BLANK_LABELS}): "
+            "they can make canonicalisation run without end"
+        )
+
+
+def _strings_in(value: Json) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _check_number(value: float, scan: _Scan) -> None:
