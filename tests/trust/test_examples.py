@@ -30,6 +30,9 @@ FRAGMENT_KEY = re.compile(r'"(https://[^"#]+)#(z6Mk[1-9A-HJ-NP-Za-km-z]+)"')
 
 #: Where skillgap's verdict differs from the source's, and why (the verdict skillgap gives).
 DEPARTURES = {
+    # Open Badges 2.0 signed: the issuer profile must list the signing key (its publicKey);
+    # this issuer lists none. 1EdTech's validator accepts a key document naming the issuer.
+    "ob20_simple.jwt": "issuer-mismatch",
     # The issuer is a urn:uuid, which cannot control a did:key: the issue requires
     # issuer-key binding; 1EdTech's validator does not check it.
     "ob30_simple-did-key-method.json": "issuer-mismatch",

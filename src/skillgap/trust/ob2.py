@@ -330,10 +330,6 @@ class Ob2Verifier:
                 f"the key {key_url} belongs to {owner}, not to the issuer {issuer_id}",
                 S.ISSUER_MISMATCH,
             )
-        elif owner == issuer_id and "publicKey" not in issuer and _same_host(key_url, issuer_id):
-            # OB 1.x/2.0 issuers that publish no key list: a key document on the issuer's
-            # own host that names the issuer as its owner is the issuer's key.
-            log.passed("issuer-key", f"the key {key_url} is the issuer's, on its host")
         else:
             log.failed(
                 "issuer-key",
@@ -519,11 +515,6 @@ def _embedded_key(value: Any, url: str) -> dict[str, Any] | None:
         if isinstance(item, dict) and item.get("id") == url and "publicKeyPem" in item:
             return item
     return None
-
-
-def _same_host(a: object, b: object) -> bool:
-    one, two = urlsplit(str(a)), urlsplit(str(b))
-    return bool(one.hostname) and one.hostname == two.hostname
 
 
 def _structure(doc: dict[str, Any], version: str) -> str | None:
