@@ -8,14 +8,14 @@ bound for reading one of the six files the importer reads. A few rounds only: it
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests import shared_data
 
 from skillgap.formats.esco import read_esco
 
-ESCO = Path("/work/shared/data/esco")
+ESCO = shared_data.DATA / "esco"
 
 pytestmark = pytest.mark.skipif(not ESCO.is_dir(), reason=f"the ESCO release is not in {ESCO}")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from rapidfuzz import fuzz, process
+from tests import shared_data
 
 from skillgap.analysis.search import CompetencyIndex
 from skillgap.config import load_settings
@@ -22,7 +23,7 @@ from skillgap.services.frameworks import import_framework
 from skillgap.store import Store
 from skillgap.store.schema import open_store
 
-ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco"
+ESCO = shared_data.DATA / "esco"
 QUERIES = ["data viz", "pyhton", "manage a team", "machine lerning", "cyber security"]
 
 pytestmark = pytest.mark.skipif(not ESCO.is_dir(), reason=f"no ESCO release at {ESCO}")

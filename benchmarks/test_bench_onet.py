@@ -13,10 +13,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tests import shared_data
 
 from skillgap.formats.onet import read_onet
 
-RELEASE = Path("/work/shared/data/onet")
+RELEASE = shared_data.DATA / "onet"
 
 
 @pytest.fixture(scope="module")

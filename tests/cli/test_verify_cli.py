@@ -122,7 +122,14 @@ def test_a_backpack_zip_and_a_baked_image_are_each_verified(
     reports = {r["path"]: r for r in lines(result)}
     assert reports[f"{backpack}!badges/one.json"]["status"] == "valid"
     assert reports[f"{backpack}!badges/two.png"]["status"] == "valid"
-    assert reports[f"{backpack}!badges/two.png"]["container"] == "png"
+    assert set(reports[f"{backpack}!badges/two.png"]) == {
+        "path",
+        "format",
+        "status",
+        "checks",
+        "recipient",
+        "achievement",
+    }
     assert [r["status"] for p, r in reports.items() if "evil" in p] == ["malformed"]
     assert result.exit_code == 1
 

@@ -22,10 +22,11 @@ from skillgap.domain import (
 from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.esco import ATTRIBUTION, read_esco
 from skillgap.formats.imports import FrameworkImport
+from tests import shared_data
 from tests.formats.editing import edit, rewrite_csv
 
 DATA = Path(__file__).parents[1] / "data" / "esco"
-FULL = Path("/work/shared/data/esco")
+FULL = shared_data.DATA / "esco"
 
 SKILL = "http://data.europa.eu/esco/skill/"
 OCCUPATION = "http://data.europa.eu/esco/occupation/"

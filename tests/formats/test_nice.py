@@ -13,10 +13,11 @@ from skillgap.domain import CapabilityGroup, Competency, CompetencyRef, Relation
 from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats.jsonio import short_label
 from skillgap.formats.nice import read_nice
+from tests import shared_data
 
 DATA = Path(__file__).parent.parent / "data" / "nice"
 SAMPLE = DATA / "nice_components_sample.json"
-REAL = Path("/work/shared/data/nice/v2_nf_components.json")
+REAL = shared_data.DATA / "nice" / "v2_nf_components.json"
 
 CIA = "Knowledge of Confidentiality, Integrity and Availability (CIA) principles and practices"
 CIAAN = (

@@ -25,8 +25,9 @@ from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats import tabular
 from skillgap.formats.imports import FrameworkImport
 from skillgap.formats.onet import attribution, read_onet
+from tests import shared_data
 
-FULL_RELEASE = Path("/work/shared/data/onet")
+FULL_RELEASE = shared_data.DATA / "onet"
 MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 README = """O*NET 29.2 Database

@@ -15,10 +15,11 @@ from skillgap.formats.bundle import read_bundle
 from skillgap.formats.people import PeopleImport, RejectedRow, read_people_table, write_rejects
 from skillgap.formats.sheets import parse_mapping, read_table
 from skillgap.services.bundles import demo_folder
+from tests import shared_data
 from tests.formats.test_sheets import Text, write_csv, write_xlsx
 
 DATA = Path(__file__).parent.parent / "data" / "sheets"
-IBM = Path("/work/shared/data/ibm_hr_attrition/WA_Fn-UseC_-HR-Employee-Attrition.csv")
+IBM = shared_data.DATA / "ibm_hr_attrition" / "WA_Fn-UseC_-HR-Employee-Attrition.csv"
 
 EXPORT_MAP = parse_mapping(
     [

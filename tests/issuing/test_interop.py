@@ -8,7 +8,6 @@ deterministic, so any difference in canonicalisation, hashing or encoding shows 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,9 @@ import pytest
 from skillgap.issuing import credential as docs
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.keys import PrivateKey
+from tests import shared_data
 
-VECTORS = Path("/work/shared/vectors/w3c-vc-di-eddsa")
+VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa"
 pytestmark = pytest.mark.skipif(not VECTORS.is_dir(), reason=f"no W3C vectors in {VECTORS}")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +18,10 @@ from skillgap.trust import multibase
 from skillgap.trust.contexts import pinned
 from skillgap.trust.dataintegrity import KeyUnavailable, ProofResult, sign, verify_proofs
 from skillgap.trust.jsonld import Canonicalizer
+from tests import shared_data
 from tests.trust.test_jsonld import OB_VC11, V2, ob3_credential, pyld_nquads, vc11_credential
 
-VECTORS = Path("/work/shared/vectors/w3c-vc-di-eddsa")
+VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa"
 needs_vectors = pytest.mark.skipif(not VECTORS.is_dir(), reason=f"no W3C vectors in {VECTORS}")
 CANON = Canonicalizer()
 CREATED = "2024-03-01T12:00:00Z"

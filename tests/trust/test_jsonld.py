@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +22,9 @@ from skillgap.trust.jsonld import (
     UndefinedTerms,
     canonicalize_rdf,
 )
+from tests import shared_data
 
-VECTORS = Path("/work/shared/vectors/w3c-vc-di-eddsa")
+VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa"
 needs_vectors = pytest.mark.skipif(not VECTORS.is_dir(), reason=f"no W3C vectors in {VECTORS}")
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

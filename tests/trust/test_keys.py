@@ -4,7 +4,6 @@ made with real keys check (or fail) as they should."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
@@ -12,8 +11,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from skillgap.trust import multibase
 from skillgap.trust.keys import KeyFormatError, KeyMismatch, PrivateKey, PublicKey
+from tests import shared_data
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "w3c-vc-di-eddsa" / "keys"
+VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa" / "keys"
 W3C_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 W3C_PRIVATE = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
 

@@ -221,3 +221,29 @@ def test_open_badges_1_0_hosted_badge_is_verified_from_its_url():
 def test_documents_that_are_not_awarded_credentials_are_malformed(doc):
     result = verify_json(doc, MemoryFetcher())
     assert result.status is S.MALFORMED
+
+
+def test_an_issuer_profile_embedded_by_the_signer_vouches_for_nothing() -> None:
+    """The payload embeds the victim's issuer with the attacker's key: the real profile,
+    fetched from the issuer's URL, does not list that key."""
+    attacker = PrivateKey(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    key_url = f"{ob.ORIGIN}/keys/evil"
+    embedded_badge = ob.badge_class(
+        issuer=ob.issuer(publicKey=[{"id": key_url, "publicKeyPem": attacker.public_key.to_pem()}])
+    )
+    doc = ob.assertion(signed=True, badge=embedded_badge)
+    doc["verification"]["creator"] = key_url
+    fetcher = ob.signing_setup(rsa_key())  # the real issuer lists only its own key
+    result = Verifier(fetcher, AT).verify_bytes("a.jws", ob.sign(doc, attacker).encode())
+    assert result.status is not S.VALID
+    assert result.status in (S.ISSUER_MISMATCH, S.UNVERIFIABLE)
+
+
+def test_allowed_origins_are_read_from_the_fetched_profile_only() -> None:
+    doc = ob.assertion()
+    doc["id"] = "https://attacker.example.net/assertions/1"
+    doc["badge"] = ob.badge_class(
+        issuer=ob.issuer(verification={"allowedOrigins": ["attacker.example.net"]})
+    )
+    result = verify_json(doc, ob.hosting(doc))
+    assert result.status is S.ISSUER_MISMATCH

@@ -313,3 +313,46 @@ def test_a_clr_with_one_bad_credential_inside_says_which() -> None:
     assert [p.status for p in result.parts] == [S.VALID, S.INVALID_SIGNATURE]
     assert result.status is S.INVALID_SIGNATURE
     assert "credential[1]" in failed(result)
+
+
+def test_a_proof_made_for_another_purpose_does_not_bind_the_issuer() -> None:
+    """Signed by an attacker's key for `authentication`, naming the victim as issuer."""
+    doc = credential()
+    doc["issuer"]["id"] = OTHER_DID  # the victim
+    attacker = PrivateKey.generate_ed25519()
+    method = f"did:key:{attacker.public_multibase()}#{attacker.public_multibase()}"
+    forged = dataintegrity.sign(
+        doc,
+        attacker.key,  # type: ignore[arg-type]
+        method,
+        created="2026-01-01T00:00:00Z",
+        proof_purpose="authentication",
+        canonicalizer=CANON,
+    )
+    result = verify(forged)
+    assert result.status is S.ISSUER_MISMATCH
+    assert "assertionMethod" in failed(result)["issuer-key"]
+
+
+def test_a_huge_integer_is_malformed_not_a_crash() -> None:
+    doc = signed(credential())
+    doc["credentialSubject"]["achievement"]["creditsAvailable"] = 10**4000
+    text = json.dumps(doc)  # Python writes it; the verifier must refuse it cleanly
+    result = Verifier(MemoryFetcher(), AT).verify_bytes("c.json", text.encode())
+    assert result.status is S.MALFORMED
+
+
+def test_a_digit_string_is_not_a_vc_date() -> None:
+    doc = signed(credential(validFrom="20240101"))
+    result = verify(doc)
+    assert result.status is S.MALFORMED
+    assert "validFrom" in failed(result)["valid-from"]
+
+
+def test_a_jwt_with_an_algorithm_skillgap_cannot_check_is_unverifiable_not_invalid() -> None:
+    token = jws.sign_compact(json.dumps(credential()).encode(), KEY, {"alg": "EdDSA"})
+    header = b'{"alg":"ES512","kid":"' + METHOD.encode() + b'"}'
+    from skillgap.trust.multibase import b64url_encode
+
+    odd = b64url_encode(header) + "." + token.split(".", 1)[1]
+    assert verify(odd).status is S.UNVERIFIABLE

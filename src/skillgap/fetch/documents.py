@@ -127,6 +127,8 @@ class DirectoryFetcher:
             raise self._error("not valid JSON: not UTF-8 text") from None
         except _DuplicateKey as error:
             raise self._error("the key appears twice", error.key) from None
+        except (RecursionError, ValueError) as error:  # absurd nesting, 5,000-digit numbers
+            raise self._error(f"not usable JSON: {str(error)[:120]}") from None
         if not isinstance(data, dict):
             raise self._error("must be a JSON object mapping URLs or DIDs to entries")
         return {key: self._entry(key, value) for key, value in data.items()}

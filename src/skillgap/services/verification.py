@@ -58,7 +58,17 @@ def verify_paths(paths: Sequence[Path], *, fetcher: Fetcher, at: datetime) -> It
             log.failed("read", item.error or "cannot be read", VerificationStatus.MALFORMED)
             yield Verified(item.name, "unknown", log.report("unknown", at))
             continue
-        yield verifier.verify_bytes(item.name, item.data)
+        try:
+            yield verifier.verify_bytes(item.name, item.data)
+        except Exception as exc:  # a verifier bug must not stop the other inputs
+            log = CheckLog()
+            log.failed(
+                "verify",
+                f"verification failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "please report this",
+                VerificationStatus.UNVERIFIABLE,
+            )
+            yield Verified(item.name, "unknown", log.report("unknown", at))
 
 
 def tally(results: Sequence[Verified]) -> Mapping[str, int]:

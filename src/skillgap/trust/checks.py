@@ -78,3 +78,14 @@ class CheckLog:
 
     def report(self, format: str, checked_at: datetime) -> VerificationReport:
         return VerificationReport(self.status, checked_at, format, tuple(self.checks))
+
+
+def unusable_signature(header: dict[str, object]) -> VerificationStatus:
+    """What a JWS that can never be checked means: unsigned (``alg: none``) or signed with a
+    shared secret (HS*), which no relying party can check, is ``malformed``; an algorithm
+    skillgap does not support, or that does not fit the key, is ``unverifiable`` (never
+    ``invalid-signature``: nothing shows the signature is wrong)."""
+    alg = str(header.get("alg", ""))
+    if alg.lower() == "none" or alg.upper().startswith("HS"):
+        return S.MALFORMED
+    return S.UNVERIFIABLE

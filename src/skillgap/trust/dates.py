@@ -14,16 +14,22 @@ _DATETIME = re.compile(
 )
 
 
-def parse_datetime(value: object) -> datetime:
+def parse_datetime(value: object, *, numbers: bool = False, digits: bool = False) -> datetime:
     """An ISO 8601 date or date-time as an aware datetime; no zone means UTC (OB 2.0 allows
-    it). Unix timestamps (OB 1.0 allowed them) are accepted as numbers or digit strings."""
+    it). Unix timestamps only where the format has them: ``numbers`` (Open Badges 1.x/2.0
+    DateTime, JWT ``nbf``/``exp``) and ``digits`` (a timestamp written as a digit string, as
+    Open Badges 1.0 issuers did). VC dates are ``xsd:dateTime`` strings: "2030" is not one."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a date")
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        seconds = float(value)
+    is_number = isinstance(value, int | float)
+    is_digits = isinstance(value, str) and value.isdigit()
+    if (is_number and numbers) or (is_digits and digits):
+        seconds = float(value)  # type: ignore[arg-type]
         if not 0 <= seconds < 253402300800:
             raise ValueError(f"{value!r} is not a plausible timestamp")
         return datetime.fromtimestamp(seconds, UTC)
+    if is_number:
+        raise ValueError(f"{value!r} is a number, not an ISO 8601 date-time")
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
     text = value.strip()
@@ -44,6 +50,8 @@ def check_window(
     start_name: str,
     end_name: str,
     start_required: bool = False,
+    numbers: bool = False,
+    digits: bool = False,
 ) -> tuple[datetime | None, datetime | None]:
     """Record the ``valid-from`` and ``expiry`` checks; return the parsed dates."""
     starts = ends = None
@@ -54,7 +62,7 @@ def check_window(
             log.skipped("valid-from", f"no {start_name}")
     else:
         try:
-            starts = parse_datetime(start)
+            starts = parse_datetime(start, numbers=numbers, digits=digits)
         except ValueError as exc:
             log.failed("valid-from", f"{start_name}: {exc}", VerificationStatus.MALFORMED)
         else:
@@ -71,7 +79,7 @@ def check_window(
         log.passed("expiry", "does not expire")
     else:
         try:
-            ends = parse_datetime(end)
+            ends = parse_datetime(end, numbers=numbers, digits=digits)
         except ValueError as exc:
             log.failed("expiry", f"{end_name}: {exc}", VerificationStatus.MALFORMED)
         else:

@@ -13,7 +13,6 @@ is malformed, does not hold the key, or the DID method is not supported.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 
 from skillgap.errors import FetchError
 from skillgap.fetch import Fetcher, did_web_url
+from skillgap.formats.badges.sources import load_json
 from skillgap.trust.keys import KeyFormatError, PublicKey
 from skillgap.trust.multibase import MultibaseError, b64url_decode
 
@@ -179,8 +179,8 @@ def _did_key_document(did: str) -> dict[str, Any]:
 
 def _did_jwk_document(did: str) -> dict[str, Any]:
     try:
-        jwk = json.loads(b64url_decode(did[len("did:jwk:") :]).decode("utf-8"))
-    except (MultibaseError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        jwk = load_json(b64url_decode(did[len("did:jwk:") :]), did)
+    except (MultibaseError, ValueError) as exc:
         raise InvalidDidDocument(f"{did} does not encode a JSON JWK: {exc}") from None
     if not isinstance(jwk, dict):
         raise InvalidDidDocument(f"{did} does not encode a JWK object")
@@ -314,8 +314,8 @@ def _fetch_json(url: str, fetcher: Fetcher) -> dict[str, Any]:
             f"{MAX_DOCUMENT // 1024} KiB limit"
         )
     try:
-        document = json.loads(response.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        document = load_json(response.body, url)
+    except ValueError as exc:
         raise InvalidDidDocument(f"the document at {url} is not JSON: {exc}") from None
     if not isinstance(document, dict):
         raise InvalidDidDocument(f"the document at {url} is not a JSON object")

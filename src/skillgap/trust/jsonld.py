@@ -156,7 +156,7 @@ class Canonicalizer:
         try:
             nquads = reference.to_nquads(full, _BASE)
         except (reference.JsonLdFailure, TypeError, ValueError, RecursionError) as exc:
-            raise JsonLdError(f"JSON-LD processing failed: {exc}") from None
+            raise JsonLdError(f"JSON-LD processing failed: {_root_cause(exc)}") from None
         try:
             dataset = ox.Dataset(ox.parse(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS))
         except (SyntaxError, ValueError) as exc:
@@ -243,6 +243,16 @@ class Canonicalizer:
             else:
                 out[key] = self._rewrite(item, overrides, scoped_types)
         return out
+
+
+def _root_cause(exc: BaseException) -> str:
+    """pyld wraps its errors several times; the innermost one says what went wrong."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = str(exc)
+    if "protected term redefinition" in text:
+        return f"protected term redefined ({text})"
+    return text
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
@@ -451,6 +461,8 @@ def _strings_in(value: Json) -> set[str]:
 
 
 def _check_number(value: float, scan: _Scan) -> None:
+    if type(value) is int and not -(10**300) < value < 10**300:
+        raise JsonLdError("an integer of more than 300 digits is too large to canonicalise")
     magnitude = abs(value)
     if magnitude >= 1e21 or not float(value).is_integer():
         scan.doubles.add(float(value))  # written as jsonld.js does by _fix_doubles

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from skillgap.formats.badges.sources import PayloadError, load_json
 from skillgap.trust.keys import KeyMismatch, PrivateKey, PublicKey
 from skillgap.trust.multibase import b64url_encode
 
@@ -217,30 +218,11 @@ def _encode_header(header: dict[str, Any]) -> str:
     return b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise JwsError(f"duplicate member {name!r} in the JSON")
-        result[name] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise JwsError(f"{name} is not JSON")
-
-
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(
-            data.decode("utf-8"),
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_refuse_constant,
-        )
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise JwsError(f"the {what} is not JSON: {exc}") from None
-    except JwsError as exc:
-        raise JwsError(f"the {what} is not valid: {exc}") from None
+        value = load_json(data, f"the {what}")  # size, depth, duplicates, NaN, huge numbers
+    except PayloadError as exc:
+        raise JwsError(f"the {what} is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
         raise JwsError(f"the {what} must be a JSON object")
     return value

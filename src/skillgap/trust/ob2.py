@@ -22,7 +22,7 @@ from skillgap.errors import FetchError
 from skillgap.fetch import Document, Fetcher
 from skillgap.trust import jws as jose
 from skillgap.trust import keys
-from skillgap.trust.checks import CheckLog
+from skillgap.trust.checks import CheckLog, unusable_signature
 from skillgap.trust.dates import check_window
 from skillgap.trust.recipients import Identity, ob2_identity
 
@@ -264,8 +264,8 @@ class Ob2Verifier:
             public, owner = key_doc
             try:
                 good = jose.verify(parsed, public)
-            except jose.JwsError as exc:
-                log.failed("signature", str(exc), S.INVALID_SIGNATURE)
+            except (jose.JwsError, ValueError) as exc:
+                log.failed("signature", str(exc), unusable_signature(parsed.header))
                 return
             if not good:
                 if key_url:
@@ -384,14 +384,36 @@ class Ob2Verifier:
             return
         outcome.badge = badge
         log.passed("badge-class", f"BadgeClass {badge.get('name', badge.get('id', ''))!s}")
-        issuer = badge.get("issuer")
-        if isinstance(issuer, str):
-            issuer = self._fetch_json(issuer, "issuer-profile", log)
-        if isinstance(issuer, dict):
-            outcome.issuer = issuer
-            log.passed("issuer-profile", f"issuer {issuer.get('name', issuer.get('id', ''))!s}")
-        elif issuer is None and "issuer" not in badge:
+        named = badge.get("issuer")
+        url = named.get("id") if isinstance(named, dict) else named
+        if named is None:
             log.failed("issuer-profile", "the BadgeClass names no issuer", S.MALFORMED)
+            return
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            # An issuer embedded without a URL cannot vouch for anything: its profile (keys,
+            # revocation list, allowed origins) must come from the issuer's own address.
+            log.failed(
+                "issuer-profile",
+                "the issuer has no URL its profile can be fetched from, so nothing ties the "
+                "badge to it",
+                S.UNVERIFIABLE,
+            )
+            return
+        profile = self._fetch_json(url, "issuer-profile", log)
+        if profile is None:
+            return
+        if not isinstance(profile, dict):
+            log.failed("issuer-profile", f"{url} does not hold an issuer profile", S.UNVERIFIABLE)
+            return
+        if "id" in profile and profile.get("id") != url:
+            log.failed(
+                "issuer-profile",
+                f"the profile fetched from {url} names itself {profile.get('id')!r}",
+                S.ISSUER_MISMATCH,
+            )
+            return
+        outcome.issuer = profile
+        log.passed("issuer-profile", f"issuer {profile.get('name', url)!s}, fetched from {url}")
 
     def _dates(self, assertion: dict[str, Any], version: str, log: CheckLog) -> None:
         issued = assertion.get("issuedOn", assertion.get("issued_on"))
@@ -403,6 +425,8 @@ class Ob2Verifier:
             start_name="issuedOn",
             end_name="expires",
             start_required=version == "ob2.0",
+            numbers=True,  # OB DateTime: ISO 8601 or a Unix timestamp
+            digits=version != "ob2.0",
         )
 
     def _get(

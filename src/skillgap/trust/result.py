@@ -53,9 +53,6 @@ class Verified:
             "recipient": self.recipient,
             "achievement": self.achievement,
         }
-        if self.container:
-            data["container"] = self.container
-        data["checked_at"] = self.report.checked_at.isoformat()
-        if self.parts:
+        if self.parts:  # the credentials inside a CLR, each reported the same way
             data["credentials"] = [part.to_json() for part in self.parts]
         return data

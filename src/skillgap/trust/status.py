@@ -15,8 +15,9 @@ Where the specs leave room:
 
 * A *suspended* credential counts as ``revoked`` (it must not count towards a skill while
   suspended); the message says "suspended", so people can tell it may come back.
-* The list's *issuer* may differ from the credential's (the Bitstring spec allows it): noted
-  in the message, not failed.
+* The list's *issuer* must be the credential's: the Bitstring spec allows another, but then
+  nothing ties the list to the issuer's will (anyone can sign a list with every bit clear), so
+  such a list is ``status-unverifiable``.
 * Lists *shorter* than the spec's 131,072 entries (a herd-privacy rule protecting holders, not
   the verifier's answer) are read, with a note; an index beyond the list is refused.
 * Bitstring lists must carry the multibase ``u`` prefix (as the spec and its reference
@@ -30,7 +31,6 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
-import json
 import re
 import time
 import zlib
@@ -42,6 +42,7 @@ from typing import Any, TypeVar, cast
 from skillgap.domain.verification import CheckStatus, VerificationReport, VerificationStatus
 from skillgap.errors import FetchError
 from skillgap.fetch import Fetcher
+from skillgap.formats.badges.sources import load_json
 from skillgap.trust.checks import CheckLog
 from skillgap.trust.dates import parse_datetime
 
@@ -255,8 +256,9 @@ class _Context:
         try:
             text = document.body.decode("utf-8").strip()
             if _JWT.fullmatch(text):
-                return text, _credential_of_jwt(json.loads(_b64url(text.split(".")[1]) or b""))
-            data = json.loads(text)
+                claims = load_json(_b64url(text.split(".")[1]) or b"", url)
+                return text, _credential_of_jwt(claims)
+            data = load_json(text, url)
         except (UnicodeDecodeError, ValueError):
             raise _Unreadable(f"the {what} {url} is neither JSON nor a JWT") from None
         if not isinstance(data, dict):
@@ -310,7 +312,7 @@ def _date(vc: dict[str, Any], *names: str) -> datetime | None:
     for name in names:
         if vc.get(name) is not None:
             try:
-                return parse_datetime(vc[name])
+                return parse_datetime(vc[name], numbers=True)  # JWT lists: nbf/exp
             except ValueError as exc:
                 raise ValueError(f"its {name} is unreadable ({exc})") from None
     return None
@@ -419,6 +421,13 @@ def _check_bit(entry: dict[str, Any], fmt: _Format, log: CheckLog, ctx: _Context
         raise _Unreadable(f"the status list {url} is for {listed}, not {purpose}")
     if index >= size:
         raise _Unreadable(f"index {index} is outside the status list {url} ({size:,} entries)")
+    if bit_list.issuer and ctx.issuer and bit_list.issuer != ctx.issuer:
+        # Anyone can sign a list with every bit clear: only the credential's issuer can say
+        # whether it still stands by the credential.
+        raise _Unreadable(
+            f"the status list {url} is issued by {bit_list.issuer}, not by the credential's "
+            f"issuer {ctx.issuer}"
+        )
     verb = "revoked" if purpose == "revocation" else "suspended"
     if get_bit(bit_list.bits, index):
         message = f"{verb} by the issuer's status list {url} (index {index})"
@@ -429,8 +438,6 @@ def _check_bit(entry: dict[str, Any], fmt: _Format, log: CheckLog, ctx: _Context
     notes = ""
     if size < MIN_ENTRIES:
         notes += f"; the list has only {size:,} entries (the spec asks for {MIN_ENTRIES:,})"
-    if bit_list.issuer and ctx.issuer and bit_list.issuer != ctx.issuer:
-        notes += f"; the list is issued by {bit_list.issuer}, not the credential's issuer"
     log.passed("status", f"not {verb}: index {index} of the status list {url} is clear{notes}")
 
 

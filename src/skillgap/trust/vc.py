@@ -20,7 +20,7 @@ from skillgap.domain.verification import VerificationReport, VerificationStatus
 from skillgap.fetch import Fetcher
 from skillgap.trust import dataintegrity, dids
 from skillgap.trust import jws as jose
-from skillgap.trust.checks import CheckLog
+from skillgap.trust.checks import CheckLog, unusable_signature
 from skillgap.trust.contexts import UnknownContext, pinned
 from skillgap.trust.dates import check_window, parse_datetime
 from skillgap.trust.jsonld import Canonicalizer, JsonLdError, UndefinedTerms
@@ -93,10 +93,12 @@ class VcVerifier:
         self.verify_nested = verify_nested
         # Resolved verification methods, shared by the verifications of one run.
         self._methods: dict[str, dids.VerificationMethod] = {} if methods is None else methods
+        self._other_purposes: list[str] = []
 
     # -- embedded proofs ------------------------------------------------------------------
 
     def verify_document(self, doc: dict[str, Any], log: CheckLog) -> VcOutcome:
+        self._other_purposes = []
         outcome = self._outcome(doc)
         if not self._shape(doc, log, outcome):
             return outcome
@@ -131,8 +133,10 @@ class VcVerifier:
             if result.valid:
                 log.passed(name, f"{described} verifies")
                 method = self._methods.get(result.verification_method)
-                if method is not None and result.proof_purpose in (None, "assertionMethod"):
+                if method is not None and result.proof_purpose == "assertionMethod":
                     methods.append(method)
+                elif result.proof_purpose != "assertionMethod":
+                    self._other_purposes.append(result.proof_purpose or "(none)")
             elif result.outcome == "unsupported" and valid:
                 # A proof of a kind skillgap does not know, beside one it verified: the
                 # credential stands on the verified proof; this one is not relied on.
@@ -155,7 +159,7 @@ class VcVerifier:
         for url in _strings(doc.get("@context")):
             for version in store.alternatives(url):
                 cutoff = version.signed_before
-                if cutoff and signed and signed.date() >= cutoff:
+                if cutoff and (signed is None or signed.date() >= cutoff):
                     continue  # that content was gone before this credential was signed
                 results = dataintegrity.verify_proofs(
                     doc,
@@ -195,6 +199,15 @@ class VcVerifier:
         self, doc: dict[str, Any], methods: list[dids.VerificationMethod], log: CheckLog
     ) -> None:
         issuer = _issuer_id(doc)
+        if not methods and self._other_purposes:
+            purposes = ", ".join(sorted(set(self._other_purposes)))
+            log.failed(
+                "issuer-key",
+                f"no verified proof was made for assertionMethod (proof purpose {purposes}): "
+                "nothing shows the issuer asserts this credential",
+                S.ISSUER_MISMATCH,
+            )
+            return
         if not methods or issuer is None:
             log.skipped("issuer-key", "no verified proof to tie to the issuer")
             return
@@ -243,7 +256,7 @@ class VcVerifier:
             try:
                 good = jose.verify(parsed, method.key)
             except (jose.JwsError, ValueError) as exc:
-                log.failed("signature", f"JWS: {exc}", S.INVALID_SIGNATURE)
+                log.failed("signature", f"JWS: {exc}", unusable_signature(parsed.header))
                 return
             if good:
                 log.passed(
@@ -421,6 +434,7 @@ class VcVerifier:
             start_name="validFrom" if vc2 else "issuanceDate",
             end_name="validUntil" if vc2 else "expirationDate",
             start_required=not vc2 and jwt_claims is None,
+            numbers=jwt_claims is not None,  # nbf / exp
         )
         if self.verify_nested is not None:
             check_status(
@@ -477,20 +491,25 @@ def _shape_message(kind: str, context: str) -> str:
 
 
 def _signing_date(doc: dict[str, Any]) -> datetime | None:
+    """The latest date the credential says it was signed or issued on (None: none readable).
+
+    The latest, so that an extra proof claiming an old ``created`` cannot unlock context
+    content that was gone before the real proof was made."""
+    dates: list[datetime] = []
     proofs = doc.get("proof")
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         if isinstance(proof, dict) and "created" in proof:
             try:
-                return parse_datetime(proof["created"])
+                dates.append(parse_datetime(proof["created"]))
             except ValueError:
                 return None
     for name in ("issuanceDate", "validFrom"):
         if name in doc:
             try:
-                return parse_datetime(doc[name])
+                dates.append(parse_datetime(doc[name]))
             except ValueError:
                 return None
-    return None
+    return max(dates, default=None)
 
 
 def _issuer_id(doc: dict[str, Any]) -> str | None:

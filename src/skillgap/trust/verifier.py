@@ -120,7 +120,7 @@ class Verifier:
         if is_vc(doc):
             log = CheckLog()
             outcome = self._vc(status).verify_document(doc, log)
-            parts = self._parts(name, outcome.inner, log, depth)
+            parts = self._parts(name, outcome.inner, log, depth) if status else ()
             return Verified(
                 name,
                 outcome.format,
@@ -178,7 +178,7 @@ class Verifier:
         log = CheckLog()
         if is_vc(payload) or isinstance(payload.get("vc"), dict):
             outcome = self._vc(status).verify_jwt(parsed, payload, log)
-            parts = self._parts(name, outcome.inner, log, depth)
+            parts = self._parts(name, outcome.inner, log, depth) if status else ()
             return Verified(
                 name,
                 outcome.format,
