@@ -1,14 +1,19 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from skillgap.analysis.evidence import Exclusion, assess_awards, expires
+from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, expires
+from skillgap.analysis.quality import DEFAULT_RUBRIC, CheckName, Rubric
 from skillgap.domain import (
+    Achievement,
     Alignment,
     AlignmentStatus,
     AssessmentType,
+    Award,
     Check,
     CheckStatus,
     CompetencyRef,
+    Issuer,
+    IssuerTier,
     SourceKind,
     VerificationReport,
     VerificationStatus,
@@ -16,8 +21,8 @@ from skillgap.domain import (
 from tests.analysis.builders import CONTEXT, ISSUERS, NOW, SQL, VIZ, achievement, award
 
 
-def judge(ach, awd):  # type: ignore[no-untyped-def]
-    [outcome] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, NOW)
+def judge(ach: Achievement, awd: Award, rubric: Rubric | None = None) -> CredentialOutcome:
+    [outcome] = assess_awards([awd], {ach.id: ach}, ISSUERS, CONTEXT, NOW, rubric)
     return outcome
 
 
@@ -31,7 +36,8 @@ def test_a_good_credential_becomes_verified_evidence_per_alignment() -> None:
     ]
     first = outcome.observations[0]
     assert first.award_id == "a1" and "Achievement ach from Vendor" in first.provenance
-    assert first.confidence == 0.8  # practical exam: rank 4 of 5
+    assert "quality weight 0.91" in first.provenance
+    assert first.confidence == outcome.quality.weight == 0.91  # the profile's weight
 
 
 def test_each_reason_not_to_count_is_reported() -> None:
@@ -47,7 +53,11 @@ def test_each_reason_not_to_count_is_reported() -> None:
     suggested = achievement(
         alignments=(Alignment("SQL", SQL, 3, status=AlignmentStatus.SUGGESTED),)
     )
-    assert judge(suggested, award()).exclusions == (Exclusion.UNALIGNED,)
+    assert judge(suggested, award()).exclusions == (Exclusion.SUGGESTED_ONLY,)
+    unmapped = achievement(
+        alignments=(Alignment("Ethical hacking", status=AlignmentStatus.UNMAPPED),)
+    )
+    assert judge(unmapped, award()).exclusions == (Exclusion.UNALIGNED,)
     assert judge(achievement(), award(person=None)).exclusions == (Exclusion.UNMATCHED,)
 
 
@@ -111,3 +121,49 @@ def test_exclusions_have_stable_codes_and_labels() -> None:
     assert Exclusion.WEAK_ASSESSMENT.value == "weak-assessment"
     assert "unknown" in Exclusion.WEAK_ASSESSMENT.label
     assert all(reason.label for reason in Exclusion)
+
+
+def test_a_credential_below_the_threshold_does_not_count_and_says_so() -> None:
+    strict = replace(DEFAULT_RUBRIC, threshold=0.95)
+    outcome = judge(achievement(), award(), strict)
+    assert outcome.exclusions == (Exclusion.BELOW_THRESHOLD,) and not outcome.observations
+    assert outcome.quality.weight == 0.91 and outcome.quality.threshold == 0.95
+    assert judge(achievement(), award(), replace(DEFAULT_RUBRIC, threshold=0.91)).counted
+
+
+def test_a_veto_is_reported_by_itself_never_also_as_below_the_threshold() -> None:
+    quiz = achievement(assessment=AssessmentType.QUIZ)
+    outcome = judge(quiz, award())
+    assert outcome.quality.weight < outcome.quality.threshold  # 0.55
+    assert outcome.exclusions == (Exclusion.WEAK_ASSESSMENT,)
+    assert outcome.quality.vetoed_by == (CheckName.ASSESSMENT,)
+
+
+def test_the_organisation_rubric_decides_what_a_quiz_or_a_tier_is_worth() -> None:
+    scores = {**DEFAULT_RUBRIC.assessment, AssessmentType.QUIZ: 0.4, AssessmentType.ATTENDANCE: 0.4}
+    lenient = replace(DEFAULT_RUBRIC, assessment=scores, threshold=0.6)
+    quiz = achievement(assessment=AssessmentType.QUIZ)
+    assert judge(quiz, award(), lenient).counted  # 0.3 + 0.16 + 0.2 + 0.05 = 0.71
+    tiers = {t: 0.5 for t in IssuerTier}
+    trusting = replace(DEFAULT_RUBRIC, issuer=tiers)
+    assert judge(achievement(issuer="mill"), award(), trusting).counted
+
+
+def test_evidence_older_than_the_decay_period_lapses() -> None:
+    yearly = replace(DEFAULT_RUBRIC, decay_years=1)
+    old = award(issued=datetime(2025, 1, 1, tzinfo=UTC))
+    outcome = judge(achievement(), old, yearly)
+    assert outcome.exclusions == (Exclusion.LAPSED,)
+    assert outcome.lapses_on == datetime(2026, 1, 1, tzinfo=UTC)
+    assert judge(achievement(), award(issued=datetime(2026, 6, 1, tzinfo=UTC)), yearly).counted
+    assert judge(achievement(), old).lapses_on is None  # no decay by default
+
+
+def test_pathways_are_read_across_every_achievement_given() -> None:
+    step = replace(achievement("step"), stackable_into=("top",))
+    top = achievement("top")
+    found = assess_awards([award("a1", "top")], {"step": step, "top": top}, ISSUERS, CONTEXT, NOW)
+    assert found[0].quality.weight == 0.96  # completes a pathway: stackability 1.0
+    issuers: dict[str, Issuer] = dict(ISSUERS)
+    alone = assess_awards([award("a1", "top")], {"top": top}, issuers, CONTEXT, NOW)
+    assert alone[0].quality.weight == 0.91

@@ -194,8 +194,12 @@ def test_an_achievement_id_of_another_issuer_is_refused(store: Store, tmp_path: 
 
     result = run(store, [write(tmp_path, "forged.json", forged)], forger.fetcher)
 
+    # The forged badge does not verify (the issuer's own profile is fetched from its URL and
+    # names someone else), so it is refused before it could claim the real achievement.
     assert result.awards == ()
-    assert "belongs to issuer" in result.rejects[0].reason
+    assert "names itself 'https://forger.example/issuer'" in result.rejects[0].reason
+    with store.transaction() as ws:
+        assert ws.achievements.get(badge).issuer_id == real.issuer_id
 
 
 def test_inputs_that_are_no_credentials_go_to_a_formula_safe_reject_file(
@@ -321,10 +325,17 @@ def test_a_zip_backpack_and_what_does_not_verify_never_counts(store: Store, tmp_
         f"{backpack}!badges/tampered.json",
     }
     with store.transaction() as ws:
-        awards, achievement = ws.awards.list(), ws.achievements.get(badge)
-        issuer = ws.issuers.get(achievement.issuer_id)
+        awards = ws.awards.list()
+        achievements = {a.id: a for a in ws.achievements.list()}
+        issuers = {i.id: i for i in ws.issuers.list()}
+    # The tampered copy is kept with its report, under a quarantined achievement with no
+    # alignments: it cannot define or re-align the genuine one.
+    stored = {a.id: a for a in awards}
+    assert stored[tampered["id"]].achievement_id == "unverified:" + badge
+    assert achievements["unverified:" + badge].alignments == ()
+    assert stored[good["id"]].achievement_id == badge
     context = SkillContext.of([FRAMEWORK], [FRAMEWORK.scale])
-    outcomes = assess_awards(awards, {badge: achievement}, {issuer.id: issuer}, context, AT)
+    outcomes = assess_awards(awards, achievements, issuers, context, AT)
     reasons = {o.award.id: set(o.exclusions) for o in outcomes}
     assert Exclusion.NOT_VALID in reasons[tampered["id"]]
     assert Exclusion.NOT_VALID not in reasons[good["id"]]
@@ -355,3 +366,21 @@ def test_a_revoked_badge_never_imported_is_rejected(store: Store, tmp_path: Path
     (reject,) = result.rejects
     assert reject.reason.startswith("the BadgeClass could not be read (")
     assert "410" in reject.reason
+
+
+def test_a_tampered_copy_read_first_does_not_displace_the_genuine_one(
+    store: Store, tmp_path: Path
+) -> None:
+    prepare(store)
+    academy, badge = python_academy()
+    genuine = academy.award(1, badge, plain("ann@example.org"))
+    tampered = {**genuine, "issuedOn": "2020-01-01"}  # same id, altered
+    paths = [write(tmp_path, "a-tampered.json", tampered), write(tmp_path, "b.json", genuine)]
+
+    result = run(store, paths, academy.fetcher)
+
+    with store.transaction() as ws:
+        kept = ws.awards.get(genuine["id"])
+    assert kept.verification is not None and str(kept.verification.status) == "valid"
+    assert kept.achievement_id == badge
+    assert any("imported once" in note for note in result.notes)

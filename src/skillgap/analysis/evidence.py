@@ -1,28 +1,42 @@
 """From awarded credentials to verified evidence: which awards count, and why not.
 
-This is the provisional quality gate of the foundation: at a moment, an award counts when it
-has been issued and has not expired (its own expiry date, else the achievement's validity
-period), its verification (if any ran) is ``valid``, its issuer is recognised, its assessment
-is at least an unproctored test, and it is aligned (exactly or by a confirmed mapping) to a
-competency the workspace holds, at a level above 0. The weighted rubric of the inventory work
-replaces the gate; the outcome shape (counted or not, with every reason) stays.
+At a moment, an award counts when it has been issued and has neither expired (its own
+expiry date, else the achievement's validity period) nor lapsed (the rubric's optional decay
+after N years), its verification (if any ran) is ``valid``, its recipient is a person, and its
+achievement's quality profile (``quality.profile``, under the organisation's rubric) passes:
+no check vetoes (an untrusted issuer, an assessment scoring 0, only suggested or no
+alignments) and the weight reaches the threshold. Each alignment that can evidence a level
+(exact or confirmed, to a competency the workspace holds, at a level above 0) then gives one
+credential observation, whose confidence is the profile's weight.
+
+Every reason an award does not count is kept, with a stable code: the summary tallies them,
+``skillgap why`` lists them. A vetoed award is reported by its vetoes, not also as below the
+threshold: the veto is what to act on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from skillgap.analysis.context import SkillContext
+from skillgap.analysis.quality import (
+    DEFAULT_RUBRIC,
+    CheckName,
+    QualityProfile,
+    Rubric,
+    lapses_on,
+    stacked_by,
+)
+from skillgap.analysis.quality import profile as quality_profile
 from skillgap.domain import (
     Achievement,
     Alignment,
-    AssessmentType,
+    AlignmentStatus,
     Award,
     Issuer,
-    IssuerTier,
     Observation,
     SourceKind,
     VerificationStatus,
@@ -35,10 +49,13 @@ class Exclusion(StrEnum):
     NOT_YET_ISSUED = "not-yet-issued"
     UNMATCHED = "unmatched"
     EXPIRED = "expired"
+    LAPSED = "lapsed"
     NOT_VALID = "not-valid"
     UNTRUSTED_ISSUER = "untrusted-issuer"
     WEAK_ASSESSMENT = "weak-assessment"
+    SUGGESTED_ONLY = "suggested-only"
     UNALIGNED = "unaligned"
+    BELOW_THRESHOLD = "below-threshold"
 
     @property
     def label(self) -> str:
@@ -49,19 +66,14 @@ _LABELS = {
     Exclusion.NOT_YET_ISSUED: "not yet issued",
     Exclusion.UNMATCHED: "recipient not matched to a person",
     Exclusion.EXPIRED: "expired",
+    Exclusion.LAPSED: "lapsed (older than the rubric's decay period)",
     Exclusion.NOT_VALID: "verification did not pass",
     Exclusion.UNTRUSTED_ISSUER: "issuer not recognised",
     Exclusion.WEAK_ASSESSMENT: "assessment too weak (quiz, attendance or unknown)",
+    Exclusion.SUGGESTED_ONLY: "alignments only suggested (a reviewer has not confirmed them)",
     Exclusion.UNALIGNED: "not aligned to a held competency at a level",
+    Exclusion.BELOW_THRESHOLD: "quality weight below the rubric's threshold",
 }
-
-
-@dataclass(frozen=True)
-class EvidencePolicy:
-    min_assessment_rank: int = AssessmentType.UNPROCTORED_TEST.rank
-    trusted_tiers: frozenset[IssuerTier] = field(
-        default_factory=lambda: frozenset(IssuerTier) - {IssuerTier.UNKNOWN}
-    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,8 @@ class CredentialOutcome:
     issuer: Issuer
     exclusions: tuple[Exclusion, ...]
     observations: tuple[Observation, ...]
+    quality: QualityProfile  # the achievement's profile under the rubric applied
+    lapses_on: datetime | None = None  # when the rubric's decay ends it (None: no decay)
 
     @property
     def counted(self) -> bool:
@@ -83,20 +97,39 @@ def assess_awards(
     issuers: Mapping[str, Issuer],
     context: SkillContext,
     at: datetime,
-    policy: EvidencePolicy | None = None,
+    rubric: Rubric | None = None,
+    *,
+    notes: Mapping[str, str] | None = None,
 ) -> list[CredentialOutcome]:
-    """Judge every award at moment ``at``; counted awards yield credential observations."""
-    policy = policy or EvidencePolicy()
+    """Judge every award at moment ``at`` under ``rubric`` (default: the documented one);
+    counted awards yield credential observations. ``achievements`` should hold every
+    achievement of the workspace, so that pathways (what stacks into what) are seen whole;
+    ``notes`` say who set an achievement's assessment type, for the explanation."""
+    rubric = rubric or DEFAULT_RUBRIC
+    stacked = stacked_by(achievements.values())
+    judged: dict[str, QualityProfile] = {}  # each achievement's profile, once
     outcomes = []
     for award in awards:
         achievement = achievements[award.achievement_id]
         issuer = issuers[achievement.issuer_id]
+        profile = judged.get(achievement.id)
+        if profile is None:
+            profile = judged[achievement.id] = quality_profile(
+                achievement,
+                issuer,
+                rubric,
+                stacked_by=stacked.get(achievement.id, 0),
+                assessment_note=(notes or {}).get(achievement.id),
+            )
         counting = _counting_alignments(achievement, context)
-        exclusions = _exclusions(award, achievement, issuer, bool(counting), at, policy)
+        lapse = lapses_on(award.issued_on, rubric)
+        exclusions = _exclusions(award, achievement, profile, bool(counting), lapse, at)
         observations: tuple[Observation, ...] = ()
         if not exclusions:
-            observations = _observations(award, achievement, issuer, counting, context)
-        outcomes.append(CredentialOutcome(award, achievement, issuer, exclusions, observations))
+            observations = _observations(award, achievement, issuer, counting, context, profile)
+        outcomes.append(
+            CredentialOutcome(award, achievement, issuer, exclusions, observations, profile, lapse)
+        )
     return outcomes
 
 
@@ -127,10 +160,10 @@ def _counting_alignments(
 def _exclusions(
     award: Award,
     achievement: Achievement,
-    issuer: Issuer,
+    profile: QualityProfile,
     aligned: bool,
+    lapse: datetime | None,
     at: datetime,
-    policy: EvidencePolicy,
 ) -> tuple[Exclusion, ...]:
     found = []
     if award.issued_on > at:
@@ -140,16 +173,24 @@ def _exclusions(
     expiry = expires(award, achievement)
     if expiry is not None and expiry <= at:
         found.append(Exclusion.EXPIRED)
+    if lapse is not None and lapse <= at:
+        found.append(Exclusion.LAPSED)
     if award.verification is not None and award.verification.status is not (
         VerificationStatus.VALID
     ):
         found.append(Exclusion.NOT_VALID)
-    if issuer.tier not in policy.trusted_tiers:
+    vetoes = profile.vetoed_by
+    if CheckName.ISSUER in vetoes:
         found.append(Exclusion.UNTRUSTED_ISSUER)
-    if achievement.assessment.rank < policy.min_assessment_rank:
+    if CheckName.ASSESSMENT in vetoes:
         found.append(Exclusion.WEAK_ASSESSMENT)
-    if not aligned:
+    suggested = any(a.status is AlignmentStatus.SUGGESTED for a in achievement.alignments)
+    if CheckName.ALIGNMENT in vetoes and suggested:
+        found.append(Exclusion.SUGGESTED_ONLY)
+    elif not aligned:
         found.append(Exclusion.UNALIGNED)
+    if not vetoes and profile.weight < profile.threshold:
+        found.append(Exclusion.BELOW_THRESHOLD)
     return tuple(found)
 
 
@@ -159,6 +200,7 @@ def _observations(
     issuer: Issuer,
     counting: list[tuple[int, Alignment]],
     context: SkillContext,
+    profile: QualityProfile,
 ) -> tuple[Observation, ...]:
     assert award.person_id is not None
     return tuple(
@@ -170,10 +212,11 @@ def _observations(
             scale_id=context.framework(alignment.competency).scale.id,
             source=SourceKind.CREDENTIAL,
             observed_on=award.issued_on.date(),
-            confidence=round(achievement.assessment.rank / 5, 2),
+            confidence=profile.weight,
             provenance=(
                 f"award {award.id}: {achievement.name} from {issuer.name} "
-                f"({achievement.assessment.value}, {alignment.status.value} alignment)"
+                f"({achievement.assessment.value}, {alignment.status.value} alignment, "
+                f"quality weight {profile.weight:.2f})"
             ),
             award_id=award.id,
         )

@@ -2,8 +2,8 @@
 evidence and rules behind their level in one competency.
 
 Pure functions over what a service loaded (no I/O). They reuse the rules of ``evidence``
-(the quality gate), ``inventory`` (levels per source, views) and ``gaps`` (gap, status,
-readiness), so a person's figures here are the ones the organisation summary uses.
+(awards judged by the rubric of ``quality``), ``inventory`` (levels per source, views) and
+``gaps`` (gap, status, readiness), so a person's figures are the ones the summary uses.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from skillgap.analysis.context import SkillContext
 from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, expires
 from skillgap.analysis.gaps import PersonGap, RequirementGap, person_gap
 from skillgap.analysis.inventory import Holding, Inventory, Reading, View, build_inventory
+from skillgap.analysis.quality import QualityProfile, Rubric
 from skillgap.domain import (
     Achievement,
     Alignment,
@@ -69,12 +70,18 @@ def person_evidence(
     observations: Iterable[Observation],
     context: SkillContext,
     as_of: date,
+    rubric: Rubric | None = None,
+    *,
+    notes: Mapping[str, str] | None = None,
 ) -> PersonEvidence:
     """Judge the person's awards and read their ratings as the organisation summary does:
-    awards through the quality gate at the end of ``as_of`` (one issued later is left out
-    as not yet issued), ratings made by ``as_of``."""
+    awards by the quality rubric (default: the documented one) at the end of ``as_of`` (one
+    issued later is left out as not yet issued), ratings made by ``as_of``. ``achievements``
+    should hold every achievement, so that pathways are seen whole; ``notes`` say who set an
+    achievement's assessment type."""
     mine = [a for a in awards if a.person_id == person.employee_id]
-    outcomes = assess_awards(mine, achievements, issuers, context, end_of_day(as_of))
+    moment = end_of_day(as_of)
+    outcomes = assess_awards(mine, achievements, issuers, context, moment, rubric, notes=notes)
     ratings = tuple(
         sorted(
             (o for o in observations if o.person_id == person.employee_id),
@@ -198,6 +205,16 @@ class CredentialEvidence:
     alignment_exclusions: tuple[AlignmentExclusion, ...]
     observation: Observation | None  # the credential observation it gave, if it counts
     expires_on: datetime | None  # its own expiry, else its achievement's validity period
+
+    @property
+    def quality(self) -> QualityProfile:
+        """The achievement's quality profile: its weight and the four checks."""
+        return self.outcome.quality
+
+    @property
+    def lapses_on(self) -> datetime | None:
+        """When the rubric's decay ends it as evidence (None: no decay)."""
+        return self.outcome.lapses_on
 
     @property
     def counts(self) -> bool:
@@ -338,7 +355,7 @@ def _canonical(scale: ProficiencyScale, level: int | None) -> float | None:
 def _alignment_exclusions(
     alignment: Alignment, scale: ProficiencyScale
 ) -> tuple[AlignmentExclusion, ...]:
-    """The alignment-level rules of the quality gate (evidence._counting_alignments)."""
+    """The alignment-level rules of the evidence (evidence._counting_alignments)."""
     found = []
     if not alignment.status.counts:
         found.append(AlignmentExclusion.NOT_CONFIRMED)

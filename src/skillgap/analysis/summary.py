@@ -21,6 +21,7 @@ from skillgap.analysis.gaps import (
     priorities,
 )
 from skillgap.analysis.inventory import View, build_inventory
+from skillgap.analysis.quality import Rubric
 from skillgap.domain import (
     Achievement,
     Award,
@@ -46,6 +47,7 @@ class WorkspaceData:
     awards: Sequence[Award]
     observations: Sequence[Observation]
     scales: Sequence[ProficiencyScale] = ()  # stored scales ratings may be on
+    rubric: Rubric | None = None  # the workspace's credential quality rubric (None: default)
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def summarise(
         {i.id: i for i in data.issuers},
         context,
         moment,
+        data.rubric,
     )
     evidence = [o for outcome in outcomes for o in outcome.observations]
     claims = [o for o in data.observations if o.observed_on <= as_of]

@@ -7,9 +7,11 @@ from skillgap.cli import (  # noqa: F401
     gaps,
     issuing,
     people,
+    quality,
     ratings,
     roles,
     scales,
+    snapshots,
     verify,
     workspace,
 )

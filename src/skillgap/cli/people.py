@@ -62,6 +62,7 @@ def import_command(
         skip_invalid=skip_invalid,
         full=full,
         rejects_path=rejects,
+        clock=state.env.clock,
     )
     render_import(result, console())
 

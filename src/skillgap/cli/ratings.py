@@ -60,6 +60,7 @@ def import_command(
         sheet=sheet,
         skip_invalid=skip_invalid,
         rejects_path=rejects,
+        clock=state.env.clock,
     )
     click.echo(f"Ratings: {result.added} added, {result.already_held} already held.")
     if result.rejects_file:

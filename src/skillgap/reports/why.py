@@ -26,6 +26,7 @@ from skillgap.reports.explain import (
     scale_level_text,
     view_name,
 )
+from skillgap.reports.quality import check_lines, profile_data, weight_text
 
 # --- skillgap why --------------------------------------------------------------------------
 
@@ -46,6 +47,7 @@ def render_why(result: CompetencyExplanation, console: Console) -> None:
     console.print()
     if e.credentials:
         console.print(_credentials_table(e))
+        _print_quality(e, console)
     else:
         console.print(f"No credential of this person is aligned to {escape(comp.name)}.")
     if e.ratings:
@@ -84,11 +86,26 @@ def _credentials_table(e: CompetencyExplanation) -> Table:
             escape(f"{o.issuer.name} ({o.issuer.tier.value})"),
             o.achievement.assessment.value,
             day(o.award.issued_on) or "-",
-            day(c.expires_on) or "never",
+            (day(c.expires_on) or "never")
+            + (f" (lapses {day(c.lapses_on)})" if c.lapses_on else ""),
             escape(_aligned_text(e, c)),
             counts,
         )
     return table
+
+
+def _print_quality(e: CompetencyExplanation, console: Console) -> None:
+    """Each credential's quality profile: its weight and the four checks, one line each."""
+    console.print("Quality of each credential (weight; each check: score x weight, why):")
+    seen: set[str] = set()
+    for c in e.credentials:
+        achievement = c.outcome.achievement
+        if achievement.id in seen:
+            continue
+        seen.add(achievement.id)
+        console.print(f"  [bold]{escape(achievement.name)}[/]: weight {weight_text(c.quality)}")
+        for line in check_lines(c.quality):
+            console.print(f"    {line}")
 
 
 def _aligned_text(e: CompetencyExplanation, c: CredentialEvidence) -> str:
@@ -245,6 +262,7 @@ def why_data(result: CompetencyExplanation) -> dict[str, Any]:
             "assessment": o.achievement.assessment.value,
             "issued_on": day(o.award.issued_on),
             "expires_on": day(c.expires_on),
+            "lapses_on": day(c.lapses_on),
             "expiry_from": (
                 None
                 if c.expires_on is None
@@ -256,6 +274,7 @@ def why_data(result: CompetencyExplanation) -> dict[str, Any]:
             "level": c.alignment.level,
             "label": level_label(e.scale, c.alignment.level if c.canonical is not None else None),
             "canonical": c.canonical,
+            "quality": profile_data(c.quality),
             "counts": c.counts,
             "reasons": [{"code": r.value, "label": r.label} for r in c.reasons],
         }

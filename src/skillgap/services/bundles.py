@@ -10,8 +10,10 @@ from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import OrganisationSummary
 from skillgap.clock import Clock
 from skillgap.domain import BUILTIN_SCALES
+from skillgap.domain.snapshots import DEMO
 from skillgap.errors import ConflictError
 from skillgap.formats.bundle import Bundle, read_bundle
+from skillgap.services.snapshots import take_snapshot
 from skillgap.services.summary import organisation_summary
 from skillgap.services.workspace import (
     META_ORGANISATION,
@@ -50,10 +52,12 @@ class DemoResult:
 def run_demo(
     open_workspace: StoreOpener, clock: Clock, confirm: Confirm, *, view: View
 ) -> DemoResult:
-    """Load the demo organisation, replacing the workspace's data, and summarise its gaps."""
+    """Load the demo organisation, replacing the workspace's data, and summarise its gaps;
+    a first snapshot gives `skillgap progress` its starting point."""
     bundle = read_bundle(demo_folder())
     with open_workspace(True) as store:
         loaded = _store_replacing(store, bundle, confirm)
+        take_snapshot(store, clock, reason=DEMO)
         return DemoResult(loaded, organisation_summary(store, clock, view=view))
 
 

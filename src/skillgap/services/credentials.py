@@ -21,7 +21,17 @@ from pathlib import Path
 
 from skillgap.analysis.alignment import AlignmentResolver
 from skillgap.clock import Clock
-from skillgap.domain import Achievement, AlignmentStatus, Award, CompetencyRef, Issuer, Person
+from skillgap.domain import (
+    Achievement,
+    AlignmentStatus,
+    Award,
+    CompetencyRef,
+    Issuer,
+    IssuerTier,
+    Person,
+    VerificationStatus,
+)
+from skillgap.domain.snapshots import IMPORT_CREDENTIALS
 from skillgap.errors import InputError, NotFoundError
 from skillgap.fetch import Fetcher
 from skillgap.formats.badges.records import (
@@ -35,6 +45,7 @@ from skillgap.formats.badges.records import (
 )
 from skillgap.formats.badges.sources import Input, iter_inputs
 from skillgap.formats.collect import write_errors
+from skillgap.services.snapshots import record_snapshot
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store, Workspace
 from skillgap.trust.result import Verified
@@ -149,6 +160,8 @@ def import_credentials(
             on_progress(done, item.name)
     with store.transaction() as ws:
         result = _Import(ws, person_id).run(records)
+        if result.awards:  # the import's result, as of today (clock)
+            record_snapshot(ws, clock, reason=IMPORT_CREDENTIALS)
     rejects.extend(result.rejects)
     rejects_file = None
     if rejects and paths:
@@ -170,6 +183,30 @@ class _Refused(Exception):
     """Why one credential is not stored (caught in ``_Import.run``)."""
 
 
+#: Issuers and achievements named only by credentials that did not verify live under this
+#: prefix, stripped of alignments: a forged badge can be kept with its report, but it never
+#: defines (or renames, or re-aligns) the issuer or achievement a genuine one names.
+UNVERIFIED = "unverified:"
+
+
+def _valid(award: Award) -> bool:
+    report = award.verification
+    return report is not None and report.status is VerificationStatus.VALID
+
+
+def _quarantined(record: CredentialRecord) -> CredentialRecord:
+    issuer = replace(record.issuer, id=UNVERIFIED + record.issuer.id, tier=IssuerTier.UNKNOWN)
+    achievement = replace(
+        record.achievement,
+        id=UNVERIFIED + record.achievement.id,
+        issuer_id=issuer.id,
+        alignments=(),
+        stackable_into=(),
+    )
+    award = replace(record.award, achievement_id=achievement.id)
+    return replace(record, issuer=issuer, achievement=achievement, award=award, targets=())
+
+
 class _Import:
     """Decides, record by record, what the transaction writes; writes it at the end."""
 
@@ -189,7 +226,9 @@ class _Import:
         self.exact = self.unmapped = 0
 
     def run(self, records: Iterable[CredentialRecord | StatusUpdate]) -> ImportResult:
-        for record in records:
+        # Valid credentials first: when copies share an id, the verified one is the one kept.
+        ordered = sorted(records, key=lambda r: not _valid(r.award))
+        for record in ordered:
             try:
                 if isinstance(record, StatusUpdate):
                     self._update(record)
@@ -218,6 +257,8 @@ class _Import:
 
     def _take(self, record: CredentialRecord) -> None:
         """Plans one record, or raises ``_Refused`` saying why it is not stored."""
+        if not _valid(record.award):
+            record = _quarantined(record)
         award, issuer = record.award, record.issuer
         held = self.achievements.get(record.achievement.id)
         if held is not None and held.issuer_id != issuer.id:
@@ -237,7 +278,8 @@ class _Import:
         if stored is not None:
             stored_achievement = self.achievements.get(stored.achievement_id)
             stored_issuer = stored_achievement.issuer_id if stored_achievement else None
-            if stored.recipient != award.recipient or stored_issuer != issuer.id:
+            upgrade = stored.achievement_id.startswith(UNVERIFIED) and _valid(award)
+            if not upgrade and (stored.recipient != award.recipient or stored_issuer != issuer.id):
                 raise _Refused(
                     f"the workspace holds another credential with the id {award.id!r} "
                     f"(from {stored.source or 'elsewhere'}): not replaced"

@@ -21,6 +21,7 @@ from skillgap.analysis.inventory import View
 from skillgap.clock import Clock
 from skillgap.domain import Person, Role
 from skillgap.errors import NotFoundError, ValidationError
+from skillgap.services.quality import assessment_notes, current_rubric
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store, Workspace
 
@@ -120,9 +121,10 @@ def _evidence(
     """The person's awards and ratings read at ``as_of`` (default: the snapshot, else today)."""
     when = as_of or snapshot_date(ws) or clock.now().date()
     awards = ws.awards.for_person(person.employee_id)
-    wanted = sorted({a.achievement_id for a in awards})
-    achievements = {a.id: a for a in (ws.achievements.get(i) for i in wanted)}
-    issuers = {i.id: i for i in (ws.issuers.get(a.issuer_id) for a in achievements.values())}
+    # Every achievement, not only the person's: what stacks into an achievement (its
+    # pathway) is part of its quality, as in the summary.
+    achievements = {a.id: a for a in ws.achievements.list()}
+    issuers = {i.id: i for i in ws.issuers.list()}
     context = SkillContext.of(ws.frameworks.list(), ws.scales.list())
     evidence = person_evidence(
         person,
@@ -132,5 +134,7 @@ def _evidence(
         ws.observations.for_person(person.employee_id),
         context,
         when,
+        current_rubric(ws),
+        notes=assessment_notes(ws),
     )
     return evidence, when

@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from skillgap.clock import Clock
 from skillgap.domain import Person
 from skillgap.domain.people import check_manager_tree
+from skillgap.domain.snapshots import IMPORT_PEOPLE
 from skillgap.errors import NotFoundError, ValidationError, WorkspaceMissing
 from skillgap.formats.people import read_people_table, write_rejects
+from skillgap.services.snapshots import record_snapshot
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
 
@@ -34,6 +37,7 @@ def import_people(
     skip_invalid: bool = False,
     full: bool = False,
     rejects_path: Path | None = None,
+    clock: Clock | None = None,
 ) -> PeopleResult:
     """Validate the whole export, then store it in one transaction.
 
@@ -84,6 +88,8 @@ def import_people(
             ws.people.put(person)
         for employee_id in deactivated:
             ws.people.put(result[employee_id])
+        if added or updated or deactivated:  # the import's result, as of today (clock)
+            record_snapshot(ws, clock, reason=IMPORT_PEOPLE)
     rejects_file = None
     if imported.rejects:
         rejects_file = rejects_path or path.with_name(path.stem + ".rejects.csv")

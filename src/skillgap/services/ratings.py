@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillgap.clock import Clock
 from skillgap.domain import BUILTIN_SCALES
+from skillgap.domain.snapshots import IMPORT_RATINGS
 from skillgap.errors import NotFoundError
 from skillgap.formats.people import write_rejects
 from skillgap.formats.ratings import read_ratings_table
+from skillgap.services.snapshots import record_snapshot
 from skillgap.services.workspace import StoreOpener
 
 
@@ -30,6 +33,7 @@ def import_ratings(
     sheet: str | None = None,
     skip_invalid: bool = False,
     rejects_path: Path | None = None,
+    clock: Clock | None = None,
 ) -> RatingsResult:
     """Read self and manager ratings and store the new ones, all or nothing (unless
     ``skip_invalid``: then the valid rows are stored and the others written to a reject
@@ -55,6 +59,8 @@ def import_ratings(
             if ws.scales.find(scale_id) is None:
                 ws.scales.add(scales[scale_id])
         ws.observations.add_all(new)
+        if new:  # the import's result, as of today (clock)
+            record_snapshot(ws, clock, reason=IMPORT_RATINGS)
     rejects_file = None
     if imported.rejects:
         rejects_file = rejects_path or path.with_name(path.stem + ".rejects.csv")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Protocol, TypeVar
 
 from skillgap.domain import (
@@ -25,6 +26,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.snapshots import Snapshot
 from skillgap.issuing import IssuedCredential
 
 T = TypeVar("T")
@@ -90,6 +92,29 @@ class IssuedRepository(ReplaceableRepository[IssuedCredential], Protocol):
         ...
 
 
+class SnapshotRepository(Protocol):
+    """Dated snapshots of the organisation's gaps, in snapshot order: by as-of date, then
+    id (numbered as they are taken). A snapshot is written once and never changed."""
+
+    def add(self, snapshot: Snapshot) -> None:
+        """Store the snapshot and its rows; ``ConflictError`` if its id exists."""
+        ...
+
+    def get(self, key: str) -> Snapshot:
+        """The snapshot with its rows, else ``NotFoundError``."""
+        ...
+
+    def list(self, since: date | None = None) -> list[Snapshot]:
+        """The snapshots dated on or after ``since`` (all when None), without their rows."""
+        ...
+
+    def latest(self) -> Snapshot | None:
+        """The last snapshot in snapshot order, with its rows (None when there is none)."""
+        ...
+
+    def count(self) -> int: ...
+
+
 class MetaRepository(Protocol):
     """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""
 
@@ -114,15 +139,17 @@ class Workspace(Protocol):
     @property
     def people(self) -> PersonRepository: ...
     @property
-    def issuers(self) -> Repository[Issuer]: ...
+    def issuers(self) -> ReplaceableRepository[Issuer]: ...
     @property
-    def achievements(self) -> Repository[Achievement]: ...
+    def achievements(self) -> ReplaceableRepository[Achievement]: ...
     @property
     def awards(self) -> ReplaceableScopedRepository[Award]: ...
     @property
     def observations(self) -> PersonScopedRepository[Observation]: ...
     @property
     def issued(self) -> IssuedRepository: ...
+    @property
+    def snapshots(self) -> SnapshotRepository: ...
     @property
     def meta(self) -> MetaRepository: ...
 
@@ -156,6 +183,7 @@ __all__ = [
     "ReplaceableRepository",
     "ReplaceableScopedRepository",
     "Repository",
+    "SnapshotRepository",
     "Store",
     "Workspace",
 ]

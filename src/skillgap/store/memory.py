@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from skillgap.domain import (
@@ -25,6 +26,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.snapshots import Snapshot
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
 from skillgap.store.references import problem
@@ -45,6 +47,7 @@ class _State:
     awards: dict[str, Award] = field(default_factory=dict)
     observations: dict[str, Observation] = field(default_factory=dict)
     issued: dict[str, IssuedCredential] = field(default_factory=dict)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
 
 
@@ -181,6 +184,32 @@ class MemoryIssuedRepository(MemoryRepository[IssuedCredential]):
         return max((c.status_index for c in self._data.values()), default=-1) + 1
 
 
+class MemorySnapshotRepository:
+    def __init__(self, data: dict[str, Snapshot]) -> None:
+        self._data = data
+
+    def add(self, snapshot: Snapshot) -> None:
+        if snapshot.id in self._data:
+            raise ConflictError(f"snapshot {snapshot.id!r} already exists")
+        self._data[snapshot.id] = snapshot
+
+    def get(self, key: str) -> Snapshot:
+        found = self._data.get(key)
+        if found is None:
+            raise NotFoundError(f"no snapshot {key!r}")
+        return found
+
+    def list(self, since: date | None = None) -> list[Snapshot]:
+        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
+        return [s.header() for s in sorted(chosen, key=lambda s: s.order)]
+
+    def latest(self) -> Snapshot | None:
+        return max(self._data.values(), key=lambda s: s.order, default=None)
+
+    def count(self) -> int:
+        return len(self._data)
+
+
 class MemoryMeta:
     def __init__(self, data: dict[str, str]) -> None:
         self._data = data
@@ -215,6 +244,7 @@ class MemoryWorkspace:
             "observation", s.observations, lambda x: x.id, look
         )
         self.issued = MemoryIssuedRepository("issued credential", s.issued, lambda x: x.id, look)
+        self.snapshots = MemorySnapshotRepository(s.snapshots)
         self.meta = MemoryMeta(s.meta)
 
     def _store_scale(self, framework: Framework) -> Written:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.snapshots import Snapshot
 from skillgap.errors import ConfigError, ConflictError, NotFoundError, WorkspaceError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import tables as t
@@ -34,6 +36,7 @@ from skillgap.store.mappers.issuing import IssuedCredentialMapper
 from skillgap.store.mappers.occupations import OccupationMapper
 from skillgap.store.mappers.people import ObservationMapper, PersonMapper
 from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
+from skillgap.store.mappers.snapshots import SnapshotMapper
 from skillgap.store.references import problem
 
 T = TypeVar("T")
@@ -194,6 +197,38 @@ class SqlIssuedRepository(SqlRepository[IssuedCredential]):
         return IssuedCredentialMapper().next_index(self._conn)
 
 
+class SqlSnapshotRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._mapper = SnapshotMapper()
+
+    def add(self, snapshot: Snapshot) -> None:
+        if self._mapper.exists(self._conn, snapshot.id):
+            raise ConflictError(f"snapshot {snapshot.id!r} already exists")
+        try:  # a savepoint keeps the transaction usable after a refused snapshot
+            with self._conn.begin_nested():
+                self._mapper.insert(self._conn, snapshot)
+        except IntegrityError as exc:  # another transaction stored the same id meanwhile
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConflictError(f"cannot store snapshot {snapshot.id!r} ({detail})") from None
+
+    def get(self, key: str) -> Snapshot:
+        found = self._mapper.load(self._conn, key)
+        if found is None:
+            raise NotFoundError(f"no snapshot {key!r}")
+        return found
+
+    def list(self, since: date | None = None) -> list[Snapshot]:
+        return self._mapper.headers(self._conn, since)
+
+    def latest(self) -> Snapshot | None:
+        headers = self._mapper.headers(self._conn)
+        return self.get(headers[-1].id) if headers else None
+
+    def count(self) -> int:
+        return self._mapper.count(self._conn)
+
+
 class SqlMeta:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -231,6 +266,7 @@ class SqlWorkspace:
             conn, ObservationMapper()
         )
         self.issued = SqlIssuedRepository(conn, IssuedCredentialMapper())
+        self.snapshots = SqlSnapshotRepository(conn)
         self.meta = SqlMeta(conn)
 
     def clear(self) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from skillgap.analysis.quality import infer_assessment
 from skillgap.domain import Achievement, Alignment, AlignmentStatus, Award, Evidence, Issuer
 from skillgap.domain.credentials import MAX_DOCUMENT_CHARS
 from skillgap.domain.people import Person, normalise_email
@@ -159,7 +160,8 @@ def _ob2(verified: Verified, text: str) -> CredentialRecord | StatusUpdate:
         raise _Skip("the issuer profile has no id")
     issuer = _issuer(profile, issuer_id)
     targets = tuple(_target(a) for a in _list(badge.get("alignment")) if isinstance(a, dict))
-    achievement = _achievement(badge, "BadgeClass", issuer_id, "Badge", targets)
+    evidence = bool(list(_evidence(assertion.get("evidence"))))
+    achievement = _achievement(badge, "BadgeClass", issuer_id, "Badge", targets, evidence)
     award, notes = _award(verified, text, achievement.id, award_id, assertion)
     return CredentialRecord(issuer, achievement, targets, award, tuple(verified.identities), notes)
 
@@ -182,7 +184,8 @@ def _ob3(verified: Verified, text: str) -> CredentialRecord:
     issuer = _issuer(profile, issuer_id)
     targets = tuple(_target(a) for a in _list(found.get("alignment")) if isinstance(a, dict))
     kind = _text(found, "achievementType") or "Achievement"
-    achievement = _achievement(found, "achievement", issuer_id, kind, targets)
+    evidence = bool(list(_evidence(credential.get("evidence"))))
+    achievement = _achievement(found, "achievement", issuer_id, kind, targets, evidence)
     award_id = _text(credential, "id") or _fingerprint(credential)
     award, notes = _award(verified, text, achievement.id, award_id, credential)
     return CredentialRecord(issuer, achievement, targets, award, tuple(verified.identities), notes)
@@ -213,8 +216,16 @@ def _issuer(profile: Mapping[str, Any], issuer_id: str) -> Issuer:
 
 
 def _achievement(
-    doc: dict[str, Any], what: str, issuer_id: str, kind: str, targets: Sequence[AlignmentTarget]
+    doc: dict[str, Any],
+    what: str,
+    issuer_id: str,
+    kind: str,
+    targets: Sequence[AlignmentTarget],
+    evidence: bool,
 ) -> Achievement:
+    """The achievement a credential describes; its assessment type is read from its criteria,
+    result descriptions, type and whether the award carries evidence (``infer_assessment``):
+    the first award imported decides it, and a reviewer may change it."""
     achievement_id = _text(doc, "id")
     if achievement_id is None:
         raise _Skip(f"the {what} has no id")
@@ -233,6 +244,7 @@ def _achievement(
         description=_text(doc, "description") or "",
         criteria=criteria_text,
         achievement_type=kind,
+        assessment=infer_assessment(doc, evidence=evidence)[0],
         alignments=tuple(
             Alignment(t.name, None, None, t.url, AlignmentStatus.UNMAPPED) for t in targets
         ),
@@ -298,7 +310,7 @@ def _date(doc: dict[str, Any], names: Sequence[str]) -> datetime | None:
         if value is None:
             continue
         try:
-            return parse_datetime(value)
+            return parse_datetime(value, numbers=True, digits=True)
         except ValueError as exc:
             raise _Skip(f"{name}: {exc}") from None
     return None

@@ -41,6 +41,11 @@ class IssuerMapper(Mapper[Issuer]):
             ],
         )
 
+    def update(self, conn: Connection, item: Issuer) -> None:
+        """A reviewer set the issuer's tier (or its profile changed); its id stays."""
+        row = {"name": item.name, "url": item.url, "email": item.email, "tier": item.tier.value}
+        conn.execute(t.issuers.update().where(t.issuers.c.id == item.id).values(row))
+
     def load(self, conn: Connection, where: Where = None) -> list[Issuer]:
         return [
             Issuer(r.id, r.name, r.url, r.email, IssuerTier(r.tier))
@@ -52,42 +57,17 @@ class AchievementMapper(Mapper[Achievement]):
     what, table, key = "achievement", t.achievements, "id"
 
     def insert(self, conn: Connection, items: Sequence[Achievement]) -> None:
-        insert_rows(
-            conn,
-            t.achievements,
-            [
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "issuer_id": a.issuer_id,
-                    "description": a.description,
-                    "criteria": a.criteria,
-                    "achievement_type": a.achievement_type,
-                    "assessment": a.assessment.value,
-                    "valid_for_days": a.expiry.valid_for_days,
-                    "stackable_into": list(a.stackable_into),
-                }
-                for a in items
-            ],
-        )
-        insert_rows(
-            conn,
-            t.alignments,
-            [
-                {
-                    "achievement_id": a.id,
-                    "position": i,
-                    "target_name": al.target_name,
-                    "framework_id": al.competency.framework if al.competency else None,
-                    "competency_code": al.competency.code if al.competency else None,
-                    "level": al.level,
-                    "target_url": al.target_url,
-                    "status": al.status.value,
-                }
-                for a in items
-                for i, al in enumerate(a.alignments)
-            ],
-        )
+        insert_rows(conn, t.achievements, [_achievement_row(a) for a in items])
+        insert_rows(conn, t.alignments, [row for a in items for row in _alignment_rows(a)])
+
+    def update(self, conn: Connection, item: Achievement) -> None:
+        """A reviewer set the assessment type or decided an alignment: the row is updated in
+        place (awards refer to it) and its alignments are written again."""
+        achievements, alignments = t.achievements, t.alignments
+        conn.execute(alignments.delete().where(alignments.c.achievement_id == item.id))
+        row = _achievement_row(item)
+        conn.execute(achievements.update().where(achievements.c.id == item.id).values(row))
+        insert_rows(conn, alignments, _alignment_rows(item))
 
     def load(self, conn: Connection, where: Where = None) -> list[Achievement]:
         parents = self._parents(conn, where)
@@ -120,6 +100,36 @@ class AchievementMapper(Mapper[Achievement]):
             )
             for p in parents
         ]
+
+
+def _achievement_row(a: Achievement) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "issuer_id": a.issuer_id,
+        "description": a.description,
+        "criteria": a.criteria,
+        "achievement_type": a.achievement_type,
+        "assessment": a.assessment.value,
+        "valid_for_days": a.expiry.valid_for_days,
+        "stackable_into": list(a.stackable_into),
+    }
+
+
+def _alignment_rows(a: Achievement) -> list[dict[str, Any]]:
+    return [
+        {
+            "achievement_id": a.id,
+            "position": i,
+            "target_name": al.target_name,
+            "framework_id": al.competency.framework if al.competency else None,
+            "competency_code": al.competency.code if al.competency else None,
+            "level": al.level,
+            "target_url": al.target_url,
+            "status": al.status.value,
+        }
+        for i, al in enumerate(a.alignments)
+    ]
 
 
 def report_to_json(report: VerificationReport) -> dict[str, Any]:

@@ -1,0 +1,346 @@
+"""Progress: what a snapshot records, and what changed between snapshots.
+
+``snapshot_rows`` applies the rules of ``skillgap summary`` and ``skillgap gaps`` (the
+evidence of ``explain.person_evidence``, ``gaps.person_gap`` in the verified and the
+best-available view) to every person assessed, so a snapshot holds the figures those
+commands showed on the day. ``compare`` and ``progress`` then read snapshots only, never the
+workspace as it is now: history stays what it was when roles, frameworks or rules change.
+
+A gap is a requirement whose held level (in the chosen view) is below the level required.
+Between two snapshots, for the people in both, a gap *closed* when it is open before and not
+after, and *opened* the other way round; each change says why (the level held rose or fell,
+the requirement changed, the requirement came or went with a role or a horizon) and gives
+the levels required and held before and after. People who joined or left the people
+assessed (hired, a role given, made inactive) are listed apart: their gaps neither close
+nor open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from skillgap.analysis.context import SkillContext
+from skillgap.analysis.explain import next_horizon, person_evidence
+from skillgap.analysis.gaps import person_gap
+from skillgap.analysis.inventory import Inventory, View
+from skillgap.analysis.summary import WorkspaceData
+from skillgap.domain import Award, CompetencyRef, Importance, Observation, Person, Role
+from skillgap.domain.snapshots import (
+    RequirementLine,
+    Snapshot,
+    SnapshotRow,
+    SnapshotTotals,
+)
+from skillgap.errors import NotFoundError
+
+# --- what a snapshot records ----------------------------------------------------------------
+
+
+def snapshot_rows(data: WorkspaceData, as_of: date) -> list[SnapshotRow]:
+    """One row per person assessed as ``skillgap summary`` assesses them on ``as_of``:
+    active, holding a role the workspace knows."""
+    context = SkillContext.of(data.frameworks, data.scales)
+    roles = {r.id: r for r in data.roles}
+    achievements = {a.id: a for a in data.achievements}
+    issuers = {i.id: i for i in data.issuers}
+    awards: dict[str, list[Award]] = defaultdict(list)
+    for award in data.awards:
+        if award.person_id is not None:
+            awards[award.person_id].append(award)
+    ratings: dict[str, list[Observation]] = defaultdict(list)
+    for observation in data.observations:
+        ratings[observation.person_id].append(observation)
+    rows = []
+    for person in data.people:
+        role = roles.get(person.role_id or "")
+        if not person.active or role is None:
+            continue
+        pid = person.employee_id
+        evidence = person_evidence(
+            person, awards[pid], achievements, issuers, ratings[pid], context, as_of, data.rubric
+        )
+        rows.append(_row(person, role, evidence.inventory, context, as_of))
+    return rows
+
+
+def _row(
+    person: Person, role: Role, inventory: Inventory, context: SkillContext, as_of: date
+) -> SnapshotRow:
+    def readiness(view: View, on: date) -> float:
+        return person_gap(person, role, inventory, context, view=view, horizon=on).readiness
+
+    verified = person_gap(person, role, inventory, context, view=View.VERIFIED, horizon=as_of)
+    best = person_gap(person, role, inventory, context, view=View.BEST_AVAILABLE, horizon=as_of)
+    lines = tuple(
+        RequirementLine(
+            competency=v.requirement.competency,
+            importance=v.requirement.importance,
+            required=v.required,
+            held_verified=v.held,
+            held_best=b.held,
+        )
+        for v, b in zip(verified.items, best.items, strict=True)
+    )
+    ahead = next_horizon(role, as_of)
+    return SnapshotRow(
+        person_id=person.employee_id,
+        department=person.department,
+        team=person.team,
+        role_id=role.id,
+        readiness_verified=verified.readiness,
+        readiness_best=best.readiness,
+        horizon=ahead,
+        horizon_readiness_verified=None if ahead is None else readiness(View.VERIFIED, ahead),
+        horizon_readiness_best=None if ahead is None else readiness(View.BEST_AVAILABLE, ahead),
+        lines=lines,
+    )
+
+
+# --- between two snapshots ------------------------------------------------------------------
+
+
+class Cause(StrEnum):
+    """Why a gap closed or opened; the value is a stable code."""
+
+    LEVEL_ROSE = "level-rose"  # closed: a credential now counts, a higher rating
+    REQUIREMENT_LOWERED = "requirement-lowered"
+    NO_LONGER_REQUIRED = "no-longer-required"  # another role, a requirement removed
+    LEVEL_FELL = "level-fell"  # opened: a credential expired or was revoked, a lower rating
+    REQUIREMENT_RAISED = "requirement-raised"  # a horizon reached, a role updated
+    NEWLY_REQUIRED = "newly-required"  # another role, a horizon adds it
+
+    @property
+    def label(self) -> str:
+        return _CAUSE_LABELS[self]
+
+
+_CAUSE_LABELS = {
+    Cause.LEVEL_ROSE: "level held rose",
+    Cause.REQUIREMENT_LOWERED: "requirement lowered",
+    Cause.NO_LONGER_REQUIRED: "no longer required",
+    Cause.LEVEL_FELL: "level held fell",
+    Cause.REQUIREMENT_RAISED: "requirement raised",
+    Cause.NEWLY_REQUIRED: "newly required",
+}
+
+
+@dataclass(frozen=True)
+class GapChange:
+    """One person's requirement of one competency, before and after (levels on 0-5; a
+    required level is None where the competency was not required, a held one where
+    nothing was held in the view)."""
+
+    person_id: str
+    department: str | None
+    role_id: str
+    competency: CompetencyRef
+    importance: Importance
+    required_before: float | None
+    required_after: float | None
+    held_before: float | None
+    held_after: float | None
+    cause: Cause
+
+
+@dataclass(frozen=True)
+class ReadinessChange:
+    """Mean readiness of a person, a department or the organisation before and after
+    (None where nobody in it was assessed)."""
+
+    name: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Period:
+    """What changed from one snapshot to the next (``before`` and ``after`` without rows)."""
+
+    before: Snapshot
+    after: Snapshot
+    view: View
+    closed: tuple[GapChange, ...]
+    opened: tuple[GapChange, ...]
+    joined: tuple[str, ...]  # people assessed after, not before
+    left: tuple[str, ...]  # people assessed before, not after
+    people: tuple[ReadinessChange, ...]  # people in both whose readiness changed
+    departments: tuple[ReadinessChange, ...]
+    organisation: ReadinessChange
+
+    def closed_by(self, cause: Cause) -> int:
+        return sum(1 for c in self.closed if c.cause is cause)
+
+
+def compare(before: Snapshot, after: Snapshot, view: View = View.VERIFIED) -> Period:
+    """The gaps closed and opened, and the readiness changes, from ``before`` to ``after``."""
+    verified = view is View.VERIFIED
+    old = {r.person_id: r for r in before.rows}
+    new = {r.person_id: r for r in after.rows}
+    closed: list[GapChange] = []
+    opened: list[GapChange] = []
+    people: list[ReadinessChange] = []
+    for pid in sorted(old.keys() & new.keys()):
+        was, now = old[pid], new[pid]
+        lines_before = {line.competency: line for line in was.lines}
+        lines_after = {line.competency: line for line in now.lines}
+        for ref in sorted(lines_before.keys() | lines_after.keys()):
+            a, b = lines_before.get(ref), lines_after.get(ref)
+            open_a = a is not None and a.is_open(verified)
+            open_b = b is not None and b.is_open(verified)
+            if open_a != open_b:
+                change = _change(was, now, ref, a, b, verified)
+                (opened if open_b else closed).append(change)
+        if was.assessed and now.assessed and was.readiness(verified) != now.readiness(verified):
+            people.append(ReadinessChange(pid, was.readiness(verified), now.readiness(verified)))
+    return Period(
+        before=before.header(),
+        after=after.header(),
+        view=view,
+        closed=tuple(sorted(closed, key=_change_order)),
+        opened=tuple(sorted(opened, key=_change_order)),
+        joined=tuple(sorted(new.keys() - old.keys())),
+        left=tuple(sorted(old.keys() - new.keys())),
+        people=tuple(people),
+        departments=_departments(before, after, verified),
+        organisation=ReadinessChange(
+            "organisation", before.totals.readiness(verified), after.totals.readiness(verified)
+        ),
+    )
+
+
+def _change(
+    was: SnapshotRow,
+    now: SnapshotRow,
+    ref: CompetencyRef,
+    a: RequirementLine | None,
+    b: RequirementLine | None,
+    verified: bool,
+) -> GapChange:
+    held_a = a.held(verified) if a else None
+    held_b = b.held(verified) if b else None
+    if b is None:
+        cause = Cause.NO_LONGER_REQUIRED
+    elif a is None:
+        cause = Cause.NEWLY_REQUIRED
+    elif not b.is_open(verified):  # closed
+        rose = (held_b or 0.0) > (held_a or 0.0)
+        cause = Cause.LEVEL_ROSE if rose else Cause.REQUIREMENT_LOWERED
+    else:  # opened
+        fell = (held_b or 0.0) < (held_a or 0.0)
+        cause = Cause.LEVEL_FELL if fell else Cause.REQUIREMENT_RAISED
+    line = b or a
+    assert line is not None
+    return GapChange(
+        person_id=now.person_id,
+        department=now.department,
+        role_id=now.role_id,
+        competency=ref,
+        importance=line.importance,
+        required_before=a.required if a else None,
+        required_after=b.required if b else None,
+        held_before=held_a,
+        held_after=held_b,
+        cause=cause,
+    )
+
+
+def _change_order(change: GapChange) -> tuple[str, str, CompetencyRef]:
+    return (change.department or "", change.person_id, change.competency)
+
+
+def _departments(before: Snapshot, after: Snapshot, verified: bool) -> tuple[ReadinessChange, ...]:
+    was, now = by_department(before.rows), by_department(after.rows)
+    return tuple(
+        ReadinessChange(
+            name,
+            was[name].readiness(verified) if name in was else None,
+            now[name].readiness(verified) if name in now else None,
+        )
+        for name in sorted(was.keys() | now.keys())
+    )
+
+
+def by_department(rows: Iterable[SnapshotRow]) -> dict[str, SnapshotTotals]:
+    """Totals per department ("(none)" for people without one), by name."""
+    grouped: dict[str, list[SnapshotRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.department or NO_DEPARTMENT].append(row)
+    return {name: SnapshotTotals.of(grouped[name]) for name in sorted(grouped)}
+
+
+NO_DEPARTMENT = "(none)"
+
+
+# --- over time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadinessPoint:
+    """One snapshot in the series: its totals and each department's (without rows)."""
+
+    snapshot: Snapshot
+    departments: dict[str, SnapshotTotals]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Snapshots dated on or after ``since`` (all, when None), in snapshot order: the readiness
+    series, the change over each period between consecutive snapshots, and ``overall``,
+    from the first to the last (None with fewer than two snapshots)."""
+
+    since: date | None
+    department: str | None
+    view: View
+    series: tuple[ReadinessPoint, ...]
+    periods: tuple[Period, ...]
+    overall: Period | None
+
+
+def progress(
+    snapshots: Iterable[Snapshot],
+    *,
+    since: date | None = None,
+    department: str | None = None,
+    view: View = View.VERIFIED,
+) -> Progress:
+    """Compare the snapshots (with their rows) dated on or after ``since``, restricted to
+    ``department`` if given. ``snapshots`` come in snapshot order (as-of date, then id:
+    as the store lists them) and are read one at a time: only the first,
+    the previous and the current one are held."""
+    series: list[ReadinessPoint] = []
+    periods: list[Period] = []
+    first: Snapshot | None = None
+    previous: Snapshot | None = None
+    departments: set[str] = set()
+    for snapshot in snapshots:
+        if since is not None and snapshot.as_of < since:
+            continue
+        if previous is not None and snapshot.order < previous.order:
+            raise ValueError(f"snapshot {snapshot.id!r} comes out of order")
+        if department is not None:
+            departments.update(snapshot.departments)
+            snapshot = snapshot.only(department)
+        series.append(ReadinessPoint(snapshot.header(), by_department(snapshot.rows)))
+        if previous is not None:
+            periods.append(compare(previous, snapshot, view))
+        first = first or snapshot
+        previous = snapshot
+    if department is not None and series and department not in departments:
+        known = ", ".join(sorted(departments)) or "none"
+        raise NotFoundError(
+            f"no department {department!r} in the snapshots compared (departments: {known})"
+        )
+    overall = None
+    if first is not None and previous is not None and len(series) > 1:
+        overall = periods[0] if len(periods) == 1 else compare(first, previous, view)
+    return Progress(since, department, view, tuple(series), tuple(periods), overall)

@@ -1,0 +1,545 @@
+"""Credential quality: how much an achievement proves, by a rubric the organisation edits.
+
+Not every badge proves the same thing, so each achievement gets a *quality profile*: four
+checks, each with a score from 0 to 1 and a one-line explanation, and a weight (the
+weighted sum of the scores, 0 to 1):
+
+- **alignment**: does the credential name a framework competency (by URI or code: exact),
+  or has a reviewer confirmed a mapping? A suggestion or no alignment scores 0.
+- **assessment**: how the achievement was assessed, from proof of performance down to
+  attendance (``infer_assessment`` reads it from a credential; reviewers override it).
+- **issuer**: the issuer's tier in the organisation's trusted-issuer registry.
+- **stackability**: whether the credential stacks into a larger one or completes a pathway.
+
+A check scoring 0 on alignment, assessment or issuer *vetoes*: no weight makes up for a
+badge mill, a quiz or an unconfirmed mapping (stackability is a bonus, it never vetoes).
+Otherwise the weight must reach the rubric's threshold. A rubric keeps its scores in the
+order of the evidence (a stronger assessment or tier never scores less than a weaker one),
+so raising an achievement's assessment or its issuer's tier can never lower its weight.
+
+Pure: no I/O; the rubric is read and written by ``formats.rubric`` and stored by a service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from skillgap.domain import Achievement, AlignmentStatus, AssessmentType, Issuer, IssuerTier
+from skillgap.errors import ValidationError
+
+
+class CheckName(StrEnum):
+    ALIGNMENT = "alignment"
+    ASSESSMENT = "assessment"
+    ISSUER = "issuer"
+    STACKABILITY = "stackability"
+
+
+class Stacking(StrEnum):
+    """How a credential sits among others (``Achievement.stackable_into``)."""
+
+    STACKS = "stacks"  # it stacks into a larger credential or a qualification
+    PATHWAY = "pathway"  # other credentials stack into it: it completes a pathway
+    STANDALONE = "standalone"
+
+
+#: The alignment statuses a rubric scores; suggested and unmapped never count (score 0).
+SCORED_ALIGNMENTS = (AlignmentStatus.EXACT, AlignmentStatus.CONFIRMED)
+#: Tiers by how far the organisation vouches for them (scores may not fall with the rank).
+TIER_RANK = {
+    IssuerTier.INDUSTRY_VENDOR: 2,
+    IssuerTier.ACCREDITED: 2,
+    IssuerTier.INTERNAL_BOARD: 2,
+    IssuerTier.KNOWN: 1,
+    IssuerTier.UNKNOWN: 0,
+}
+ALIGNMENT_RANK = {AlignmentStatus.EXACT: 1, AlignmentStatus.CONFIRMED: 0}
+STACKING_RANK = {Stacking.STACKS: 1, Stacking.PATHWAY: 1, Stacking.STANDALONE: 0}
+MAX_DECAY_YEARS = 100
+
+# The documented defaults (docs/user-guide.md, "Credential quality"): they keep the
+# provisional gate's decisions (recognised issuer, at least an unproctored test, aligned)
+# and rank what passes; the threshold turns away the weakest mix the gate let through.
+DEFAULT_WEIGHTS = {
+    CheckName.ALIGNMENT: 0.3,
+    CheckName.ASSESSMENT: 0.4,
+    CheckName.ISSUER: 0.2,
+    CheckName.STACKABILITY: 0.1,
+}
+DEFAULT_ALIGNMENT = {AlignmentStatus.EXACT: 1.0, AlignmentStatus.CONFIRMED: 0.8}
+DEFAULT_ASSESSMENT = {
+    AssessmentType.PERFORMANCE: 1.0,
+    AssessmentType.PORTFOLIO: 1.0,
+    AssessmentType.PRACTICAL_EXAM: 0.9,
+    AssessmentType.PROCTORED_EXAM: 0.75,
+    AssessmentType.UNPROCTORED_TEST: 0.5,
+    AssessmentType.QUIZ: 0.0,
+    AssessmentType.ATTENDANCE: 0.0,
+    AssessmentType.UNKNOWN: 0.0,
+}
+DEFAULT_ISSUER = {
+    IssuerTier.INDUSTRY_VENDOR: 1.0,
+    IssuerTier.ACCREDITED: 1.0,
+    IssuerTier.INTERNAL_BOARD: 0.9,
+    IssuerTier.KNOWN: 0.6,
+    IssuerTier.UNKNOWN: 0.0,
+}
+DEFAULT_STACKABILITY = {Stacking.STACKS: 1.0, Stacking.PATHWAY: 1.0, Stacking.STANDALONE: 0.5}
+DEFAULT_THRESHOLD = 0.65
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """Weights of the four checks, the score of each outcome, the threshold and decay."""
+
+    weights: Mapping[CheckName, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    alignment: Mapping[AlignmentStatus, float] = field(
+        default_factory=lambda: dict(DEFAULT_ALIGNMENT)
+    )
+    assessment: Mapping[AssessmentType, float] = field(
+        default_factory=lambda: dict(DEFAULT_ASSESSMENT)
+    )
+    issuer: Mapping[IssuerTier, float] = field(default_factory=lambda: dict(DEFAULT_ISSUER))
+    stackability: Mapping[Stacking, float] = field(
+        default_factory=lambda: dict(DEFAULT_STACKABILITY)
+    )
+    threshold: float = DEFAULT_THRESHOLD
+    decay_years: int | None = None  # evidence older than this lapses (None: never)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # read-only tables: the shared default cannot be changed
+            value = getattr(self, f.name)
+            if isinstance(value, Mapping):
+                object.__setattr__(self, f.name, MappingProxyType(dict(value)))
+        found = problems(**{f.name: getattr(self, f.name) for f in fields(self)})
+        if found:
+            raise ValidationError("; ".join(f"{where}: {why}" for where, why in found))
+
+    def flat(self) -> dict[str, float | int | None]:
+        """Every setting by its dotted name ("weights.issuer", "assessment.quiz" ...)."""
+        out: dict[str, float | int | None] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Mapping):
+                out.update({f"{f.name}.{key}": score for key, score in value.items()})
+            else:
+                out[f.name] = value
+        return out
+
+
+Value = float | int | str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One setting (or a reviewer's field) changed: from ``old`` to ``new``."""
+
+    field: str
+    old: Value
+    new: Value
+
+
+def changes(old: Rubric, new: Rubric) -> list[Change]:
+    """What differs between two rubrics, setting by setting."""
+    before, after = old.flat(), new.flat()
+    return [Change(k, before.get(k), after.get(k)) for k in after if before.get(k) != after[k]]
+
+
+def problems(
+    *,
+    weights: Mapping[CheckName, float],
+    alignment: Mapping[AlignmentStatus, float],
+    assessment: Mapping[AssessmentType, float],
+    issuer: Mapping[IssuerTier, float],
+    stackability: Mapping[Stacking, float],
+    threshold: float,
+    decay_years: int | None,
+) -> list[tuple[str, str]]:
+    """Every rule a rubric with these settings would break, as (dotted setting, reason);
+    empty when it is sound (a file reader locates each one)."""
+    found: list[tuple[str, str]] = []
+    tables: list[tuple[str, Mapping[Any, float], Iterable[Any], Mapping[Any, int]]] = [
+        ("weights", weights, CheckName, {}),
+        ("alignment", alignment, SCORED_ALIGNMENTS, ALIGNMENT_RANK),
+        ("assessment", assessment, AssessmentType, {a: a.rank for a in AssessmentType}),
+        ("issuer", issuer, IssuerTier, TIER_RANK),
+        ("stackability", stackability, Stacking, STACKING_RANK),
+    ]
+    for name, table, keys, rank in tables:
+        for key in keys:
+            score = table.get(key)
+            if score is None:
+                found.append((f"{name}.{key}", "is missing"))
+            elif not 0.0 <= score <= 1.0:
+                found.append((f"{name}.{key}", f"{score!r} is not a number from 0 to 1"))
+        for key in table:
+            if key not in set(keys):
+                found.append((f"{name}.{key}", "is not a setting of the rubric"))
+        for key, score in table.items():
+            if not 0.0 <= score <= 1.0:
+                continue  # reported above
+            below = [k for k in rank if rank[k] > rank.get(key, 0) and table.get(k, 1) < score]
+            if below:
+                found.append((f"{name}.{key}", _order(name, key, score, below[0], table)))
+    total = sum(weights.values())
+    if abs(total - 1.0) > 1e-6:
+        found.append(("weights", f"must add up to 1, not {round(total, 6):g}"))
+    if not 0.0 <= threshold <= 1.0:
+        found.append(("threshold", f"{threshold!r} is not a number from 0 to 1"))
+    if decay_years is not None and not 1 <= decay_years <= MAX_DECAY_YEARS:
+        found.append(("decay_years", f"must be from 1 to {MAX_DECAY_YEARS} (or null: off)"))
+    return found
+
+
+def _order(
+    name: str, key: object, score: float, stronger: object, table: Mapping[Any, float]
+) -> str:
+    return (
+        f"scores {score:g}, more than the stronger {stronger} ({table[stronger]:g}): a "
+        f"weaker {name} may not score more than a stronger one"
+    )
+
+
+DEFAULT_RUBRIC = Rubric()
+
+
+# --- the profile ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    name: CheckName
+    score: float  # 0-1, from the rubric
+    explanation: str  # one line: what was found and why it scores so
+    weight: float = 0.0  # the check's weight in the rubric
+    vetoes: bool = False  # scoring 0 here keeps the credential from counting
+
+
+@dataclass(frozen=True)
+class QualityProfile:
+    weight: float  # the weighted sum of the checks' scores, 0-1
+    threshold: float
+    checks: tuple[QualityCheck, ...]
+
+    def check(self, name: CheckName) -> QualityCheck:
+        return next(c for c in self.checks if c.name is name)
+
+    @property
+    def vetoed_by(self) -> tuple[CheckName, ...]:
+        return tuple(c.name for c in self.checks if c.vetoes)
+
+    @property
+    def passes(self) -> bool:
+        """No check vetoes and the weight reaches the threshold."""
+        return not self.vetoed_by and self.weight >= self.threshold
+
+
+def profile(
+    achievement: Achievement,
+    issuer: Issuer,
+    rubric: Rubric = DEFAULT_RUBRIC,
+    *,
+    stacked_by: int = 0,
+    assessment_note: str | None = None,
+) -> QualityProfile:
+    """The achievement's quality under ``rubric``; ``stacked_by``: how many achievements
+    stack into it; ``assessment_note``: who set its assessment type, when a reviewer did."""
+    checks = (
+        _alignment(achievement, rubric),
+        _assessment(achievement, rubric, assessment_note),
+        _issuer(issuer, rubric),
+        _stackability(achievement, stacked_by, rubric),
+    )
+    weight = round(sum(c.weight * c.score for c in checks), 4)
+    return QualityProfile(weight, rubric.threshold, checks)
+
+
+def stacked_by(achievements: Iterable[Achievement]) -> dict[str, int]:
+    """For each achievement id, how many of ``achievements`` stack into it (its pathway)."""
+    counts: dict[str, int] = {}
+    for achievement in achievements:
+        for target in achievement.stackable_into:
+            counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+def profiles(
+    achievements: Mapping[str, Achievement],
+    issuers: Mapping[str, Issuer],
+    rubric: Rubric = DEFAULT_RUBRIC,
+    notes: Mapping[str, str] | None = None,
+) -> dict[str, QualityProfile]:
+    """Every achievement's profile; pathways are read across all of ``achievements``."""
+    stacked = stacked_by(achievements.values())
+    return {
+        a.id: profile(
+            a,
+            issuers[a.issuer_id],
+            rubric,
+            stacked_by=stacked.get(a.id, 0),
+            assessment_note=(notes or {}).get(a.id),
+        )
+        for a in achievements.values()
+    }
+
+
+def _check(name: CheckName, score: float, text: str, rubric: Rubric, veto: bool) -> QualityCheck:
+    return QualityCheck(name, score, text, rubric.weights[name], veto and score == 0)
+
+
+def _alignment(achievement: Achievement, rubric: Rubric) -> QualityCheck:
+    named = [a for a in achievement.alignments if a.competency is not None]
+    count = {s: sum(1 for a in named if a.status is s) for s in AlignmentStatus}
+    exact, confirmed = count[AlignmentStatus.EXACT], count[AlignmentStatus.CONFIRMED]
+    suggested = count[AlignmentStatus.SUGGESTED]
+    if exact:
+        text = f"aligned by URI or code to {_n(exact, 'competency', 'competencies')}"
+        if confirmed:
+            text += f", and by a reviewer-confirmed mapping to {confirmed} more"
+        score = rubric.alignment[AlignmentStatus.EXACT]
+    elif confirmed:
+        many = _n(confirmed, "competency", "competencies")
+        text = f"aligned by a reviewer-confirmed mapping to {many}"
+        score = rubric.alignment[AlignmentStatus.CONFIRMED]
+    elif suggested:
+        text = (
+            f"only suggested alignments ({suggested}): they count once a reviewer confirms "
+            "them (skillgap alignments review)"
+        )
+        score = 0.0
+    else:
+        unmapped = len(achievement.alignments)
+        text = "not aligned to a framework competency"
+        text += f" ({_n(unmapped, 'target', 'targets')} unmapped)" if unmapped else ""
+        score = 0.0
+    return _check(CheckName.ALIGNMENT, score, text, rubric, veto=True)
+
+
+ASSESSMENT_LABELS = {
+    AssessmentType.PERFORMANCE: "proof of performance (observed practice or real work)",
+    AssessmentType.PORTFOLIO: "a portfolio or project of the earner's own work",
+    AssessmentType.PRACTICAL_EXAM: "a practical exam",
+    AssessmentType.PROCTORED_EXAM: "a proctored exam",
+    AssessmentType.UNPROCTORED_TEST: "an unproctored test",
+    AssessmentType.QUIZ: "a quiz",
+    AssessmentType.ATTENDANCE: "attendance or completion only",
+    AssessmentType.UNKNOWN: "not known: the credential does not say how it was assessed",
+}
+
+
+def _assessment(achievement: Achievement, rubric: Rubric, note: str | None) -> QualityCheck:
+    kind = achievement.assessment
+    if note:
+        how = note
+    else:
+        inferred, reason = _inferred(
+            achievement.criteria, achievement.description, achievement.achievement_type
+        )
+        if inferred is kind:
+            how = reason if kind is not AssessmentType.UNKNOWN else ""
+        elif inferred is AssessmentType.UNKNOWN:
+            how = "as recorded for the achievement"
+        else:
+            how = f"as recorded for the achievement; its text suggests {inferred} ({reason})"
+    score = rubric.assessment[kind]
+    text = ASSESSMENT_LABELS[kind] + (f" ({how})" if how else "")
+    if score == 0:
+        text += ": not proof of the skill"
+    return _check(CheckName.ASSESSMENT, score, text, rubric, veto=True)
+
+
+TIER_LABELS = {
+    IssuerTier.INDUSTRY_VENDOR: "an industry vendor",
+    IssuerTier.ACCREDITED: "an accredited certification body",
+    IssuerTier.INTERNAL_BOARD: "the organisation's internal review board",
+    IssuerTier.KNOWN: "known, not vetted",
+    IssuerTier.UNKNOWN: "not in the registry",
+}
+
+
+def _issuer(issuer: Issuer, rubric: Rubric) -> QualityCheck:
+    score = rubric.issuer[issuer.tier]
+    text = f"{issuer.name}: {TIER_LABELS[issuer.tier]} ({issuer.tier})"
+    if score == 0:
+        text += ", not trusted until the registry gives it a tier (skillgap issuers set-tier)"
+    return _check(CheckName.ISSUER, score, text, rubric, veto=True)
+
+
+def _stackability(achievement: Achievement, stacked_by: int, rubric: Rubric) -> QualityCheck:
+    parts, kinds = [], [Stacking.STANDALONE]
+    if achievement.stackable_into:
+        kinds.append(Stacking.STACKS)
+        parts.append(
+            f"stacks into {_n(len(achievement.stackable_into), 'credential', 'credentials')}"
+        )
+    if stacked_by:
+        kinds.append(Stacking.PATHWAY)
+        many = _n(stacked_by, "credential stacks", "credentials stack")
+        parts.append(f"completes a pathway ({many} into it)")
+    text = "; ".join(parts) or "standalone: stacks into nothing and completes no pathway"
+    score = max(rubric.stackability[k] for k in kinds)
+    return _check(CheckName.STACKABILITY, score, text, rubric, veto=False)
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# --- decay ---------------------------------------------------------------------------------
+
+
+def lapses_on(issued: datetime, rubric: Rubric) -> datetime | None:
+    """When evidence issued at ``issued`` lapses under the rubric's decay (None: never)."""
+    if rubric.decay_years is None:
+        return None
+    year = issued.year + rubric.decay_years
+    try:
+        return issued.replace(year=year)
+    except ValueError:  # 29 February, in a year without one
+        return issued.replace(year=year, day=28)
+
+
+# --- reading how an achievement is assessed -------------------------------------------------
+
+_NEGATED = re.compile(
+    r"\b(?:un|non[- ]?)(?:proctored|supervised|invigilated)\b(?! learning)|\bwithout (?:a )?"
+    r"(?:proctor|supervision|invigilat\w*)|\bnot (?:proctored|supervised|invigilated)\b|"
+    r"\b(?:taken |done )?at home\b|\btake[- ]home\b|\bopen[- ]book\b",
+    re.I,
+)
+_SIGNS: tuple[tuple[AssessmentType, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        (
+            AssessmentType.PERFORMANCE,
+            r"\bobserv(?:ed|ation|ing)\b|\bon[- ]the[- ]job\b|\bin(?:to)? production\b|"
+            r"\breal\b(?:\s+[\w-]+){0,2}\s+(?:workflows?|incidents?|customers?)\b|"
+            r"\bapprentice(?:ship)?\b|\bpracticum\b|\b360[- ]degree\b|\bwork[- ]based\b|"
+            r"\bdemonstrated (?:to|before|in front of)\b",
+        ),
+        (
+            AssessmentType.PORTFOLIO,
+            r"\bportfolio\b|\bcapstone\b|\bprojects?\b|\bcase stud(?:y|ies)\b|"
+            r"\bwork samples?\b|\bpull requests?\b",
+        ),
+        (
+            AssessmentType.PRACTICAL_EXAM,
+            r"\bpractical (?:exam|examination|assessment|test|check)s?\b|"
+            r"\bhands[- ]on (?:lab|exam|examination|assessment|test|tasks?)\b|"
+            r"\blab (?:exam|examination|assessment)\b|\bsimulat(?:ed|ion)\b|"
+            r"\bperformance[- ]based (?:exam|examination|assessment|test)\b",
+        ),
+        (
+            AssessmentType.PROCTORED_EXAM,
+            r"\bproctor(?:ed|ing)?\b|\binvigilat\w*|\bsupervised\b(?! learning)|"
+            r"\b(?:test|exam|examination) (?:centre|center|hall)\b",
+        ),
+        (
+            AssessmentType.UNPROCTORED_TEST,
+            r"\bauto[- ]?graded\b|\b(?:test|exam|examination)s?\b",
+        ),
+        (
+            AssessmentType.QUIZ,
+            r"\bquiz\w*|\bmultiple[- ]choice questions?\b|\bknowledge checks?\b|"
+            r"\banswer\w*\b[^.;]{0,30}\bquestions\b",
+        ),
+        (
+            AssessmentType.ATTENDANCE,
+            r"\battend\w*|\bparticipat\w*|\bcompletion\b|\bwatch\w*|"
+            r"\bcomplet\w*\b[^.;]{0,40}\b(?:course|modules?|workshop|webinar|class|sessions?|"
+            r"training|e-learning)\b",
+        ),
+    )
+)
+_RESULTS = {
+    **dict.fromkeys(
+        ("rubriccriterionlevel", "rubriccriterion", "rubricscore", "performancelevel"),
+        AssessmentType.PRACTICAL_EXAM,
+    ),
+    **dict.fromkeys(
+        ("rawscore", "scaledscore", "percent", "lettergrade", "gradepointaverage"),
+        AssessmentType.UNPROCTORED_TEST,
+    ),
+}
+_TYPES = {
+    **dict.fromkeys(
+        ("apprenticeshipcertificate", "journeymancertificate", "fieldwork", "internship"),
+        AssessmentType.PERFORMANCE,
+    ),
+    "assignment": AssessmentType.PORTFOLIO,
+    "license": AssessmentType.PROCTORED_EXAM,
+    "assessment": AssessmentType.UNPROCTORED_TEST,
+    **dict.fromkeys(
+        ("certificateofcompletion", "cocurricular", "membership"), AssessmentType.ATTENDANCE
+    ),
+}
+
+
+def infer_assessment(
+    doc: Mapping[str, Any], *, evidence: bool = False
+) -> tuple[AssessmentType, str]:
+    """How an Open Badges 2.0 BadgeClass or 3.0 Achievement says it was assessed, and why.
+
+    The most specific statement wins: what the criteria narrative says (the strongest kind
+    of assessment it names: "a proctored exam and a case study" is a portfolio), else the
+    description, else how results are reported (``resultDescription``: rubric levels are a
+    judged performance, scores a test), else ``achievementType`` (an apprenticeship, a
+    licence, a certificate of completion), else whether the award carries evidence of the
+    earner's work. A test or exam that does not say it was supervised is unproctored.
+    """
+    criteria = doc.get("criteria")
+    narrative = criteria.get("narrative") if isinstance(criteria, Mapping) else criteria
+    for where, text in (("criteria", narrative), ("description", doc.get("description"))):
+        if isinstance(text, str) and text.strip():
+            found = _read_text(text)
+            if found is not None:
+                kind, words = found
+                verb = "say" if where == "criteria" else "says"
+                return kind, f"the {where} {verb} {words!r}"
+    results = doc.get("resultDescription")
+    for result in results if isinstance(results, list) else [results]:
+        kind_of = result.get("resultType") if isinstance(result, Mapping) else None
+        if isinstance(kind_of, str) and kind_of.casefold() in _RESULTS:
+            return _RESULTS[kind_of.casefold()], f"results are reported as {kind_of}"
+    declared = doc.get("achievementType")
+    if isinstance(declared, str) and declared.casefold() in _TYPES:
+        return _TYPES[declared.casefold()], f"its achievementType is {declared}"
+    if evidence:
+        return AssessmentType.PORTFOLIO, "the award carries evidence of the earner's work"
+    return AssessmentType.UNKNOWN, "nothing in the credential says how it was assessed"
+
+
+def _read_text(text: str) -> tuple[AssessmentType, str] | None:
+    negated = _NEGATED.search(text)
+    plain = _NEGATED.sub(" ", text)
+    for kind, pattern in _SIGNS:
+        if kind is AssessmentType.UNPROCTORED_TEST and negated:
+            return kind, negated.group()
+        match = pattern.search(plain)
+        if match:
+            return kind, match.group()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _inferred(criteria: str, description: str, kind: str) -> tuple[AssessmentType, str]:
+    """``infer_assessment`` of a stored achievement's text, once per text (profiles are made
+    per person and per achievement)."""
+    fields = {"criteria": {"narrative": criteria}, "description": description}
+    return infer_assessment({**fields, "achievementType": kind})
+
+
+def achievement_fields(achievement: Achievement) -> dict[str, Any]:
+    """A stored achievement as the fields ``infer_assessment`` reads."""
+    return {
+        "criteria": {"narrative": achievement.criteria},
+        "description": achievement.description,
+        "achievementType": achievement.achievement_type,
+    }

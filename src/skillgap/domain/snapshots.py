@@ -1,0 +1,199 @@
+"""Snapshots: the organisation's gaps as they stood on a date, kept so progress can be shown.
+
+A snapshot is a record, not a cache: it keeps the figures as they were computed then, so a
+later change to a role, a framework or the evidence rules never rewrites history. Each row is
+one person assessed (active, holding a known role) with their readiness in both views, now
+and at their role's next horizon, and every requirement in force on the snapshot's date with
+the levels held: met ones too, so that a gap that closes can say what level closed it.
+Levels are on the canonical 0-5 scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from skillgap.domain.frameworks import CompetencyRef
+from skillgap.domain.roles import Importance
+from skillgap.errors import ValidationError
+
+#: Why a snapshot was taken (``Snapshot.reason``): by hand, after an import, by the demo.
+MANUAL = "manual"
+DEMO = "demo"
+IMPORT_PEOPLE = "import: people"
+IMPORT_RATINGS = "import: ratings"
+IMPORT_CREDENTIALS = "import: credentials"
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    """One requirement in force on the snapshot's date and the levels held against it.
+
+    ``held_verified`` is the verified level, ``held_best`` the best-available one (verified,
+    else manager, else self); None where nothing is held in that view."""
+
+    competency: CompetencyRef
+    importance: Importance
+    required: float
+    held_verified: float | None
+    held_best: float | None
+
+    def held(self, verified: bool) -> float | None:
+        return self.held_verified if verified else self.held_best
+
+    def is_open(self, verified: bool) -> bool:
+        """Whether the level held in the view falls short of the level required."""
+        return (self.held(verified) or 0.0) < self.required
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One person on the snapshot's date. ``horizon`` is their role's next horizon after
+    that date (None: the role's profile does not change after it; the readiness at the
+    horizon is then None too)."""
+
+    person_id: str
+    department: str | None
+    team: str | None
+    role_id: str
+    readiness_verified: float
+    readiness_best: float
+    horizon: date | None = None
+    horizon_readiness_verified: float | None = None
+    horizon_readiness_best: float | None = None
+    lines: tuple[RequirementLine, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.horizon is None) != (self.horizon_readiness_verified is None) or (
+            self.horizon is None
+        ) != (self.horizon_readiness_best is None):
+            raise ValidationError(
+                f"snapshot row of {self.person_id!r}: a readiness at the horizon needs a "
+                "horizon, and a horizon needs both readiness figures"
+            )
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the role requires anything on the date (else readiness means nothing)."""
+        return bool(self.lines)
+
+    def readiness(self, verified: bool) -> float:
+        return self.readiness_verified if verified else self.readiness_best
+
+    def readiness_ahead(self, verified: bool) -> float | None:
+        """Readiness at the role's next horizon, or now when its profile no longer changes
+        (None when the role requires nothing, now or then)."""
+        if self.horizon is not None:
+            return self.horizon_readiness_verified if verified else self.horizon_readiness_best
+        return self.readiness(verified) if self.assessed else None
+
+    def open_lines(self, verified: bool) -> tuple[RequirementLine, ...]:
+        return tuple(line for line in self.lines if line.is_open(verified))
+
+
+@dataclass(frozen=True)
+class SnapshotTotals:
+    """Headline figures of a snapshot, kept with it so a list of snapshots needs no rows.
+
+    Readiness figures are means over the people whose role requires something (None when
+    there are none); the ``ahead`` ones are at each person's role's next horizon."""
+
+    people: int
+    assessed: int
+    readiness_verified: float | None
+    readiness_best: float | None
+    ahead_verified: float | None
+    ahead_best: float | None
+    open_verified: int
+    open_best: int
+
+    @classmethod
+    def of(cls, rows: Iterable[SnapshotRow]) -> SnapshotTotals:
+        rows = tuple(rows)
+        return cls(
+            people=len(rows),
+            assessed=sum(1 for r in rows if r.assessed),
+            readiness_verified=mean(r.readiness_verified for r in rows if r.assessed),
+            readiness_best=mean(r.readiness_best for r in rows if r.assessed),
+            ahead_verified=mean(_present(r.readiness_ahead(True) for r in rows)),
+            ahead_best=mean(_present(r.readiness_ahead(False) for r in rows)),
+            open_verified=sum(len(r.open_lines(True)) for r in rows),
+            open_best=sum(len(r.open_lines(False)) for r in rows),
+        )
+
+    def readiness(self, verified: bool) -> float | None:
+        return self.readiness_verified if verified else self.readiness_best
+
+    def ahead(self, verified: bool) -> float | None:
+        return self.ahead_verified if verified else self.ahead_best
+
+    def open(self, verified: bool) -> int:
+        return self.open_verified if verified else self.open_best
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The gaps of the organisation as of ``as_of``, taken at ``taken_at`` for ``reason``.
+
+    ``rows`` are ordered by person id; a snapshot listed without its rows keeps ``totals``.
+    Snapshots are ordered by ``as_of``, then id (``order``): ids are numbered as snapshots
+    are taken, so snapshots of one date stay in the order they were taken in whatever the
+    clocks of the machines that took them said (``taken_at`` is for people to read)."""
+
+    id: str
+    taken_at: datetime
+    as_of: date
+    reason: str
+    totals: SnapshotTotals
+    rows: tuple[SnapshotRow, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValidationError("a snapshot needs an id")
+        if self.taken_at.tzinfo is None:
+            raise ValidationError(f"snapshot {self.id!r}: taken_at must be timezone-aware")
+        ids = [r.person_id for r in self.rows]
+        if ids != sorted(set(ids)):
+            raise ValidationError(
+                f"snapshot {self.id!r}: rows must be ordered by person id, each person once"
+            )
+
+    @classmethod
+    def of(
+        cls, id: str, taken_at: datetime, as_of: date, reason: str, rows: Iterable[SnapshotRow]
+    ) -> Snapshot:
+        """A snapshot of ``rows`` (in any order), its totals computed from them."""
+        ordered = tuple(sorted(rows, key=lambda r: r.person_id))
+        return cls(id, taken_at, as_of, reason, SnapshotTotals.of(ordered), ordered)
+
+    @property
+    def order(self) -> tuple[date, str]:
+        return (self.as_of, self.id)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        return tuple(sorted({r.department for r in self.rows if r.department}))
+
+    def header(self) -> Snapshot:
+        """The snapshot without its rows, as ``list()`` returns it."""
+        return Snapshot(self.id, self.taken_at, self.as_of, self.reason, self.totals)
+
+    def only(self, department: str) -> Snapshot:
+        """The snapshot restricted to one department's people (totals recomputed)."""
+        return Snapshot.of(
+            self.id,
+            self.taken_at,
+            self.as_of,
+            self.reason,
+            (r for r in self.rows if r.department == department),
+        )
+
+
+def mean(values: Iterable[float]) -> float | None:
+    found = list(values)
+    return sum(found) / len(found) if found else None
+
+
+def _present(values: Iterable[float | None]) -> list[float]:
+    return [v for v in values if v is not None]

@@ -1,0 +1,132 @@
+"""Snapshots and progress: record the organisation's gaps on a date, and show what changed.
+
+A snapshot is taken by hand (``skillgap snapshot``), by the demo, and at the end of every
+import that changed something (people, ratings, credentials), inside the import's own
+transaction: the import and the snapshot of its result are stored together or not at all.
+The figures are those of ``skillgap summary`` and ``skillgap gaps``: the same data loading
+(``services.summary.workspace_data``) and the same rules (``analysis.progress``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+from skillgap.analysis import progress as analysis
+from skillgap.analysis.context import SkillContext
+from skillgap.analysis.inventory import View
+from skillgap.clock import Clock, SystemClock
+from skillgap.domain import CompetencyRef
+from skillgap.domain.snapshots import MANUAL, Snapshot
+from skillgap.errors import ConflictError, NotFoundError
+from skillgap.services.summary import workspace_data
+from skillgap.services.workspace import snapshot_date
+from skillgap.store import Store, Workspace
+
+#: Snapshot ids: "S" and a zero-padded number, so id order is the order they were taken in
+#: (the order of snapshots of one date: see ``Snapshot.order``).
+ID_FORMAT = "S{:06d}"
+_ATTEMPTS = 5  # ids taken meanwhile by another process's snapshot
+
+
+@dataclass(frozen=True)
+class SnapshotTaken:
+    snapshot: Snapshot  # with its rows
+    previous: Snapshot | None  # the latest snapshot before this one, without rows
+    change: analysis.Period | None  # from ``previous`` to this one, verified view
+
+
+def take_snapshot(
+    store: Store, clock: Clock, as_of: date | None = None, reason: str = MANUAL
+) -> SnapshotTaken:
+    """Snapshot the workspace as of ``as_of`` (default: the workspace's snapshot date, else
+    today, as ``skillgap summary``), and compare it with the latest snapshot before it."""
+    with store.transaction() as ws:
+        previous = ws.snapshots.latest()
+        snapshot = record_snapshot(ws, clock, as_of, reason)
+    if snapshot is None:
+        raise NotFoundError(
+            "no active person in the workspace holds a known role: nothing to snapshot "
+            "(load people with roles: skillgap demo, or skillgap load FOLDER)"
+        )
+    change = analysis.compare(previous, snapshot) if previous is not None else None
+    return SnapshotTaken(snapshot, previous.header() if previous else None, change)
+
+
+def record_snapshot(
+    ws: Workspace, clock: Clock | None, as_of: date | None = None, reason: str = MANUAL
+) -> Snapshot | None:
+    """Snapshot the workspace inside the caller's transaction (imports call this at their
+    end, ``clock`` None meaning the system clock). Nothing is stored, and None returned,
+    when nobody is assessed (no active person holds a known role, e.g. people imported
+    before their roles)."""
+    clock = clock or SystemClock()
+    when = as_of or snapshot_date(ws) or clock.now().date()
+    rows = analysis.snapshot_rows(workspace_data(ws), when)
+    if not rows:
+        return None
+    unnumbered = Snapshot.of("-", clock.now(), when, reason, rows)
+    number = ws.snapshots.count() + 1
+    for attempt in range(_ATTEMPTS):
+        snapshot = replace(unnumbered, id=ID_FORMAT.format(number + attempt))
+        try:
+            ws.snapshots.add(snapshot)
+        except ConflictError:
+            continue
+        return snapshot
+    raise ConflictError(
+        f"could not number the snapshot: ids {ID_FORMAT.format(number)} to "
+        f"{ID_FORMAT.format(number + _ATTEMPTS - 1)} are taken"
+    )
+
+
+def list_snapshots(store: Store, since: date | None = None) -> list[Snapshot]:
+    """The snapshots dated on or after ``since`` (all when None), without rows, oldest
+    first."""
+    with store.transaction() as ws:
+        return ws.snapshots.list(since)
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    progress: analysis.Progress
+    people: dict[str, str]  # the names of the people the changes name (workspace now)
+    competencies: dict[CompetencyRef, str]  # the names of the competencies they name
+
+
+def progress(
+    store: Store,
+    since: date | None = None,
+    department: str | None = None,
+    *,
+    view: View = View.VERIFIED,
+) -> ProgressReport:
+    """Gaps closed and opened, and readiness over time, across the snapshots dated on or
+    after ``since`` (all when None), for ``department`` or everyone. Snapshots are read one
+    at a time, so a long history of a large organisation needs memory for three of them."""
+    with store.transaction() as ws:
+        headers = ws.snapshots.list(since)
+
+        def snapshots() -> Iterator[Snapshot]:
+            for header in headers:
+                yield ws.snapshots.get(header.id)
+
+        result = analysis.progress(snapshots(), since=since, department=department, view=view)
+        names = {p.employee_id: p.name for p in ws.people.list()}
+        context = SkillContext.of(ws.frameworks.list())
+    changes = [
+        c
+        for period in (*result.periods, *([result.overall] if result.overall else []))
+        for c in (*period.closed, *period.opened)
+    ]
+    people = {c.person_id: names.get(c.person_id, c.person_id) for c in changes}
+    competencies = {c.competency: _name(context, c.competency) for c in changes}
+    return ProgressReport(result, people, competencies)
+
+
+def _name(context: SkillContext, ref: CompetencyRef) -> str:
+    framework = context.frameworks.get(ref.framework)
+    if framework is None or not framework.has(ref.code):
+        return str(ref)  # dropped since the snapshot: history keeps the reference
+    return framework.competency(ref.code).name

@@ -1,0 +1,150 @@
+"""The storage contract for snapshots: each test takes the ``store`` fixture, so it runs on
+MemoryStore, SQLite and PostgreSQL (skipped without SKILLGAP_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from skillgap.domain import CompetencyRef, Importance
+from skillgap.domain.snapshots import RequirementLine, Snapshot, SnapshotRow
+from skillgap.errors import ConflictError, NotFoundError
+from skillgap.store import Store
+
+TAKEN = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=UTC)
+SQL = CompetencyRef("fw", "sql")
+PY = CompetencyRef("esco", "http://data.europa.eu/esco/skill/ccd0a1d9")
+
+
+def row(person: str, **changes: object) -> SnapshotRow:
+    base = SnapshotRow(
+        person_id=person,
+        department="Data & Analytics",
+        team="Ops \u00e4",
+        role_id="analyst",
+        readiness_verified=100 / 3,  # not exact in decimal: must come back bit for bit
+        readiness_best=66.66666666666667,
+        horizon=date(2027, 12, 31),
+        horizon_readiness_verified=0.0,
+        horizon_readiness_best=12.5,
+        lines=(
+            RequirementLine(SQL, Importance.CRITICAL, 3.0, None, 2.5),
+            RequirementLine(PY, Importance.USEFUL, 1.6666666666666667, 4.0, 4.0),
+        ),
+    )
+    fields = {**base.__dict__, **changes}
+    return SnapshotRow(**fields)  # type: ignore[arg-type]
+
+
+def make(sid: str, as_of: date = date(2026, 11, 1), taken: datetime = TAKEN) -> Snapshot:
+    rows = [
+        row("E2"),
+        row("E10", department=None, team=None, lines=()),  # a role requiring nothing
+        row("E1", horizon=None, horizon_readiness_verified=None, horizon_readiness_best=None),
+        row("\u00e41"),
+        row("B"),
+    ]
+    return Snapshot.of(sid, taken, as_of, "import: credentials", rows)
+
+
+def test_add_then_get_returns_an_equal_snapshot(store: Store) -> None:
+    snapshot = make("S000001")
+    assert [r.person_id for r in snapshot.rows] == ["B", "E1", "E10", "E2", "\u00e41"]
+    with store.transaction() as ws:
+        ws.snapshots.add(snapshot)
+    with store.transaction() as ws:
+        found = ws.snapshots.get("S000001")
+    assert found == snapshot
+    assert found.rows == snapshot.rows and found.taken_at.tzinfo is not None
+
+
+def test_get_of_a_missing_id_raises_not_found(store: Store) -> None:
+    with store.transaction() as ws, pytest.raises(NotFoundError, match="S9"):
+        ws.snapshots.get("S9")
+
+
+def test_list_gives_headers_in_snapshot_order(store: Store) -> None:
+    later = TAKEN + timedelta(hours=1)
+    made = [
+        make("S3", date(2026, 11, 1), TAKEN - timedelta(days=1)),  # a clock running late
+        make("S1", date(2027, 1, 1), TAKEN),
+        make("S2", date(2026, 11, 1), TAKEN),
+        make("S4", date(2026, 11, 1), later),
+    ]
+    with store.transaction() as ws:
+        for snapshot in made:
+            ws.snapshots.add(snapshot)
+    with store.transaction() as ws:
+        listed = ws.snapshots.list()
+        since = ws.snapshots.list(since=date(2026, 12, 1))
+        assert ws.snapshots.count() == 4
+        latest = ws.snapshots.latest()
+    assert [s.id for s in listed] == ["S2", "S3", "S4", "S1"]  # by date, then id
+    assert all(s.rows == () for s in listed)
+    by_id = {s.id: s for s in made}
+    assert listed == [by_id[s.id].header() for s in listed]
+    assert [s.id for s in since] == ["S1"]
+    assert latest == by_id["S1"]  # with its rows
+
+
+def test_latest_of_no_snapshots_is_none(store: Store) -> None:
+    with store.transaction() as ws:
+        assert ws.snapshots.latest() is None
+        assert ws.snapshots.list() == []
+        assert ws.snapshots.count() == 0
+
+
+def test_add_of_an_existing_id_raises_conflict_and_the_transaction_goes_on(store: Store) -> None:
+    with store.transaction() as ws:
+        ws.snapshots.add(make("S1"))
+    with store.transaction() as ws:
+        with pytest.raises(ConflictError, match="S1"):
+            ws.snapshots.add(make("S1", date(2030, 1, 1)))
+        ws.snapshots.add(make("S2"))
+    with store.transaction() as ws:
+        assert [s.id for s in ws.snapshots.list()] == ["S1", "S2"]
+        assert ws.snapshots.get("S1").as_of == date(2026, 11, 1)
+
+
+def test_a_failed_transaction_leaves_no_snapshot(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as ws:
+        ws.snapshots.add(make("S1"))
+        raise RuntimeError("boom")
+    with store.transaction() as ws:
+        assert ws.snapshots.count() == 0
+
+
+def test_clear_removes_snapshots(store: Store) -> None:
+    with store.transaction() as ws:
+        ws.snapshots.add(make("S1"))
+    with store.transaction() as ws:
+        ws.clear()
+    with store.transaction() as ws:
+        assert ws.snapshots.list() == []
+
+
+def test_a_snapshot_names_what_the_workspace_no_longer_holds(store: Store) -> None:
+    """No references: history outlives the people, roles and competencies it names."""
+    with store.transaction() as ws:
+        assert ws.people.count() == ws.frameworks.count() == 0
+        ws.snapshots.add(make("S1"))
+    with store.transaction() as ws:
+        assert ws.snapshots.get("S1").rows[0].lines[0].competency == SQL
+
+
+def test_a_large_snapshot_round_trips(store: Store) -> None:
+    """Rows are written in chunks (and with COPY on PostgreSQL): 3,000 people x 12 lines."""
+    refs = [CompetencyRef("fw", f"c{n:02d}") for n in range(12)]
+    lines = tuple(
+        RequirementLine(ref, Importance.IMPORTANT, 3.0, None if n % 3 else n / 7, n / 4)
+        for n, ref in enumerate(refs)
+    )
+    rows = [row(f"P{n:05d}", lines=lines, readiness_verified=n / 7) for n in range(3_000)]
+    snapshot = Snapshot.of("S1", TAKEN, date(2026, 11, 1), "manual", rows)
+    with store.transaction() as ws:
+        ws.snapshots.add(snapshot)
+    with store.transaction() as ws:
+        assert ws.snapshots.get("S1") == snapshot
+        [header] = ws.snapshots.list()
+    assert header.totals == snapshot.totals and header.totals.people == 3_000
