@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
-from skillgap.cli.verify import FETCH_OPTIONS, parse_moment
+from skillgap.cli.verify import verification_options
 from skillgap.config import load_network_settings
 from skillgap.domain import VerificationStatus
 from skillgap.reports.credentials import (
@@ -48,15 +48,7 @@ def credentials() -> None:
     help="The credentials are this person's (a personal backpack); a credential naming "
     "someone else is rejected.",
 )
-@FETCH_OPTIONS[0]
-@FETCH_OPTIONS[1]
-@click.option(
-    "--at",
-    "moment",
-    callback=parse_moment,
-    metavar="DATETIME",
-    help="Verify as at this moment [default: now].",
-)
+@verification_options
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),

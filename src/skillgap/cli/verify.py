@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -45,18 +47,28 @@ FETCH_OPTIONS = [
 ]
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def verification_options(command: F) -> F:
+    """--offline, --documents DIR and --at DATETIME (passed as ``offline``, ``documents`` and
+    ``moment``): what every command that verifies credentials takes."""
+    at = click.option(
+        "--at",
+        "moment",
+        callback=parse_moment,
+        metavar="DATETIME",
+        help="Evaluate validity, expiry and status at this moment [default: now].",
+    )
+    for option in reversed([*FETCH_OPTIONS, at]):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
-@FETCH_OPTIONS[0]
-@FETCH_OPTIONS[1]
-@click.option(
-    "--at",
-    "moment",
-    callback=parse_moment,
-    metavar="DATETIME",
-    help="Evaluate validity, expiry and status at this moment [default: now].",
-)
+@verification_options
 @click.option("--verbose", "-v", is_flag=True, help="Show every check, not only failures.")
 @pass_state
 @user_errors

@@ -19,10 +19,10 @@ from skillgap.trust import jws as jose
 from skillgap.trust.checks import CheckLog
 from skillgap.trust.dids import VerificationMethod
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.ob2 import Ob2Verifier, is_ob2_assertion
+from skillgap.trust.ob2 import Ob2Outcome, Ob2Verifier, is_ob2_assertion
 from skillgap.trust.result import Verified
 from skillgap.trust.status import StatusListCache
-from skillgap.trust.vc import VcVerifier, is_vc
+from skillgap.trust.vc import VcOutcome, VcVerifier, is_vc
 
 S = VerificationStatus
 MAX_DEPTH = 3  # a CLR inside a CLR inside a CLR is as deep as it goes
@@ -93,17 +93,8 @@ class Verifier:
             return self.verify_object(name, doc, container=container)
         if stripped.startswith(("http://", "https://")) and " " not in stripped:
             log = CheckLog()
-            outcome = Ob2Verifier(self.fetcher, load_json, self.at).verify_url(stripped, log)
-            return Verified(
-                name,
-                outcome.format,
-                log.report(outcome.format, self.at),
-                container,
-                tuple(outcome.identities),
-                outcome.achievement,
-                outcome.assertion,
-                {"badge": outcome.badge, "issuer": outcome.issuer},
-            )
+            outcome = self._ob2().verify_url(stripped, log)
+            return self._ob2_result(name, outcome, log, container, outcome.assertion)
         return self.verify_jwt(name, stripped, container=container)
 
     def verify_object(
@@ -120,30 +111,11 @@ class Verifier:
         if is_vc(doc):
             log = CheckLog()
             outcome = self._vc(status).verify_document(doc, log)
-            parts = self._parts(name, outcome.inner, log, depth) if status else ()
-            return Verified(
-                name,
-                outcome.format,
-                log.report(outcome.format, self.at),
-                container,
-                tuple(outcome.identities),
-                outcome.achievement,
-                doc,
-                parts=parts,
-            )
+            return self._vc_result(name, outcome, log, container, depth, status)
         if is_ob2_assertion(doc):
             log = CheckLog()
-            result = Ob2Verifier(self.fetcher, load_json, self.at).verify_json(doc, log)
-            return Verified(
-                name,
-                result.format,
-                log.report(result.format, self.at),
-                container,
-                tuple(result.identities),
-                result.achievement,
-                doc,
-                {"badge": result.badge, "issuer": result.issuer},
-            )
+            result = self._ob2().verify_json(doc, log)
+            return self._ob2_result(name, result, log, container, doc)
         kinds = doc.get("type")
         for kind in kinds if isinstance(kinds, list) else [kinds]:
             if isinstance(kind, str) and kind in DEFINITIONS:
@@ -178,18 +150,18 @@ class Verifier:
         log = CheckLog()
         if is_vc(payload) or isinstance(payload.get("vc"), dict):
             outcome = self._vc(status).verify_jwt(parsed, payload, log)
-            parts = self._parts(name, outcome.inner, log, depth) if status else ()
-            return Verified(
-                name,
-                outcome.format,
-                log.report(outcome.format, self.at),
-                container,
-                tuple(outcome.identities),
-                outcome.achievement,
-                outcome.credential,
-                parts=parts,
-            )
-        result = Ob2Verifier(self.fetcher, load_json, self.at).verify_jws(token, parsed, log)
+            return self._vc_result(name, outcome, log, container, depth, status)
+        result = self._ob2().verify_jws(token, parsed, log)
+        return self._ob2_result(name, result, log, container, result.assertion)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _ob2(self) -> Ob2Verifier:
+        return Ob2Verifier(self.fetcher, load_json, self.at)
+
+    def _ob2_result(
+        self, name: str, result: Ob2Outcome, log: CheckLog, container: str | None, doc: Any
+    ) -> Verified:
         return Verified(
             name,
             result.format,
@@ -197,11 +169,30 @@ class Verifier:
             container,
             tuple(result.identities),
             result.achievement,
-            result.assertion,
+            doc,
             {"badge": result.badge, "issuer": result.issuer},
         )
 
-    # -- helpers --------------------------------------------------------------------------
+    def _vc_result(
+        self,
+        name: str,
+        outcome: VcOutcome,
+        log: CheckLog,
+        container: str | None,
+        depth: int,
+        status: bool,
+    ) -> Verified:
+        parts = self._parts(name, outcome.inner, log, depth) if status else ()
+        return Verified(
+            name,
+            outcome.format,
+            log.report(outcome.format, self.at),
+            container,
+            tuple(outcome.identities),
+            outcome.achievement,
+            outcome.credential,
+            parts=parts,
+        )
 
     def _vc(self, status: bool) -> VcVerifier:
         # A status list credential's own status is not checked (it would never end).
