@@ -33,6 +33,8 @@ SETTINGS: dict[str, str] = {
     "SKILLGAP_FETCH_MAX_BYTES": "Largest document fetched, in bytes (default 2097152).",
     "SKILLGAP_ISSUER_KEY": "The issuer's Ed25519 private key (privateKeyMultibase); wins over "
     "the key file. Read by `issue`, `revoke` and `issuer publish`.",
+    "SKILLGAP_MIN_GROUP_SIZE": "Smallest group whose gap figures are shown (default 5, at "
+    "least 2): a figure computed from fewer people is suppressed, except for an administrator.",
 }
 
 
@@ -97,6 +99,28 @@ def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
         timeout=number("SKILLGAP_FETCH_TIMEOUT", 10.0, 0.1, 300),
         max_bytes=int(number("SKILLGAP_FETCH_MAX_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024**2)),
     )
+
+
+DEFAULT_MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE_RANGE = (2, 1000)
+
+
+def load_min_group_size(environ: Mapping[str, str], value: int | None = None) -> int:
+    """The privacy threshold of aggregate gap figures: ``value`` (a CLI flag), else
+    ``SKILLGAP_MIN_GROUP_SIZE``, else 5. At least 2: below that a group's figures are one
+    person's, and seeing those is what ``--admin`` is for."""
+    low, high = MIN_GROUP_SIZE_RANGE
+    if value is None:
+        text = environ.get("SKILLGAP_MIN_GROUP_SIZE", "").strip()
+        if not text:
+            return DEFAULT_MIN_GROUP_SIZE
+        try:
+            value = int(text)
+        except ValueError:
+            raise ConfigError(f"SKILLGAP_MIN_GROUP_SIZE={text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"the minimum group size must be from {low} to {high}, not {value}")
+    return value
 
 
 def load_settings(

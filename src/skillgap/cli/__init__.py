@@ -6,6 +6,7 @@ from skillgap.cli import (  # noqa: F401
     frameworks,
     gaps,
     issuing,
+    organisation,
     people,
     quality,
     ratings,
