@@ -56,6 +56,12 @@ def reasons(credential: dict[str, Any]) -> list[str]:
     return [r["code"] for r in credential["reasons"]]
 
 
+def award(credential: dict[str, Any]) -> str:
+    """The demo's award id (A0059) in the id of its credential (``urn:example:A0059``): the
+    demo imports its awards as signed credentials."""
+    return str(credential["award_id"]).removeprefix("urn:example:")
+
+
 def test_the_rubric_is_shown_exported_set_and_its_history_kept(demo: Path, tmp_path: Path) -> None:
     shown = data(demo, "rubric", "show")
     assert shown["custom"] is False and shown["rubric"]["threshold"] == 0.65
@@ -166,13 +172,13 @@ def test_confirming_a_suggested_alignment_makes_it_count(demo: Path) -> None:
         2,
     )
     before = data(demo, "why", "E1041", "demo:vulnerability-management")
-    assert {c["award_id"]: c["counts"] for c in before["credentials"]}["A0059"] is False
+    assert {award(c): c["counts"] for c in before["credentials"]}["A0059"] is False
 
     said = out(demo, "alignments", "confirm", HANDLER, "2", "--level", "2")
 
     assert "status: suggested -> confirmed (by tester)" in said
     after = data(demo, "why", "E1041", "demo:vulnerability-management")
-    a0059 = {c["award_id"]: c for c in after["credentials"]}["A0059"]
+    a0059 = {award(c): c for c in after["credentials"]}["A0059"]
     assert a0059["counts"] is True and a0059["alignment_status"] == "confirmed"
     assert len(data(demo, "alignments", "review")) == 20
 
@@ -180,7 +186,7 @@ def test_confirming_a_suggested_alignment_makes_it_count(demo: Path) -> None:
 
     assert "status: confirmed -> unmapped (by ben)" in said
     gone = data(demo, "why", "E1041", "demo:vulnerability-management")
-    assert "A0059" not in {c["award_id"] for c in gone["credentials"]}
+    assert "A0059" not in {award(c) for c in gone["credentials"]}
     assert [e["action"] for e in data(demo, "rubric", "history")] == [
         "alignment-confirmed",
         "alignment-rejected",
@@ -195,7 +201,7 @@ def test_why_shows_each_credentials_weight_and_four_checks(demo: Path) -> None:
     assert "Certified Cyber Ninja: weight 0.35 (vetoed: assessment, issuer)" in text
     assert "a quiz (the criteria say 'quiz'): not proof of the skill" in text
     why = data(demo, "why", "E1045", "Security awareness")
-    essentials = {c["award_id"]: c for c in why["credentials"]}["A0160"]
+    essentials = {award(c): c for c in why["credentials"]}["A0160"]
     profile = essentials["quality"]
     assert (profile["weight"], profile["threshold"], profile["passes"]) == (0.53, 0.65, False)
     assert [(c["name"], c["score"], c["vetoes"]) for c in profile["checks"]] == [
@@ -214,7 +220,7 @@ def test_decay_lapses_old_evidence(demo: Path, tmp_path: Path) -> None:
     summary = data(demo, "summary")["credentials"]
     assert summary["excluded"]["lapsed"] > 0 and summary["counted"] < 133
     why = data(demo, "why", "E1041", "demo:vulnerability-management")
-    a0094 = {c["award_id"]: c for c in why["credentials"]}["A0094"]
+    a0094 = {award(c): c for c in why["credentials"]}["A0094"]
     assert a0094["lapses_on"] is not None
 
 

@@ -42,6 +42,13 @@ from skillgap.domain import (
     VerificationStatus,
 )
 
+#: Verification outcomes that say only *when* a genuine credential holds: its dates (the
+#: award's issue and expiry) decide at each analysis date, so a credential verified as
+#: expired today still counts for an analysis dated before it expired.
+DATED_STATUSES = frozenset(
+    {VerificationStatus.VALID, VerificationStatus.EXPIRED, VerificationStatus.NOT_YET_VALID}
+)
+
 
 class Exclusion(StrEnum):
     """Why an award does not count (several may apply); the value is a stable code."""
@@ -175,9 +182,7 @@ def _exclusions(
         found.append(Exclusion.EXPIRED)
     if lapse is not None and lapse <= at:
         found.append(Exclusion.LAPSED)
-    if award.verification is not None and award.verification.status is not (
-        VerificationStatus.VALID
-    ):
+    if award.verification is not None and award.verification.status not in DATED_STATUSES:
         found.append(Exclusion.NOT_VALID)
     vetoes = profile.vetoed_by
     if CheckName.ISSUER in vetoes:

@@ -69,6 +69,15 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
         f"{counts['roles']} roles, {counts['competencies']} competencies, "
         f"{counts['awards']} credentials, {counts['claims']} self/manager ratings."
     )
+    imported = done.imported
+    statuses = sorted(imported.by_status.items(), key=lambda item: (item[0] != "valid", item[0]))
+    click.echo(
+        f"Verified and imported {imported.credentials} signed Open Badges 3.0 credentials as "
+        f"of {imported.at.date().isoformat()}: "
+        + ", ".join(f"{n} {status}" for status, n in statuses)
+        + f" ({imported.from_backpacks} made out to a personal address came in with the holder's "
+        "own backpack)."
+    )
     render_summary(result, console())
 
 

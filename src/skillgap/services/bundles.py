@@ -1,20 +1,32 @@
-"""Loading an organisation bundle (and the demo, which is one) into a workspace."""
+"""Loading an organisation bundle (and the demo, which is one) into a workspace.
+
+A bundle's awards are records (``awards.csv``), stored as they are: ``skillgap load`` reads
+what an organisation exported. The demo instead turns its awards into signed Open Badges 3.0
+credentials (``demo.credentials``) and verifies and imports them, so its skills inventory
+comes from credentials skillgap has checked, through the same path as `credentials import`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import OrganisationSummary
 from skillgap.clock import Clock
+from skillgap.demo.credentials import demo_credentials
 from skillgap.domain import BUILTIN_SCALES
 from skillgap.domain.snapshots import DEMO
 from skillgap.errors import ConflictError
 from skillgap.formats.bundle import Bundle, read_bundle
+from skillgap.services.credentials import ImportResult, import_credentials
 from skillgap.services.snapshots import take_snapshot
 from skillgap.services.summary import organisation_summary
+from skillgap.services.verification import FetchPlan
 from skillgap.services.workspace import (
     META_ORGANISATION,
     META_SNAPSHOT,
@@ -23,6 +35,7 @@ from skillgap.services.workspace import (
     holds_data,
 )
 from skillgap.store import Store, Workspace
+from skillgap.store.memory import MemoryStore
 
 
 @dataclass(frozen=True)
@@ -44,21 +57,118 @@ def load_bundle(folder: Path, open_workspace: StoreOpener, confirm: Confirm) -> 
 
 
 @dataclass(frozen=True)
+class DemoImport:
+    """The demo's credential imports: the organisation's folder, then each person's own
+    backpack (credentials made out to an address the people file does not list)."""
+
+    organisation: ImportResult
+    backpacks: tuple[ImportResult, ...]
+    at: datetime  # the moment they were verified as of: the end of the snapshot date
+
+    @property
+    def results(self) -> tuple[ImportResult, ...]:
+        return (self.organisation, *self.backpacks)
+
+    @property
+    def credentials(self) -> int:
+        return sum(len(r.awards) for r in self.results)
+
+    @property
+    def from_backpacks(self) -> int:
+        return sum(len(r.awards) for r in self.backpacks)
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for result in self.results:
+            counts.update(result.by_status)
+        return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
 class DemoResult:
     loaded: LoadResult
     summary: OrganisationSummary
+    imported: DemoImport  # the demo's credentials, verified and imported
 
 
 def run_demo(
     open_workspace: StoreOpener, clock: Clock, confirm: Confirm, *, view: View
 ) -> DemoResult:
     """Load the demo organisation, replacing the workspace's data, and summarise its gaps;
-    a first snapshot gives `skillgap progress` its starting point."""
+    a first snapshot gives `skillgap progress` its starting point.
+
+    The awards come in as credentials: signed, verified as of the demo's snapshot date and
+    imported (``import_demo_credentials``) before the workspace is opened, so the workspace
+    is still written once, all or nothing, as ``skillgap load`` writes it."""
     bundle = read_bundle(demo_folder())
+    imported, bundle = import_demo_credentials(bundle, clock)
     with open_workspace(True) as store:
         loaded = _store_replacing(store, bundle, confirm)
         take_snapshot(store, clock, reason=DEMO)
-        return DemoResult(loaded, organisation_summary(store, clock, view=view))
+        return DemoResult(loaded, organisation_summary(store, clock, view=view), imported)
+
+
+def import_demo_credentials(bundle: Bundle, clock: Clock) -> tuple[DemoImport, Bundle]:
+    """The bundle's awards as signed OB 3.0 credentials, verified and imported; returns what
+    the imports did and the bundle with what they stored in place of the award records.
+
+    The credentials are written to a temporary folder and imported from there by
+    ``import_credentials``, as `skillgap credentials import` would: verified at the end of
+    the snapshot date (issuer profiles answered in memory, never the network), recipients
+    matched by e-mail, the issuers and achievements the bundle defines kept as it has them.
+    An award made out to a personal address comes in with the person's own backpack
+    (``--person``). One not valid at that moment (expired by its own date) is kept as the
+    import keeps any such credential: with its report, under a quarantined (``unverified:``)
+    issuer and achievement. The imports run on a staging twin holding the bundle's framework,
+    people, issuers and achievements but no roles: nobody is assessed there, so no import
+    records a snapshot of its own (the demo takes one, of the whole organisation)."""
+    made = demo_credentials(bundle)
+    at = _end_of(bundle.snapshot_date or clock.now().date())
+    staging = MemoryStore()
+    with staging.transaction() as ws:
+        ws.frameworks.add(bundle.framework)
+        ws.people.add_all(bundle.people)
+        ws.issuers.add_all(bundle.issuers)
+        ws.achievements.add_all(bundle.achievements)
+    results: dict[str | None, ImportResult] = {}
+    with TemporaryDirectory(prefix="skillgap-demo-") as tmp:
+        for folder, person in made.write(Path(tmp)):
+            result = import_credentials(
+                staging,
+                [folder],
+                # Not offline=True: an offline plan swaps the given fetcher for the offline
+                # chain. The only "network" here is the in-memory issuer profiles.
+                fetch_plan=FetchPlan(),
+                clock=clock,
+                at=at,
+                person_id=person,
+                workers=1,
+                network=made.fetcher(),
+                rejects_path=Path(tmp) / "rejects.csv",
+            )
+            problems = [r.reason for r in result.rejects] + [
+                f"{a.award.source}: {a.match}" for a in result.unmatched
+            ]
+            if problems:  # the demo's own data: a bug, not a user's mistake
+                raise RuntimeError(f"a demo credential did not import: {problems[0]}")
+            results[person] = result
+    with staging.transaction() as ws:
+        issuers, achievements = ws.issuers.list(), ws.achievements.list()
+        # The temporary folder is gone once the demo ends: name the file it came from.
+        awards = [
+            replace(a, source=f"demo credential {Path(a.source).name}") for a in ws.awards.list()
+        ]
+    stored = replace(
+        bundle, issuers=tuple(issuers), achievements=tuple(achievements), awards=tuple(awards)
+    )
+    organisation = results.pop(None)
+    return DemoImport(organisation, tuple(results.values()), at), stored
+
+
+def _end_of(day: date) -> datetime:
+    """The end of ``day`` (UTC): the moment the summary reads a date as."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
 
 
 def demo_folder() -> Path:

@@ -183,15 +183,34 @@ class _Refused(Exception):
     """Why one credential is not stored (caught in ``_Import.run``)."""
 
 
-#: Issuers and achievements named only by credentials that did not verify live under this
-#: prefix, stripped of alignments: a forged badge can be kept with its report, but it never
-#: defines (or renames, or re-aligns) the issuer or achievement a genuine one names.
+#: Issuers and achievements named only by credentials whose authenticity is in doubt live
+#: under this prefix, stripped of alignments: a forged badge can be kept with its report, but
+#: it never defines (or renames, or re-aligns) the issuer or achievement a genuine one names.
 UNVERIFIED = "unverified:"
 
 
 def _valid(award: Award) -> bool:
     report = award.verification
     return report is not None and report.status is VerificationStatus.VALID
+
+
+#: Outcomes that leave the credential's authenticity in doubt (its signature, its issuer, or
+#: whether it can be read at all). A genuine credential that has expired, is not yet valid,
+#: was revoked or whose status list cannot be read is filed under the achievement it names.
+DOUBTFUL = frozenset(
+    {
+        VerificationStatus.MALFORMED,
+        VerificationStatus.TAMPERED,
+        VerificationStatus.INVALID_SIGNATURE,
+        VerificationStatus.ISSUER_MISMATCH,
+        VerificationStatus.UNVERIFIABLE,
+    }
+)
+
+
+def _authentic(award: Award) -> bool:
+    report = award.verification
+    return report is not None and report.status not in DOUBTFUL
 
 
 def _quarantined(record: CredentialRecord) -> CredentialRecord:
@@ -226,8 +245,9 @@ class _Import:
         self.exact = self.unmapped = 0
 
     def run(self, records: Iterable[CredentialRecord | StatusUpdate]) -> ImportResult:
-        # Valid credentials first: when copies share an id, the verified one is the one kept.
-        ordered = sorted(records, key=lambda r: not _valid(r.award))
+        # Valid credentials first, then other genuine ones: when copies share an id, the
+        # verified one is the one kept.
+        ordered = sorted(records, key=lambda r: (not _valid(r.award), not _authentic(r.award)))
         for record in ordered:
             try:
                 if isinstance(record, StatusUpdate):
@@ -257,7 +277,7 @@ class _Import:
 
     def _take(self, record: CredentialRecord) -> None:
         """Plans one record, or raises ``_Refused`` saying why it is not stored."""
-        if not _valid(record.award):
+        if not _authentic(record.award):
             record = _quarantined(record)
         award, issuer = record.award, record.issuer
         held = self.achievements.get(record.achievement.id)
@@ -278,7 +298,7 @@ class _Import:
         if stored is not None:
             stored_achievement = self.achievements.get(stored.achievement_id)
             stored_issuer = stored_achievement.issuer_id if stored_achievement else None
-            upgrade = stored.achievement_id.startswith(UNVERIFIED) and _valid(award)
+            upgrade = stored.achievement_id.startswith(UNVERIFIED) and _authentic(award)
             if not upgrade and (stored.recipient != award.recipient or stored_issuer != issuer.id):
                 raise _Refused(
                     f"the workspace holds another credential with the id {award.id!r} "
