@@ -60,8 +60,9 @@ def render_summary(summary: OrganisationSummary, console: Console) -> None:
         for step in s.next_steps:
             console.print(f"  - {escape(step)}")
         console.print(
-            "  - Explore: skillgap status, skillgap summary --view best-available, "
-            "skillgap summary --json"
+            "  - Explore: skillgap summary --view best-available, skillgap gaps --org "
+            "--horizon future, skillgap priorities, skillgap bench-strength, "
+            "skillgap why PERSON COMPETENCY, skillgap progress"
         )
 
 
