@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from benchmarks.synthetic import scaled
+from skillgap.analysis.progress import snapshot_rows
 from skillgap.analysis.summary import WorkspaceData, summarise
 from skillgap.config import load_settings
 from skillgap.formats.bundle import Bundle, read_bundle
@@ -45,6 +46,15 @@ def test_summary(benchmark: Any, demo: Bundle, copies: int) -> None:
     benchmark.extra_info["people"] = len(data.people)
     result = benchmark(summarise, data, organisation="bench", as_of=demo.snapshot_date)
     assert result.people_assessed == copies * 58
+
+
+@pytest.mark.benchmark(group="summary")
+def test_snapshot_rows(benchmark: Any, demo: Bundle) -> None:
+    """What every import adds: the snapshot of the organisation (both views, every line)."""
+    data = scaled(demo, 100)
+    benchmark.extra_info["people"] = len(data.people)
+    rows = benchmark(snapshot_rows, data, demo.snapshot_date)
+    assert len(rows) == 100 * 58
 
 
 @pytest.mark.benchmark(group="summary")

@@ -8,10 +8,19 @@ from datetime import UTC, date, datetime
 import pytest
 
 from skillgap.analysis.evidence import Exclusion
-from skillgap.analysis.inventory import View
-from skillgap.analysis.summary import WorkspaceData, summarise
+from skillgap.analysis.gaps import (
+    PersonGap,
+    furthest,
+    group_by,
+    mean_readiness,
+    person_gap,
+    priorities,
+)
+from skillgap.analysis.inventory import View, build_inventory
+from skillgap.analysis.summary import WorkspaceData, build_model, summarise
 from skillgap.domain import AssessmentType, SourceKind
 from skillgap.errors import NotFoundError
+from skillgap.formats.bundle import Bundle
 from tests.analysis.builders import (
     ANA,
     BEN,
@@ -98,3 +107,72 @@ def test_inactive_people_and_people_without_a_role_are_left_out() -> None:
 def test_no_one_with_a_role_is_an_error_not_a_hundred_percent() -> None:
     with pytest.raises(NotFoundError, match="no active person .* holds a known role"):
         summarise(data(people=[replace(ANA, role_id=None)]), organisation="Org", as_of=AS_OF)
+
+
+def _copied(bundle: Bundle, copies: int) -> WorkspaceData:
+    """The demo's people and their evidence ``copies`` times, each copy with its own ids."""
+    people, awards, claims = [], [], []
+    for n in range(copies):
+        people += [replace(p, employee_id=f"{p.employee_id}-{n}") for p in bundle.people]
+        awards += [
+            replace(a, id=f"{a.id}-{n}", person_id=a.person_id and f"{a.person_id}-{n}")
+            for a in bundle.awards
+        ]
+        claims += [
+            replace(c, id=f"{c.id}-{n}", person_id=f"{c.person_id}-{n}") for c in bundle.claims
+        ]
+    return WorkspaceData(
+        frameworks=[bundle.framework],
+        roles=bundle.roles,
+        people=people,
+        issuers=bundle.issuers,
+        achievements=bundle.achievements,
+        awards=awards,
+        observations=claims,
+    )
+
+
+def test_the_columnar_figures_equal_the_per_person_rules_exactly(demo_bundle: Bundle) -> None:
+    """The summary reads the gap engine's columns; ``analysis.gaps`` states the rules. On
+    the demo (copied, so that people tie), every figure equals the per-person loop to the
+    last bit: readiness, priorities, departments, the people furthest, unbacked claims."""
+    workspace = _copied(demo_bundle, 3)
+    as_of = demo_bundle.snapshot_date
+    assert as_of is not None
+    model, outcomes = build_model(workspace, as_of)
+    evidence = [o for outcome in outcomes for o in outcome.observations]
+    claims = [o for o in workspace.observations if o.observed_on <= as_of]
+    inventory = build_inventory([*evidence, *claims], model.context)
+    roles = {r.id: r for r in workspace.roles}
+    people = [p for p in workspace.people if p.active and p.role_id in roles]
+    for view in View:
+        s = summarise(workspace, organisation="Org", as_of=as_of, view=view)
+
+        def loop(when: date | None, chosen: View = view) -> list[PersonGap]:
+            return [
+                person_gap(p, roles[p.role_id or ""], inventory, model.context, view=chosen,
+                           horizon=when)
+                for p in people
+            ]  # fmt: skip
+
+        now, later = loop(as_of), loop(s.horizon)
+        assert list(s.now) == now and list(s.future) == later
+        assert s.readiness_now == mean_readiness(now)
+        assert s.readiness_at_horizon == mean_readiness(later)
+        assert list(s.top_now) == priorities(now)[:5]
+        assert list(s.top_future) == priorities(later)[:5]
+        departments = group_by(now, lambda p: p.department)
+        assert [(d.name, d.headcount, d.mean_readiness, list(d.priorities)) for d in
+                s.departments] == [
+            (g.name, g.headcount, g.mean_readiness, g.priorities) for g in departments
+        ]  # fmt: skip
+        assert list(s.furthest) == furthest(now, 3)
+        if view is View.VERIFIED:
+            best = loop(as_of, View.BEST_AVAILABLE)
+            unbacked = [
+                sum(1 for v, b in zip(vg.items, bg.items, strict=True)
+                    if v.gap > 0 and b.gap == 0 and b.source is not None and not b.source.verified)
+                for vg, bg in zip(now, best, strict=True)
+            ]  # fmt: skip
+            assert s.unbacked_claims == sum(unbacked)
+            assert s.people_with_unbacked_claims == sum(1 for n in unbacked if n)

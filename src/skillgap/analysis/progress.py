@@ -3,8 +3,11 @@
 ``snapshot_rows`` applies the rules of ``skillgap summary`` and ``skillgap gaps`` (the
 evidence of ``explain.person_evidence``, ``gaps.person_gap`` in the verified and the
 best-available view) to every person assessed, so a snapshot holds the figures those
-commands showed on the day. ``compare`` and ``progress`` then read snapshots only, never the
-workspace as it is now: history stays what it was when roles, frameworks or rules change.
+commands showed on the day. It reads them from the gap engine's columns, one model per
+snapshot as the summary does (``summary.build_model``, ``summary.person_readiness``): a
+snapshot follows every import, and a loop per person took tens of seconds at 100,000.
+``compare`` and ``progress`` then read snapshots only, never the workspace as it is now:
+history stays what it was when roles, frameworks or rules change.
 
 A gap is a requirement whose held level (in the chosen view) is below the level required.
 Between two snapshots, for the people in both, a gap *closed* when it is open before and not
@@ -23,12 +26,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from skillgap.analysis.context import SkillContext
-from skillgap.analysis.explain import next_horizon, person_evidence
-from skillgap.analysis.gaps import person_gap
-from skillgap.analysis.inventory import Inventory, View
-from skillgap.analysis.summary import WorkspaceData
-from skillgap.domain import Award, CompetencyRef, Importance, Observation, Person, Role
+from skillgap.analysis.explain import next_horizon
+from skillgap.analysis.inventory import View
+from skillgap.analysis.summary import WorkspaceData, build_model, person_readiness
+from skillgap.domain import CompetencyRef, Importance
 from skillgap.domain.snapshots import (
     RequirementLine,
     Snapshot,
@@ -42,62 +43,61 @@ from skillgap.errors import NotFoundError
 
 def snapshot_rows(data: WorkspaceData, as_of: date) -> list[SnapshotRow]:
     """One row per person assessed as ``skillgap summary`` assesses them on ``as_of``:
-    active, holding a role the workspace knows."""
-    context = SkillContext.of(data.frameworks, data.scales)
-    roles = {r.id: r for r in data.roles}
-    achievements = {a.id: a for a in data.achievements}
-    issuers = {i.id: i for i in data.issuers}
-    awards: dict[str, list[Award]] = defaultdict(list)
-    for award in data.awards:
-        if award.person_id is not None:
-            awards[award.person_id].append(award)
-    ratings: dict[str, list[Observation]] = defaultdict(list)
-    for observation in data.observations:
-        ratings[observation.person_id].append(observation)
-    rows = []
-    for person in data.people:
-        role = roles.get(person.role_id or "")
-        if not person.active or role is None:
-            continue
-        pid = person.employee_id
-        evidence = person_evidence(
-            person, awards[pid], achievements, issuers, ratings[pid], context, as_of, data.rubric
+    active, holding a role the workspace knows. Read from one gap engine model (as the
+    summary), both views, now and at each role's next horizon."""
+    model, _ = build_model(data, as_of)
+    verified = model.person_gaps(View.VERIFIED)
+    best = model.person_gaps(View.BEST_AVAILABLE)
+    now = (person_readiness(verified), person_readiness(best))
+    ahead = [next_horizon(role, as_of) for role in model.roles]
+    later = {
+        h: (
+            person_readiness(model.person_gaps(View.VERIFIED, h)),
+            person_readiness(model.person_gaps(View.BEST_AVAILABLE, h)),
         )
-        rows.append(_row(person, role, evidence.inventory, context, as_of))
+        for h in sorted({h for h in ahead if h is not None})
+    }
+    requirements = [role.requirements_at(as_of) for role in model.roles]
+    ptr: list[int] = verified.ptr.tolist()
+    required: list[float] = verified.required.tolist()
+    held_verified: list[float] = verified.held.tolist()
+    held_best: list[float] = best.held.tolist()
+    rows = []
+    for index, (person, role) in enumerate(zip(model.people, model.role_of.tolist(), strict=True)):
+        if role < 0:
+            continue
+        lo = ptr[index]
+        lines = tuple(
+            RequirementLine(
+                competency=req.competency,
+                importance=req.importance,
+                required=required[j],
+                held_verified=_level(held_verified[j]),
+                held_best=_level(held_best[j]),
+            )
+            for j, req in enumerate(requirements[role], lo)
+        )
+        horizon = ahead[role]
+        then = later.get(horizon) if horizon is not None else None
+        rows.append(
+            SnapshotRow(
+                person_id=person.employee_id,
+                department=person.department,
+                team=person.team,
+                role_id=model.roles[role].id,
+                readiness_verified=float(now[0][index]),
+                readiness_best=float(now[1][index]),
+                horizon=horizon,
+                horizon_readiness_verified=None if then is None else float(then[0][index]),
+                horizon_readiness_best=None if then is None else float(then[1][index]),
+                lines=lines,
+            )
+        )
     return rows
 
 
-def _row(
-    person: Person, role: Role, inventory: Inventory, context: SkillContext, as_of: date
-) -> SnapshotRow:
-    def readiness(view: View, on: date) -> float:
-        return person_gap(person, role, inventory, context, view=view, horizon=on).readiness
-
-    verified = person_gap(person, role, inventory, context, view=View.VERIFIED, horizon=as_of)
-    best = person_gap(person, role, inventory, context, view=View.BEST_AVAILABLE, horizon=as_of)
-    lines = tuple(
-        RequirementLine(
-            competency=v.requirement.competency,
-            importance=v.requirement.importance,
-            required=v.required,
-            held_verified=v.held,
-            held_best=b.held,
-        )
-        for v, b in zip(verified.items, best.items, strict=True)
-    )
-    ahead = next_horizon(role, as_of)
-    return SnapshotRow(
-        person_id=person.employee_id,
-        department=person.department,
-        team=person.team,
-        role_id=role.id,
-        readiness_verified=verified.readiness,
-        readiness_best=best.readiness,
-        horizon=ahead,
-        horizon_readiness_verified=None if ahead is None else readiness(View.VERIFIED, ahead),
-        horizon_readiness_best=None if ahead is None else readiness(View.BEST_AVAILABLE, ahead),
-        lines=lines,
-    )
+def _level(held: float) -> float | None:
+    return None if held != held else held  # NaN: nothing held in the view
 
 
 # --- between two snapshots ------------------------------------------------------------------

@@ -37,13 +37,13 @@ from skillgap.analysis.engine_tables import (
     PriorityRow,
     SinglePoint,
 )
-from skillgap.analysis.evidence import assess_awards
-from skillgap.analysis.explain import end_of_day, resolve_competency
+from skillgap.analysis.explain import resolve_competency
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import WorkspaceData
+from skillgap.analysis.summary import build_model as summary_model
 from skillgap.clock import Clock
 from skillgap.config import DEFAULT_MIN_GROUP_SIZE
-from skillgap.domain import CapabilityGroup, CompetencyRef, Observation, Person
+from skillgap.domain import CapabilityGroup, CompetencyRef, Person
 from skillgap.errors import NotFoundError, ValidationError
 from skillgap.services.summary import workspace_data
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
@@ -201,21 +201,8 @@ class BenchStrength:
 def build_model(data: WorkspaceData, as_of: date) -> OrgModel:
     """The gap engine's model of the workspace as of ``as_of``: the stored ratings and the
     credential observations of the awards the quality rubric counts at the end of that day,
-    as `skillgap summary` reads them."""
-    context = SkillContext.of(data.frameworks, data.scales)
-    moment = end_of_day(as_of)
-    outcomes = assess_awards(
-        [a for a in data.awards if a.issued_on <= moment],
-        {a.id: a for a in data.achievements},
-        {i.id: i for i in data.issuers},
-        context,
-        moment,
-        data.rubric,
-    )
-    evidence: list[Observation] = [o for outcome in outcomes for o in outcome.observations]
-    return OrgModel.build(
-        data.people, data.roles, context, [*evidence, *data.observations], as_of=as_of
-    )
+    as `skillgap summary` reads them (``analysis.summary.build_model``)."""
+    return summary_model(data, as_of)[0]
 
 
 def _open(
