@@ -115,6 +115,7 @@ def assess_awards(
     rubric = rubric or DEFAULT_RUBRIC
     stacked = stacked_by(achievements.values())
     judged: dict[str, QualityProfile] = {}  # each achievement's profile, once
+    aligned: dict[str, list[tuple[int, Alignment]]] = {}  # and its counting alignments
     outcomes = []
     for award in awards:
         achievement = achievements[award.achievement_id]
@@ -128,7 +129,9 @@ def assess_awards(
                 stacked_by=stacked.get(achievement.id, 0),
                 assessment_note=(notes or {}).get(achievement.id),
             )
-        counting = _counting_alignments(achievement, context)
+        counting = aligned.get(achievement.id)
+        if counting is None:
+            counting = aligned[achievement.id] = _counting_alignments(achievement, context)
         lapse = lapses_on(award.issued_on, rubric)
         exclusions = _exclusions(award, achievement, profile, bool(counting), lapse, at)
         observations: tuple[Observation, ...] = ()
