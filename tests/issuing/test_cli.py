@@ -174,3 +174,15 @@ def test_init_takes_a_key_file_and_refuses_a_second_issuer(
     assert again.exit_code == 1 and "--force" in again.output
     forced = ok(run(runner, workspace, *INIT, "--key-file", str(key_file), "--force"))
     assert "reused from" in forced.output
+
+
+def test_a_workspace_that_issued_credentials_is_never_replaced(
+    runner: CliRunner, issuer: Path, tmp_path: Path
+) -> None:
+    """Replacing it would lose which status-list bits are taken and which were revoked."""
+    out = tmp_path / "ann.json"
+    ok(run(runner, issuer, "issue", "--achievement", PYTHON.id, "--to", "E1", "--out", str(out)))
+    refused = run(runner, issuer, "demo", "--yes")
+    assert refused.exit_code == 1
+    assert "holds 1 credential(s) the organisation issued" in refused.output
+    assert len(json.loads(ok(run(runner, issuer, "issuer", "list-issued", "--json")).stdout)) == 1

@@ -178,6 +178,15 @@ def demo_folder() -> Path:
 def _store_replacing(store: Store, bundle: Bundle, confirm: Confirm) -> LoadResult:
     with store.transaction() as ws:
         held = holds_data(ws)
+        issued = ws.issued.count()
+        if issued:
+            # Replacing would lose which status-list bits are taken and which credentials
+            # were revoked: a later `issuer init` would hand the same bits out again.
+            raise ConflictError(
+                f"the workspace at {store.location} holds {issued} credential(s) the "
+                "organisation issued; replacing it would lose their revocation status. "
+                "Load into a new workspace (--workspace FILE) instead"
+            )
         if held and not confirm(store.location):
             raise ConflictError(f"the workspace at {store.location} already holds data")
         if held:
