@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
+from skillgap.analysis.assessment import infer_assessment
 from skillgap.analysis.quality import (
     DEFAULT_RUBRIC,
     Change,
@@ -28,7 +29,6 @@ from skillgap.analysis.quality import (
     Rubric,
     achievement_fields,
     changes,
-    infer_assessment,
     profiles,
 )
 from skillgap.clock import Clock

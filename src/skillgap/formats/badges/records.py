@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from skillgap.analysis.quality import infer_assessment
+from skillgap.analysis.assessment import infer_assessment
 from skillgap.domain import Achievement, Alignment, AlignmentStatus, Award, Evidence, Issuer
 from skillgap.domain.credentials import MAX_DOCUMENT_CHARS
 from skillgap.domain.people import Person, normalise_email
