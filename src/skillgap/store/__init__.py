@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from skillgap.domain import (
@@ -26,7 +26,12 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.catalog import CatalogItem
+from skillgap.domain.governance import AuditEntry, PolicyRule
+from skillgap.domain.pathways import Pathway, PathwayAward
+from skillgap.domain.plans import Plan, PlanScope
 from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.users import ApiToken, Session, User
 from skillgap.issuing import IssuedCredential
 
 T = TypeVar("T")
@@ -115,6 +120,71 @@ class SnapshotRepository(Protocol):
     def count(self) -> int: ...
 
 
+class RemovableRepository(ReplaceableRepository[T], Protocol):
+    def remove(self, key: str) -> None:
+        """Remove the item; ``NotFoundError`` if there is none, ``ConflictError`` if
+        something still refers to it."""
+        ...
+
+
+class PathwayAwardRepository(ReplaceableRepository[PathwayAward], Protocol):
+    def for_person(self, employee_id: str) -> list[PathwayAward]:
+        """The person's completed pathways, ordered by id."""
+        ...
+
+
+class PlanRepository(Repository[Plan], Protocol):
+    """Saved learning plans with their lines and open gaps; written once, never changed."""
+
+    def for_subject(self, scope: PlanScope, subject: str) -> list[Plan]:
+        """The plans made for one person, team, department (or the organisation), oldest
+        first (by creation time, then id)."""
+        ...
+
+
+class AuditLog(Protocol):
+    """Append-only record of outputs about individuals."""
+
+    def append(self, entry: AuditEntry) -> AuditEntry:
+        """Record the entry; returns it with its ``id`` (increasing in recording order)."""
+        ...
+
+    def list(
+        self, *, action: str | None = None, since: datetime | None = None, limit: int | None = None
+    ) -> list[AuditEntry]:
+        """Entries newest first, optionally of one action and at or after ``since``."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: Session) -> None: ...
+
+    def find(self, id_hash: str) -> Session | None: ...
+
+    def remove(self, id_hash: str) -> None:
+        """Forget the session (nothing happens if there is none)."""
+        ...
+
+    def remove_for_user(self, user_id: str) -> int:
+        """Forget every session of a user (on a password change, deactivation)."""
+        ...
+
+    def remove_expired(self, now: datetime) -> int: ...
+
+
+class LoginFailures(Protocol):
+    """Failed logins per key (an account or a client address), for throttling across worker
+    processes."""
+
+    def record(self, key: str, at: datetime) -> None: ...
+
+    def count_since(self, key: str, since: datetime) -> int: ...
+
+    def clear(self, key: str) -> None: ...
+
+
 class MetaRepository(Protocol):
     """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""
 
@@ -152,6 +222,26 @@ class Workspace(Protocol):
     def snapshots(self) -> SnapshotRepository: ...
     @property
     def meta(self) -> MetaRepository: ...
+    @property
+    def catalog(self) -> RemovableRepository[CatalogItem]: ...
+    @property
+    def pathways(self) -> RemovableRepository[Pathway]: ...
+    @property
+    def pathway_awards(self) -> PathwayAwardRepository: ...
+    @property
+    def plans(self) -> PlanRepository: ...
+    @property
+    def policies(self) -> RemovableRepository[PolicyRule]: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def users(self) -> ReplaceableRepository[User]: ...
+    @property
+    def tokens(self) -> ReplaceableRepository[ApiToken]: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def login_failures(self) -> LoginFailures: ...
 
     def clear(self) -> None:
         """Remove everything the workspace holds (the schema stays)."""
@@ -175,6 +265,12 @@ class Store(Protocol):
 
 
 __all__ = [
+    "AuditLog",
+    "LoginFailures",
+    "PathwayAwardRepository",
+    "PlanRepository",
+    "RemovableRepository",
+    "SessionRepository",
     "IssuedRepository",
     "MetaRepository",
     "OccupationRepository",
