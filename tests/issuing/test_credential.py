@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillgap.domain import Achievement
+from skillgap.domain import Achievement, Evidence
 from skillgap.fetch import MemoryFetcher
 from skillgap.issuing import IssuerProfile
 from skillgap.issuing import credential as docs
@@ -53,7 +53,7 @@ def build(
         recipient=recipient or docs.Recipient.of(BOB, salt="pepper"),
         issued=AT,
         expires=achievement.expiry.expires(AT),
-        evidence=evidence,
+        evidence=[Evidence(url=url) for url in evidence],
         status_index=7,
     )
 

@@ -21,7 +21,7 @@ from skillgap.issuing import service as issuing
 from skillgap.issuing.keystore import KeyStore, key_store
 
 
-def _keys(environ: Mapping[str, str]) -> issuing.KeySource:
+def issuer_keys(environ: Mapping[str, str]) -> issuing.KeySource:
     def keys(profile: IssuerProfile) -> KeyStore:
         return key_store(environ, Path(profile.key_file) if profile.key_file else None)
 
@@ -139,7 +139,7 @@ def publish(state: CliState, out: Path, valid_days: int) -> None:
     """
     with state.store() as store:
         result = issuing.publish(
-            store, _keys(state.env.environ), out, clock=state.env.clock, valid_days=valid_days
+            store, issuer_keys(state.env.environ), out, clock=state.env.clock, valid_days=valid_days
         )
     _render_published(result)
 
@@ -255,7 +255,7 @@ def issue(
     with state.store() as store:
         result = issuing.issue(
             store,
-            _keys(state.env.environ),
+            issuer_keys(state.env.environ),
             achievement_id=achievement_id,
             person=person,
             clock=state.env.clock,
@@ -301,7 +301,7 @@ def revoke(state: CliState, credential_id: str, reason: str | None, out: Path | 
             credential_id,
             clock=state.env.clock,
             reason=reason,
-            keys=_keys(state.env.environ),
+            keys=issuer_keys(state.env.environ),
             out=out,
         )
     if result.already:

@@ -43,7 +43,7 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from skillgap.domain import Achievement, AlignmentStatus, Award, Framework, Issuer
+from skillgap.domain import Achievement, AlignmentStatus, Award, Evidence, Framework, Issuer
 from skillgap.fetch import MemoryFetcher
 from skillgap.formats.bundle import Bundle
 from skillgap.issuing import IssuerProfile
@@ -214,7 +214,7 @@ def _credential(
         recipient=Recipient(email=award.recipient, salt=_salt(award.id)),
         issued=award.issued_on,
         expires=award.expires_on,
-        evidence=[e.url for e in award.evidence if e.url],
+        evidence=[Evidence(url=e.url) for e in award.evidence if e.url],
         status_index=0,
     )
     document["issuer"] = signer.issuer_object()

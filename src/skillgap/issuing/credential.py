@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from skillgap.domain import Achievement, Framework, Person
+from skillgap.domain import Achievement, Evidence, Framework, Person
 from skillgap.domain.people import is_identifier
 from skillgap.errors import ValidationError
 from skillgap.fetch import did_web_url
@@ -221,7 +221,7 @@ def build_credential(
     recipient: Recipient,
     issued: datetime,
     expires: datetime | None,
-    evidence: Sequence[str],
+    evidence: Sequence[Evidence],
     status_index: int,
 ) -> dict[str, Any]:
     """The unsigned AchievementCredential (an OpenBadgeCredential, as wallets call it)."""
@@ -252,9 +252,19 @@ def build_credential(
         credential["validUntil"] = timestamp(expires)
     credential["credentialSubject"] = subject
     if evidence:
-        credential["evidence"] = [{"id": url, "type": ["Evidence"]} for url in evidence]
+        credential["evidence"] = [_evidence(item) for item in evidence]
     credential["credentialStatus"] = status_entry(profile, status_index)
     return credential
+
+
+def _evidence(item: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.url} if item.url else {}
+    out["type"] = ["Evidence"]
+    if item.name:
+        out["name"] = item.name
+    if item.narrative:
+        out["narrative"] = item.narrative
+    return out
 
 
 def build_status_list(

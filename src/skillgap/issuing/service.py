@@ -202,7 +202,7 @@ class IssueResult:
     verified: Verified
     person: Person
     achievement: Achievement
-    out: Path
+    out: Path | None  # None when no file was written
 
 
 def _slug(text: str) -> str:
@@ -243,9 +243,14 @@ def issue(
     bake: Bake | None = None,
     image: bytes | None = None,
     out: Path | None = None,
+    stacked: Sequence[Evidence] = (),
+    write: bool = True,
 ) -> IssueResult:
-    """Issue, verify and record one credential; the file is written before the commit."""
-    evidence = [_http_url(url, "--evidence") for url in evidence]
+    """Issue, verify and record one credential; the file is written before the commit
+    (unless ``write`` is false: the workspace keeps the credential's text either way).
+    ``stacked``: evidence entries naming the credentials a pathway stacked into this one."""
+    links = [Evidence(url=_http_url(url, "--evidence")) for url in evidence]
+    links += stacked
     if (bake is None) != (image is None):
         raise ValidationError("--bake and --image go together")
     canonicalizer = Canonicalizer()
@@ -256,7 +261,7 @@ def issue(
         holder = _find_person(ws, person)
         suffix = f".{bake}" if bake else ".jwt" if format == "jwt" else ".json"
         out = out or Path(f"{_slug(achievement.id)}-{_slug(holder.employee_id)}{suffix}")
-        if out.exists():
+        if write and out.exists():
             raise ConflictError(f"{out} exists already; choose another --out")
         key = _signing_key(keys(profile), profile)
         used = {a.competency.framework for a in achievement.alignments if a.competency}
@@ -276,7 +281,7 @@ def issue(
             recipient=docs.Recipient.of(holder, salt=secrets.token_hex(16)),
             issued=now,
             expires=expires,
-            evidence=evidence,
+            evidence=links,
             status_index=index,
         )
         problems = schema_errors(unsigned, "AchievementCredential")
@@ -302,7 +307,7 @@ def issue(
             issued_on=now,
             person_id=holder.employee_id,
             expires_on=expires,
-            evidence=tuple(Evidence(url=url) for url in evidence),
+            evidence=tuple(links),
             verification=verified.report,
             source=f"issued by {profile.name}",
             format=verified.format,
@@ -321,8 +326,9 @@ def issue(
         )
         ws.awards.add(award)
         ws.issued.add(issued)
-        _write_new(out, data)  # inside the transaction: a failed write records nothing
-    return IssueResult(issued, award, verified, holder, achievement, out)
+        if write:
+            _write_new(out, data)  # inside the transaction: a failed write records nothing
+    return IssueResult(issued, award, verified, holder, achievement, out if write else None)
 
 
 def self_check(
