@@ -37,6 +37,20 @@ from skillgap.domain import (
     VerificationReport,
     VerificationStatus,
 )
+from skillgap.domain.catalog import CatalogItem, ItemKind, Outcome
+from skillgap.domain.governance import AuditEntry, Effect, PolicyRule
+from skillgap.domain.pathways import (
+    AwardMode,
+    AwardState,
+    Pathway,
+    PathwayAward,
+    Step,
+    StepRule,
+    Unit,
+    UnitKind,
+)
+from skillgap.domain.plans import Objective, OpenGap, Plan, PlanLine, PlanScope, Solver
+from skillgap.domain.users import ApiToken, Session, User, UserRole
 from skillgap.store import Workspace
 
 # --------------------------------------------------------------------------- helpers
@@ -163,6 +177,183 @@ def make_observation(id: str, person_id: str = PERSON, **changes: Any) -> Observ
     return replace(observation, **changes)
 
 
+# --------------------------------------------------------------------------- catalog, plans
+
+ITEM = "ci-1"
+PATHWAY = "pw-1"
+USER = "ann@example.org"
+PLUS_TWO = timezone(timedelta(hours=2))
+MADE = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=PLUS_TWO)
+
+
+def make_item(id: str, *prerequisites: str, **changes: Any) -> CatalogItem:
+    """A catalog item with every field set away from its default."""
+    item = CatalogItem(
+        id=id,
+        name=f"Item {id}",
+        provider="Acme Academy ä",
+        kind=ItemKind.CERTIFICATION,
+        internal=True,
+        outcomes=(Outcome(SQL, 3), Outcome(PYTHON, 2)),
+        hours=12.75,
+        cost=1234.5,
+        issuer_tier=IssuerTier.ACCREDITED,
+        assessment=AssessmentType.PROCTORED_EXAM,
+        prerequisites=prerequisites,
+        valid_for_days=730,
+        achievement_id=ACHIEVEMENT,
+        url="https://academy.example/sql",
+        description="Two days.\nThen an exam.",
+    )
+    return replace(item, **changes)
+
+
+def make_pathway(id: str, item: str = ITEM, **changes: Any) -> Pathway:
+    pathway = Pathway(
+        id=id,
+        name=f"Pathway {id}",
+        steps=(
+            Step("basics", "Basics", (Unit(UnitKind.ITEM, item), Unit(UnitKind.ACHIEVEMENT, "x"))),
+            Step(
+                "deep",
+                "Going deeper",
+                (
+                    Unit(UnitKind.ACHIEVEMENT, "https://badges.example/a/1"),
+                    Unit(UnitKind.ACHIEVEMENT, "b"),
+                    Unit(UnitKind.ACHIEVEMENT, "c"),
+                ),
+                StepRule.N_OF,
+                count=2,
+                after=("basics",),
+            ),
+            Step("one", "Any one", (Unit(UnitKind.ACHIEVEMENT, "d"),), StepRule.ANY),
+        ),
+        awards=f"org-{id}",
+        mode=AwardMode.AUTOMATIC,
+        description="Stacks into the organisation's own credential.",
+    )
+    return replace(pathway, **changes)
+
+
+def make_pathway_award(id: str, person_id: str = PERSON, **changes: Any) -> PathwayAward:
+    award = PathwayAward(
+        id=id,
+        pathway_id=PATHWAY,
+        person_id=person_id,
+        achievement_id=f"org-{PATHWAY}",
+        completed_at=MADE,
+        units=("aw-2", "aw-1"),
+        state=AwardState.ISSUED,
+        decided_by="hr@example.org",
+        decided_at=MADE + timedelta(days=1, microseconds=1),
+        issued_id="urn:uuid:1",
+        note="Approved.",
+    )
+    return replace(award, **changes)
+
+
+def make_plan(id: str, **changes: Any) -> Plan:
+    plan = Plan(
+        id=id,
+        scope=PlanScope.PERSON,
+        subject=PERSON,
+        created_at=MADE,
+        created_by="hr@example.org",
+        as_of=date(2026, 11, 1),
+        objective=Objective.GAP,
+        solver=Solver.GREEDY,
+        lines=(
+            PlanLine(
+                PERSON, "ci-2", (SQL, PYTHON), 1234.5, 100 / 3, date(2026, 11, 2), date(2027, 1, 4)
+            ),
+            PlanLine(PERSON, ITEM, (), 0.0, 0.0, date(2026, 11, 2), date(2026, 11, 2), "free"),
+        ),
+        open_gaps=(
+            OpenGap(PERSON, SQL, 3.5, None, 3, "no catalog item reaches the level"),
+            OpenGap(PERSON, PYTHON, 5.0, 1.6666666666666667, 1, "the budget ran out"),
+        ),
+        budget=2500.0,
+        deadline=date(2027, 6, 30),
+        target_role="analyst",
+        horizon=date(2028, 1, 1),
+        hours_per_week=2.5,
+        note="solved in 0.2 s",
+    )
+    return replace(plan, **changes)
+
+
+def make_policy(id: str, **changes: Any) -> PolicyRule:
+    policy = PolicyRule(
+        id=id,
+        name=f"Policy {id}",
+        effect=Effect.PAY_PREMIUM,
+        description="A premium for verified cloud skills.",
+        importance=(Importance.CRITICAL, Importance.IMPORTANT),
+        meets_level=False,
+        include_future=True,
+        min_quality=0.75,
+        min_assessment=AssessmentType.PROCTORED_EXAM,
+        issuer_tiers=(IssuerTier.ACCREDITED, IssuerTier.INDUSTRY_VENDOR),
+        competencies=(SQL, PYTHON),
+        min_count=2,
+        amount=1500.25,
+    )
+    return replace(policy, **changes)
+
+
+def make_user(id: str = USER, **changes: Any) -> User:
+    user = User(
+        id=id,
+        name="Ann",
+        role=UserRole.EMPLOYEE,
+        password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+        created_at=MADE,
+        person_id=PERSON,
+        active=False,
+    )
+    return replace(user, **changes)
+
+
+def make_token(id: str, **changes: Any) -> ApiToken:
+    token = ApiToken(
+        id=id,
+        name=f"Token {id}",
+        role=UserRole.HR,
+        secret_hash="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        created_at=MADE,
+        created_by=USER,
+        person_id=PERSON,
+        revoked_at=MADE + timedelta(hours=3),
+    )
+    return replace(token, **changes)
+
+
+def make_session(id_hash: str, user_id: str = USER, **changes: Any) -> Session:
+    session = Session(id_hash, user_id, f"csrf-{id_hash}", MADE, MADE + timedelta(hours=8))
+    return replace(session, **changes)
+
+
+def make_audit(action: str = "policy check", at: datetime = MADE, **changes: Any) -> AuditEntry:
+    entry = AuditEntry(
+        at=at,
+        actor=USER,
+        action=action,
+        subject=PERSON,
+        details={"rules": ["p-1", "p-2"], "qualified": {"E1": True}, "note": "été"},
+    )
+    return replace(entry, **changes)
+
+
+def with_item(ws: Workspace) -> None:
+    ws.catalog.add(make_item(ITEM))
+
+
+def with_pathway_and_person(ws: Workspace) -> None:
+    add_person(ws)
+    with_item(ws)
+    ws.pathways.add(make_pathway(PATHWAY))
+
+
 def add_framework(ws: Workspace) -> None:
     ws.frameworks.add(make_framework())
 
@@ -188,6 +379,16 @@ def add_everything(ws: Workspace) -> None:
         make_observation("ob-1", source=SourceKind.CREDENTIAL, award_id="aw-1", confidence=1.0)
     )
     ws.meta.set("organisation", "Test Org")
+    ws.catalog.add_all([make_item("ci-2", ITEM), make_item(ITEM)])
+    ws.pathways.add(make_pathway(PATHWAY))
+    ws.pathway_awards.add(make_pathway_award("pa-1"))
+    ws.plans.add(make_plan("plan-1"))
+    ws.policies.add(make_policy("policy-1"))
+    ws.users.add(make_user())
+    ws.tokens.add(make_token("tok-1"))
+    ws.sessions.add(make_session("s-1"))
+    ws.audit.append(make_audit())
+    ws.login_failures.record(USER, MADE)
 
 
 def counts(ws: Workspace) -> dict[str, int]:
@@ -247,5 +448,11 @@ CASES = [
     Case("achievements", make_achievement, by_id, with_issuer),
     Case("awards", make_award, by_id, with_achievement_and_person),
     Case("observations", make_observation, by_id, with_person),
+    Case("catalog", make_item, by_id),
+    Case("pathways", make_pathway, by_id, with_item),
+    Case("pathway_awards", make_pathway_award, by_id, with_pathway_and_person),
+    Case("plans", make_plan, by_id, add_person),
+    Case("policies", make_policy, by_id),
+    Case("tokens", make_token, by_id, add_person),
 ]
 every_repository = pytest.mark.parametrize("case", CASES, ids=lambda case: case.repo)

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from skillgap.domain import (
@@ -26,10 +26,16 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.catalog import CatalogItem
+from skillgap.domain.governance import AuditEntry, PolicyRule
+from skillgap.domain.pathways import Pathway, PathwayAward, Unit, UnitKind
+from skillgap.domain.plans import Plan, PlanScope
 from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
-from skillgap.store.references import problem
+from skillgap.store.memory_extra import MemoryAuditLog, MemoryLoginFailures, MemorySessionRepository
+from skillgap.store.references import catalog_problem, problem, removal_problem
 
 T = TypeVar("T")
 Written = list[tuple[dict[str, Any], str]]
@@ -49,6 +55,16 @@ class _State:
     issued: dict[str, IssuedCredential] = field(default_factory=dict)
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    catalog: dict[str, CatalogItem] = field(default_factory=dict)
+    pathways: dict[str, Pathway] = field(default_factory=dict)
+    pathway_awards: dict[str, PathwayAward] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    policies: dict[str, PolicyRule] = field(default_factory=dict)
+    audit: dict[int, AuditEntry] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    login_failures: list[tuple[str, datetime]] = field(default_factory=list)
 
 
 class MemoryLookup:
@@ -60,6 +76,9 @@ class MemoryLookup:
             "achievement": state.achievements,
             "person": state.people,
             "award": state.awards,
+            "catalog item": state.catalog,
+            "pathway": state.pathways,
+            "user": state.users,
         }
 
     def has(self, kind: str, key: str) -> bool:
@@ -90,6 +109,17 @@ class MemoryLookup:
                 return issued.id
         return None
 
+    def catalog_graph(self) -> dict[str, tuple[str, ...]]:
+        return {key: item.prerequisites for key, item in self._state.catalog.items()}
+
+    def pathways_using(self, item_id: str) -> list[str]:
+        unit = Unit(UnitKind.ITEM, item_id)
+        return sorted(k for k, p in self._state.pathways.items() if unit in p.units)
+
+    def pathway_award_for(self, pathway_id: str) -> str | None:
+        awards = self._state.pathway_awards.values()
+        return min((a.id for a in awards if a.pathway_id == pathway_id), default=None)
+
 
 class MemoryRepository(Generic[T]):
     def __init__(
@@ -100,6 +130,7 @@ class MemoryRepository(Generic[T]):
         lookup: MemoryLookup,
         after_add: Callable[[T], Written] = lambda item: [],
         before_replace: Callable[[T, T], str | None] = lambda old, new: None,
+        batch_problem: Callable[[list[T]], str | None] | None = None,
     ) -> None:
         self._what = what
         self._data = data
@@ -107,18 +138,31 @@ class MemoryRepository(Generic[T]):
         self._lookup = lookup
         self._after_add = after_add
         self._before_replace = before_replace
+        self._batch_problem = batch_problem  # items of one batch may refer to each other
 
     def add(self, item: T) -> None:
         self.add_all([item])
 
     def add_all(self, items: Iterable[T]) -> None:
+        batch = list(items)
+        if self._batch_problem is not None:  # the ids first, then the batch as a whole
+            seen: set[str] = set()
+            for key in map(self._key, batch):
+                if key in self._data:
+                    raise ConflictError(f"{self._what} {key!r} already exists")
+                if key in seen:
+                    raise ConflictError(f"{self._what} {key!r} appears twice in one batch")
+                seen.add(key)
+            batch_reason = self._batch_problem(batch)
+            if batch_reason is not None:
+                raise ConflictError(batch_reason)
         written: Written = []
         try:
-            for item in items:
+            for item in batch:
                 key = self._key(item)
                 if key in self._data:
                     raise ConflictError(f"{self._what} {key!r} already exists")
-                reason = problem(item, self._lookup)
+                reason = None if self._batch_problem else problem(item, self._lookup)
                 if reason is not None:
                     raise ConflictError(reason)
                 self._data[key] = item
@@ -155,6 +199,22 @@ class MemoryRepository(Generic[T]):
 
     def count(self) -> int:
         return len(self._data)
+
+
+class MemoryRemovableRepository(MemoryRepository[T]):
+    def remove(self, key: str) -> None:
+        if key not in self._data:
+            raise NotFoundError(f"no {self._what} {key!r}")
+        reason = removal_problem(self._what, key, self._lookup)
+        if reason is not None:
+            raise ConflictError(reason)
+        del self._data[key]
+
+
+class MemoryPlanRepository(MemoryRepository[Plan]):
+    def for_subject(self, scope: PlanScope, subject: str) -> list[Plan]:
+        chosen = [p for p in self._data.values() if p.scope is scope and p.subject == subject]
+        return sorted(chosen, key=lambda p: (p.created_at, p.id))
 
 
 class MemoryPersonRepository(MemoryRepository[Person]):
@@ -246,6 +306,24 @@ class MemoryWorkspace:
         self.issued = MemoryIssuedRepository("issued credential", s.issued, lambda x: x.id, look)
         self.snapshots = MemorySnapshotRepository(s.snapshots)
         self.meta = MemoryMeta(s.meta)
+        self.catalog = MemoryRemovableRepository(
+            "catalog item",
+            s.catalog,
+            lambda x: x.id,
+            look,
+            batch_problem=lambda items: catalog_problem(items, look),
+        )
+        self.pathways = MemoryRemovableRepository("pathway", s.pathways, lambda x: x.id, look)
+        self.pathway_awards = MemoryScopedRepository(
+            "pathway award", s.pathway_awards, lambda x: x.id, look
+        )
+        self.plans = MemoryPlanRepository("plan", s.plans, lambda x: x.id, look)
+        self.policies = MemoryRemovableRepository("policy rule", s.policies, lambda x: x.id, look)
+        self.audit = MemoryAuditLog(s.audit)
+        self.users = MemoryRepository("user", s.users, lambda x: x.id, look)
+        self.tokens = MemoryRepository("API token", s.tokens, lambda x: x.id, look)
+        self.sessions = MemorySessionRepository(s.sessions, look)
+        self.login_failures = MemoryLoginFailures(s.login_failures)
 
     def _store_scale(self, framework: Framework) -> Written:
         """A framework brings its scale: stored with it unless that scale is there already."""

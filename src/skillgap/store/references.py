@@ -6,6 +6,7 @@ and, when the database refuses a batch, runs the same rules to say *what* is mis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from skillgap.domain import (
@@ -19,6 +20,11 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.catalog import CatalogItem, no_cycle
+from skillgap.domain.pathways import Pathway, PathwayAward, UnitKind
+from skillgap.domain.plans import Plan
+from skillgap.domain.users import ApiToken, Session, User
+from skillgap.errors import ValidationError
 from skillgap.issuing import IssuedCredential
 
 
@@ -26,7 +32,7 @@ class Lookup(Protocol):
     """Answers what the workspace (inside the current transaction) holds."""
 
     def has(self, kind: str, key: str) -> bool:
-        """kind: scale, issuer, achievement, person or award."""
+        """kind: scale, issuer, achievement, person, award, catalog item, pathway or user."""
         ...
 
     def has_competency(self, ref: CompetencyRef) -> bool: ...
@@ -39,6 +45,18 @@ class Lookup(Protocol):
 
     def issued_index_owner(self, index: int) -> str | None:
         """The issued credential holding status list index ``index``, if any."""
+        ...
+
+    def catalog_graph(self) -> dict[str, tuple[str, ...]]:
+        """Every stored catalog item's id -> the ids of its prerequisites."""
+        ...
+
+    def pathways_using(self, item_id: str) -> list[str]:
+        """The ids of the pathways with the catalog item as a unit, in id order."""
+        ...
+
+    def pathway_award_for(self, pathway_id: str) -> str | None:
+        """The first (by id) pathway award of the pathway, if any."""
         ...
 
 
@@ -105,6 +123,74 @@ def problem(item: object, lookup: Lookup) -> str | None:
             holder = lookup.issued_index_owner(item.status_index)
             if holder is not None and holder != item.id:
                 return f"status list index {item.status_index} is already used by {holder!r}"
+        case CatalogItem():
+            return catalog_problem([item], lookup)
+        case Pathway():
+            for step in item.steps:
+                for unit in step.units:
+                    if unit.kind is UnitKind.ITEM and not lookup.has("catalog item", unit.id):
+                        return _missing(
+                            f"pathway {item.id!r}, step {step.id!r},", "catalog item", unit.id
+                        )
+        case PathwayAward():
+            owner = f"pathway award {item.id!r}"
+            for kind, key in (("pathway", item.pathway_id), ("person", item.person_id)):
+                if not lookup.has(kind, key):
+                    return _missing(owner, kind, key)
+        case Plan():
+            people = [line.person_id for line in item.lines]
+            people += [gap.person_id for gap in item.open_gaps]
+            for person in dict.fromkeys(people):
+                if not lookup.has("person", person):
+                    return _missing(f"plan {item.id!r}", "person", person)
+        case User() | ApiToken():
+            what = "user" if isinstance(item, User) else "API token"
+            if item.person_id is not None and not lookup.has("person", item.person_id):
+                return _missing(f"{what} {item.id!r}", "person", item.person_id)
+        case Session():
+            if not lookup.has("user", item.user_id):
+                return _missing("a session", "user", item.user_id)
+    return None
+
+
+def first_problem(items: Sequence[object], lookup: Lookup) -> str | None:
+    """The first of the items' problems (items that cannot refer to each other), or None."""
+    return next((r for item in items if (r := problem(item, lookup)) is not None), None)
+
+
+def catalog_problem(items: Sequence[CatalogItem], lookup: Lookup) -> str | None:
+    """Why a batch of catalog items cannot be stored (added, or one put in place), or None:
+    a prerequisite neither stored nor in the batch, or prerequisites that would loop."""
+    graph = lookup.catalog_graph()
+    batch = {item.id for item in items}
+    for item in items:
+        for needed in item.prerequisites:
+            if needed not in batch and needed not in graph:
+                return _missing(f"catalog item {item.id!r}", "catalog item", needed)
+    graph.update({item.id: item.prerequisites for item in items})
+    try:
+        no_cycle(graph, "catalog item prerequisites")
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+def removal_problem(kind: str, key: str, lookup: Lookup) -> str | None:
+    """Why the stored ``kind`` ``key`` cannot be removed (something refers to it), or None.
+
+    kind: catalog item, pathway or policy rule."""
+    if kind == "catalog item":
+        graph = lookup.catalog_graph()
+        needers = sorted(other for other, needs in graph.items() if key in needs)
+        if needers:
+            return f"catalog item {key!r} is needed by {needers[0]!r}"
+        pathways = lookup.pathways_using(key)
+        if pathways:
+            return f"catalog item {key!r} is used by pathway {pathways[0]!r}"
+    elif kind == "pathway":
+        award = lookup.pathway_award_for(key)
+        if award is not None:
+            return f"pathway {key!r} is referred to by pathway award {award!r}"
     return None
 
 

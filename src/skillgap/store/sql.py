@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -26,20 +26,42 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.catalog import CatalogItem
+from skillgap.domain.governance import PolicyRule
+from skillgap.domain.pathways import Pathway, PathwayAward
+from skillgap.domain.plans import Plan, PlanScope
 from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.users import ApiToken, User
 from skillgap.errors import ConfigError, ConflictError, NotFoundError, WorkspaceError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import tables as t
 from skillgap.store.mappers import Mapper, chunks
+from skillgap.store.mappers.catalog import (
+    CatalogItemMapper,
+    PathwayAwardMapper,
+    PathwayMapper,
+    PlanMapper,
+)
 from skillgap.store.mappers.credentials import AchievementMapper, AwardMapper, IssuerMapper
+from skillgap.store.mappers.governance import PolicyMapper, SqlAuditLog
 from skillgap.store.mappers.issuing import IssuedCredentialMapper
 from skillgap.store.mappers.occupations import OccupationMapper
 from skillgap.store.mappers.people import ObservationMapper, PersonMapper
 from skillgap.store.mappers.skills import FrameworkMapper, RoleMapper, ScaleMapper
 from skillgap.store.mappers.snapshots import SnapshotMapper
-from skillgap.store.references import problem
+from skillgap.store.mappers.users import ApiTokenMapper, SqlLoginFailures, SqlSessions, UserMapper
+from skillgap.store.references import (
+    Lookup,
+    catalog_problem,
+    first_problem,
+    problem,
+    removal_problem,
+)
 
 T = TypeVar("T")
+#: Checks a batch before it is written: for what foreign keys cannot say (references in JSON,
+#: prerequisite loops) or not in time (items of one batch that refer to each other).
+Check = Callable[[list[T], Lookup], str | None]
 
 #: skillgap's own Alembic version table, so a database shared with another Alembic-managed
 #: application is never mistaken for a skillgap workspace (or the reverse).
@@ -53,10 +75,16 @@ def schema_revision(conn: Connection) -> str | None:
 
 
 class SqlRepository(Generic[T]):
-    def __init__(self, conn: Connection, mapper: Mapper[T]) -> None:
+    def __init__(self, conn: Connection, mapper: Mapper[T], check: Check[T] | None = None) -> None:
         self._conn = conn
         self._mapper = mapper
         self._key = mapper.table.c[mapper.key]
+        self._check = check
+
+    def _refuse(self, batch: list[T]) -> None:
+        reason = None if self._check is None else self._check(batch, SqlLookup(self._conn))
+        if reason is not None:
+            raise ConflictError(reason)
 
     def add(self, item: T) -> None:
         self.add_all([item])
@@ -76,16 +104,16 @@ class SqlRepository(Generic[T]):
             taken = self._conn.execute(query).first()
             if taken is not None:
                 raise ConflictError(f"{self._mapper.what} {taken[0]!r} already exists")
+        self._refuse(batch)
         # A savepoint keeps the transaction usable after a refused batch, as in MemoryStore.
         try:
             with self._conn.begin_nested():
                 self._mapper.insert(self._conn, batch)
         except IntegrityError as exc:
-            lookup = SqlLookup(self._conn)
-            for item in batch:  # say what is wrong, with the rules the memory twin uses
-                reason = problem(item, lookup)
-                if reason is not None:
-                    raise ConflictError(reason) from None
+            # say what is wrong, with the rules the memory twin uses
+            reason = (self._check or first_problem)(batch, SqlLookup(self._conn))
+            if reason is not None:
+                raise ConflictError(reason) from None
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise ConflictError(
                 f"cannot store {self._mapper.what} {keys[0]!r}"
@@ -97,6 +125,7 @@ class SqlRepository(Generic[T]):
         if self.find(self._mapper.key_of(item)) is None:
             self.add(item)
             return
+        self._refuse([item])
         try:
             with self._conn.begin_nested():
                 self._mapper.update(self._conn, item)
@@ -136,6 +165,9 @@ class SqlLookup:
         "achievement": t.achievements.c.id,
         "person": t.people.c.employee_id,
         "award": t.awards.c.id,
+        "catalog item": t.catalog_items.c.id,
+        "pathway": t.pathways.c.id,
+        "user": t.users.c.id,
     }
 
     def __init__(self, conn: Connection) -> None:
@@ -168,6 +200,52 @@ class SqlLookup:
 
     def issued_index_owner(self, index: int) -> str | None:
         return IssuedCredentialMapper().index_owner(self._conn, index)
+
+    def catalog_graph(self) -> dict[str, tuple[str, ...]]:
+        return CatalogItemMapper().graph(self._conn)
+
+    def pathways_using(self, item_id: str) -> list[str]:
+        return PathwayMapper().using_item(self._conn, item_id)
+
+    def pathway_award_for(self, pathway_id: str) -> str | None:
+        return PathwayAwardMapper().first_for(self._conn, pathway_id)
+
+
+class SqlRemovableRepository(SqlRepository[T]):
+    def __init__(
+        self,
+        conn: Connection,
+        mapper: Mapper[T],
+        check: Check[T] | None = None,
+        owned: tuple[sa.Column[str], ...] = (),  # child rows removed with the item
+    ) -> None:
+        super().__init__(conn, mapper, check)
+        self._owned = owned
+
+    def remove(self, key: str) -> None:
+        what = self._mapper.what
+        if self._conn.execute(sa.select(self._key).where(self._key == key)).first() is None:
+            raise NotFoundError(f"no {what} {key!r}")
+        reason = removal_problem(what, key, SqlLookup(self._conn))
+        if reason is not None:
+            raise ConflictError(reason)
+        try:
+            with self._conn.begin_nested():
+                for column in self._owned:
+                    self._conn.execute(column.table.delete().where(column == key))
+                self._conn.execute(self._mapper.table.delete().where(self._key == key))
+        except IntegrityError as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConflictError(
+                f"cannot remove {what} {key!r}: something still refers to it ({detail})"
+            ) from None
+
+
+class SqlPlanRepository(SqlRepository[Plan]):
+    def for_subject(self, scope: PlanScope, subject: str) -> list[Plan]:
+        c = t.plans.c
+        found = self._mapper.load(self._conn, (c.scope == scope.value) & (c.subject == subject))
+        return sorted(found, key=lambda p: p.created_at)  # stable: then by id
 
 
 class SqlPersonRepository(SqlRepository[Person]):
@@ -268,6 +346,24 @@ class SqlWorkspace:
         self.issued = SqlIssuedRepository(conn, IssuedCredentialMapper())
         self.snapshots = SqlSnapshotRepository(conn)
         self.meta = SqlMeta(conn)
+        self.catalog: SqlRemovableRepository[CatalogItem] = SqlRemovableRepository(
+            conn, CatalogItemMapper(), catalog_problem, CatalogItemMapper.owned
+        )
+        self.pathways: SqlRemovableRepository[Pathway] = SqlRemovableRepository(
+            conn, PathwayMapper(), first_problem
+        )
+        self.pathway_awards: SqlScopedRepository[PathwayAward] = SqlScopedRepository(
+            conn, PathwayAwardMapper()
+        )
+        self.plans = SqlPlanRepository(conn, PlanMapper())
+        self.policies: SqlRemovableRepository[PolicyRule] = SqlRemovableRepository(
+            conn, PolicyMapper()
+        )
+        self.audit = SqlAuditLog(conn)
+        self.users: SqlRepository[User] = SqlRepository(conn, UserMapper())
+        self.tokens: SqlRepository[ApiToken] = SqlRepository(conn, ApiTokenMapper())
+        self.sessions = SqlSessions(conn, SqlLookup(conn))
+        self.login_failures = SqlLoginFailures(conn)
 
     def clear(self) -> None:
         for table in reversed(t.ALL_TABLES):

@@ -353,5 +353,194 @@ snapshot_lines = sa.Table(
     # the time to store a snapshot of 100,000 people x 20 lines on PostgreSQL (21 s -> 9 s).
 )
 
+# added in 0007: the learning catalog, pathways and their awards, saved plans, pay and
+# recognition rules and the audit log. Plans, like snapshots, are records: their lines name
+# catalog items and competencies without foreign keys (the catalog may change after), but
+# they do refer to the people they are for.
+catalog_items = sa.Table(
+    "catalog_items",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("provider", sa.String, nullable=False),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("internal", sa.Boolean, nullable=False),
+    sa.Column("hours", sa.Float, nullable=False),
+    sa.Column("cost", sa.Float, nullable=False),
+    sa.Column("issuer_tier", sa.String(24), nullable=False),
+    sa.Column("assessment", sa.String(24), nullable=False),
+    sa.Column("valid_for_days", sa.Integer),
+    sa.Column("achievement_id", sa.String, index=True),  # no foreign key: may come later
+    sa.Column("url", sa.String),
+    sa.Column("description", sa.Text, nullable=False),
+)
+
+catalog_outcomes = sa.Table(
+    "catalog_outcomes",
+    metadata,
+    sa.Column("item_id", sa.ForeignKey("catalog_items.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("framework_id", sa.String, nullable=False),
+    sa.Column("competency_code", sa.String, nullable=False),
+    sa.Column("level", sa.Integer, nullable=False),
+)
+
+catalog_prerequisites = sa.Table(
+    "catalog_prerequisites",
+    metadata,
+    sa.Column("item_id", sa.ForeignKey("catalog_items.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("needs_id", sa.ForeignKey("catalog_items.id"), nullable=False, index=True),
+)
+
+pathways = sa.Table(
+    "pathways",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("awards", sa.String),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("steps", JSON, nullable=False),
+)
+
+pathway_awards = sa.Table(
+    "pathway_awards",
+    metadata,
+    _id(),
+    sa.Column("pathway_id", sa.ForeignKey("pathways.id"), nullable=False, index=True),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("achievement_id", sa.String, nullable=False),
+    sa.Column("completed_at", UTCDateTime, nullable=False),
+    sa.Column("units", JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("decided_by", sa.String),
+    sa.Column("decided_at", UTCDateTime),
+    sa.Column("issued_id", sa.String),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    _id(),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String, nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("objective", sa.String(8), nullable=False),
+    sa.Column("solver", sa.String(8), nullable=False),
+    sa.Column("budget", sa.Float),
+    sa.Column("deadline", sa.Date),
+    sa.Column("target_role", sa.String),
+    sa.Column("horizon", sa.Date),
+    sa.Column("hours_per_week", sa.Float, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+plan_lines = sa.Table(
+    "plan_lines",
+    metadata,
+    sa.Column("plan_id", sa.ForeignKey("plans.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), nullable=False, index=True),
+    sa.Column("item_id", sa.String, nullable=False),
+    sa.Column("closes", JSON, nullable=False),  # [[framework id, code], ...]
+    sa.Column("cost", sa.Float, nullable=False),
+    sa.Column("hours", sa.Float, nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+plan_open_gaps = sa.Table(
+    "plan_open_gaps",
+    metadata,
+    sa.Column("plan_id", sa.ForeignKey("plans.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), nullable=False),
+    sa.Column("framework_id", sa.String, nullable=False),
+    sa.Column("competency_code", sa.String, nullable=False),
+    sa.Column("required", sa.Float, nullable=False),
+    sa.Column("held", sa.Float),
+    sa.Column("weight", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+policies = sa.Table(
+    "policies",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("effect", sa.String(24), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("importance", JSON, nullable=False),
+    sa.Column("meets_level", sa.Boolean, nullable=False),
+    sa.Column("include_future", sa.Boolean, nullable=False),
+    sa.Column("min_quality", sa.Float),
+    sa.Column("min_assessment", sa.String(24)),
+    sa.Column("issuer_tiers", JSON, nullable=False),
+    sa.Column("competencies", JSON, nullable=False),  # [[framework id, code], ...]
+    sa.Column("min_count", sa.Integer, nullable=False),
+    sa.Column("amount", sa.Float),
+)
+
+# Append-only; ids increase in recording order. Details are JSON text, kept as written.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False, index=True),
+    sa.Column("subject", sa.String, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),
+)
+
+# added in 0008: users of the web application and API. Secrets only as hashes.
+users = sa.Table(
+    "users",
+    metadata,
+    _id(),  # a normalised e-mail address
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id"), index=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("secret_hash", sa.String, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("person_id", sa.ForeignKey("people.employee_id")),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id_hash", sa.String, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String, nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+)
+
 #: Tables in an order that respects foreign keys (parents first).
 ALL_TABLES: tuple[sa.Table, ...] = tuple(metadata.sorted_tables)

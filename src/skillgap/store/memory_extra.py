@@ -1,0 +1,97 @@
+"""The memory twin's audit log, sessions and login failures (its repositories in memory.py).
+
+Same contract as their SQL counterparts (the contract suites run on both): references are
+checked with the rules of ``references.py`` before anything is written, and audit details
+come back as JSON values (tuples as lists), as they do from a database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from skillgap.domain.governance import AuditEntry
+from skillgap.domain.users import Session
+from skillgap.errors import ConflictError, ValidationError
+from skillgap.store.references import Lookup, problem
+
+
+def details_text(details: Mapping[str, Any]) -> str:
+    """Audit details as the JSON text both stores keep, or ``ValidationError``."""
+    try:
+        return json.dumps(dict(details), allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"audit entry details must be JSON values: {exc}") from None
+
+
+class MemoryAuditLog:
+    def __init__(self, data: dict[int, AuditEntry]) -> None:
+        self._data = data
+
+    def append(self, entry: AuditEntry) -> AuditEntry:
+        key = max(self._data, default=0) + 1
+        stored = replace(entry, id=key, details=json.loads(details_text(entry.details)))
+        self._data[key] = stored
+        return stored
+
+    def list(
+        self, *, action: str | None = None, since: datetime | None = None, limit: int | None = None
+    ) -> list[AuditEntry]:
+        found = [
+            e
+            for _, e in sorted(self._data.items(), reverse=True)
+            if (action is None or e.action == action) and (since is None or e.at >= since)
+        ]
+        return found if limit is None else found[: max(limit, 0)]
+
+    def count(self) -> int:
+        return len(self._data)
+
+
+class MemorySessionRepository:
+    def __init__(self, data: dict[str, Session], lookup: Lookup) -> None:
+        self._data = data
+        self._lookup = lookup
+
+    def add(self, session: Session) -> None:
+        if session.id_hash in self._data:
+            raise ConflictError("that session already exists")
+        reason = problem(session, self._lookup)
+        if reason is not None:
+            raise ConflictError(reason)
+        self._data[session.id_hash] = session
+
+    def find(self, id_hash: str) -> Session | None:
+        return self._data.get(id_hash)
+
+    def remove(self, id_hash: str) -> None:
+        self._data.pop(id_hash, None)
+
+    def remove_for_user(self, user_id: str) -> int:
+        return self._drop([k for k, s in self._data.items() if s.user_id == user_id])
+
+    def remove_expired(self, now: datetime) -> int:
+        """Forget the sessions that expire at or before ``now``."""
+        return self._drop([k for k, s in self._data.items() if s.expires_at <= now])
+
+    def _drop(self, keys: list[str]) -> int:
+        for key in keys:
+            del self._data[key]
+        return len(keys)
+
+
+class MemoryLoginFailures:
+    def __init__(self, data: list[tuple[str, datetime]]) -> None:
+        self._data = data
+
+    def record(self, key: str, at: datetime) -> None:
+        self._data.append((key, at))
+
+    def count_since(self, key: str, since: datetime) -> int:
+        return sum(1 for k, at in self._data if k == key and at >= since)
+
+    def clear(self, key: str) -> None:
+        self._data[:] = [(k, at) for k, at in self._data if k != key]
