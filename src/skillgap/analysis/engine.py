@@ -187,6 +187,11 @@ class OrgModel:
             raise ValidationError("the labels given do not match the people of the model")
         return Grouping.of_labels(by)
 
+    def holdings(self) -> Holdings:
+        """Every (person, competency) pair observed, with its level per view (``level(view)``,
+        NaN: none), sorted by pair key ``person << SHIFT | competency``; kept until an update."""
+        return self._holdings()
+
     def mask(self, people: Iterable[str]) -> Mask:
         """A person mask (for ``priorities``) from employee ids."""
         out = np.zeros(len(self.people), dtype=bool)

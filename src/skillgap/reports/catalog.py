@@ -178,8 +178,7 @@ def _detail_data(detail: PathwayProgress) -> list[dict[str, Any]]:
             "done": s.done,
             "needed": s.needed,
             "units": [
-                {"unit": str(u.unit), "done": u.done, "awards": [a for a, _ in u.awards]}
-                for u in s.units
+                {"unit": str(u.unit), "done": u.done, "awards": list(u.award_ids)} for u in s.units
             ],
         }
         for s in detail.steps
