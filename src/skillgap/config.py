@@ -33,6 +33,8 @@ SETTINGS: dict[str, str] = {
     "SKILLGAP_FETCH_MAX_BYTES": "Largest document fetched, in bytes (default 2097152).",
     "SKILLGAP_ISSUER_KEY": "The issuer's Ed25519 private key (privateKeyMultibase); wins over "
     "the key file. Read by `issue`, `revoke` and `issuer publish`.",
+    "SKILLGAP_SECURE_COOKIES": "'yes' marks the web server's cookies Secure (sent over HTTPS "
+    "only): set it when `skillgap serve` runs behind an HTTPS proxy (default: no).",
     "SKILLGAP_MIN_GROUP_SIZE": "Smallest group whose gap figures are shown (default 5, at "
     "least 2): a figure computed from fewer people is suppressed, except for an administrator.",
 }
@@ -44,6 +46,7 @@ class Settings:
 
     url: URL
     workspace: Path | None = None
+    secure_cookies: bool = False  # the server is reached over HTTPS: cookies are Secure
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -132,13 +135,26 @@ def load_settings(
     """Build settings. ``workspace`` and ``database_url`` are explicit (CLI) values."""
     if workspace is not None and database_url is not None:
         raise ConfigError("give either --workspace or --database-url, not both")
+    secure = load_secure_cookies(environ)
     url = database_url
     if url is None and workspace is None:
         url = environ.get("SKILLGAP_DATABASE_URL") or None
     if url is None:
         path = workspace or Path(environ.get("SKILLGAP_WORKSPACE") or DEFAULT_WORKSPACE)
-        return Settings(url=URL.create("sqlite", database=str(path)), workspace=path)
-    return Settings(url=parse_database_url(url))
+        return Settings(
+            url=URL.create("sqlite", database=str(path)), workspace=path, secure_cookies=secure
+        )
+    return Settings(url=parse_database_url(url), secure_cookies=secure)
+
+
+def load_secure_cookies(environ: Mapping[str, str]) -> bool:
+    """``SKILLGAP_SECURE_COOKIES``: whether the web server is reached over HTTPS."""
+    text = environ.get("SKILLGAP_SECURE_COOKIES", "").strip().lower()
+    if text in ("", "0", "no", "false", "off"):
+        return False
+    if text in ("1", "yes", "true", "on"):
+        return True
+    raise ConfigError(f"SKILLGAP_SECURE_COOKIES={text!r}: expected yes or no")
 
 
 def parse_database_url(text: str) -> URL:

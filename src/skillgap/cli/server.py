@@ -1,0 +1,79 @@
+"""`skillgap serve`: the web application and REST API on the workspace (uvicorn)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from skillgap.cli.root import CliState, cli, pass_state, user_errors
+from skillgap.config import Settings, masked
+from skillgap.errors import ConfigError
+
+#: The uvicorn factory: each worker process builds the app from its environment.
+FACTORY = "skillgap.server.app:from_environment"
+
+
+def server_environment(state: CliState) -> dict[str, str]:
+    """The environment the server's processes read their settings from: the command's own,
+    with the workspace the global options name (a flag wins over the environment)."""
+    environ = dict(state.env.environ)
+    settings = state.settings
+    if settings.workspace is not None:
+        environ.pop("SKILLGAP_DATABASE_URL", None)
+        environ["SKILLGAP_WORKSPACE"] = str(settings.workspace.resolve())
+    else:
+        environ["SKILLGAP_DATABASE_URL"] = settings.url.render_as_string(hide_password=False)
+    return environ
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    if workers > 1 and settings.url.get_backend_name() != "postgresql":
+        raise ConfigError(
+            f"--workers {workers} needs a PostgreSQL workspace: a SQLite workspace has one "
+            "writer at a time (use --workers 1, or --database-url postgresql://...)"
+        )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (more than 1 on PostgreSQL only).",
+)
+@pass_state
+@user_errors
+def serve(state: CliState, host: str, port: int, workers: int) -> None:
+    """Run the web application and REST API (/api/v1) on the workspace.
+
+    The workspace must exist (skillgap init); log in with an account made by
+    `skillgap user add`. Behind an HTTPS proxy set SKILLGAP_SECURE_COOKIES=yes.
+
+    \b
+    Example:
+        skillgap user add --admin ann@example.org && skillgap serve
+        skillgap --database-url postgresql://me@db/skillgap serve --host 0.0.0.0 --workers 4
+    """
+    import uvicorn
+
+    settings = state.settings
+    check_workers(settings, workers)
+    with state.store():  # fails now, not in every worker: missing, newer, unreachable
+        pass
+    environ = server_environment(state)
+    where = str(settings.workspace) if settings.workspace else masked(settings.url)
+    click.echo(f"skillgap on {where}: http://{host}:{port}/ (API: /api/v1/docs)", err=True)
+    for name in [n for n in os.environ if n.startswith("SKILLGAP_") and n not in environ]:
+        del os.environ[name]  # the command's settings, not the shell's, reach the workers
+    os.environ.update(environ)
+    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, proxy_headers=True)

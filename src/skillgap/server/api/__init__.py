@@ -1,0 +1,17 @@
+"""The REST API, ``/api/v1``: one router per area, assembled here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from skillgap.server.api import admin, catalog, credentials, organisation, people, quality
+from skillgap.server.errors import ERROR_RESPONSES
+
+PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
+    for area in (admin, catalog, people, credentials, organisation, quality):
+        router.include_router(area.router)
+    return router

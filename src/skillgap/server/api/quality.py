@@ -1,0 +1,68 @@
+"""Credential quality: the rubric (anyone signed in may read why a credential counts), and
+the review queue of suggested alignments with reviewers' decisions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from skillgap.domain.users import UserRole
+from skillgap.reports.quality import change_data, review_data, rubric_view_data
+from skillgap.server.api.models import (
+    AlignmentDecisionIn,
+    DecisionOut,
+    ReviewItemOut,
+    RubricOut,
+)
+from skillgap.server.auth import Principal, allow, principal
+from skillgap.server.context import AppContext, context
+from skillgap.services import quality as service
+from skillgap.services.quality import Decision
+
+router = APIRouter(tags=["quality"])
+Ctx = Annotated[AppContext, Depends(context)]
+Readers = Annotated[Principal, Depends(allow(UserRole.ADMIN, UserRole.HR, UserRole.REVIEWER))]
+Deciders = Annotated[Principal, Depends(allow(UserRole.ADMIN, UserRole.REVIEWER))]
+
+
+@router.get("/rubric", response_model=RubricOut, dependencies=[Depends(principal)])
+def show_rubric(ctx: Ctx) -> dict[str, Any]:
+    """The credential quality rubric in use: weights, scores, threshold, decay."""
+    return rubric_view_data(service.show_rubric(ctx.store))
+
+
+@router.get("/review/alignments", response_model=list[ReviewItemOut])
+def review_queue(ctx: Ctx, who: Readers) -> list[dict[str, Any]]:
+    """Suggested alignments waiting for a reviewer, achievements with most awards first."""
+    return review_data(service.review_queue(ctx.store))
+
+
+@router.post("/review/alignments/confirm", response_model=DecisionOut)
+def confirm_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
+    """Confirm an alignment (at ``level`` if given): it then counts as evidence."""
+    decision = service.confirm_alignment(
+        ctx.store, ctx.clock, body.achievement_id, body.position, who.user_id, level=body.level
+    )
+    return decision_data(decision)
+
+
+@router.post("/review/alignments/reject", response_model=DecisionOut)
+def reject_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
+    """Reject an alignment: it is kept as unmapped and never counts."""
+    decision = service.reject_alignment(
+        ctx.store, ctx.clock, body.achievement_id, body.position, who.user_id
+    )
+    return decision_data(decision)
+
+
+def decision_data(d: Decision) -> dict[str, Any]:
+    entry = d.entry
+    return {
+        "subject": d.subject,
+        "changed": entry is not None,
+        "by": entry.by if entry else None,
+        "at": entry.at if entry else None,
+        "changes": [change_data(c) for c in entry.changes] if entry else [],
+        "note": d.note,
+    }

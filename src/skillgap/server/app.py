@@ -1,0 +1,135 @@
+"""The app factory: ``create_app(settings)`` builds the whole server; nothing happens at
+import. ``skillgap serve`` gives uvicorn ``from_environment`` (factory=True), which each
+worker process calls with the settings the CLI put in its environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from skillgap import __version__
+from skillgap.clock import Clock, SystemClock
+from skillgap.config import Settings, load_settings
+from skillgap.fetch import Fetcher
+from skillgap.server import errors
+from skillgap.server.api import PREFIX, api_router
+from skillgap.server.context import AppContext, ServerOptions
+from skillgap.server.errors import PayloadTooLarge
+from skillgap.server.web import docs, pages
+from skillgap.store import Store
+from skillgap.store.schema import open_store
+
+DESCRIPTION = (
+    "Skill gap analysis with verified micro-credentials. Authenticate with a session cookie "
+    "(the /login form; send X-CSRF-Token on state-changing calls) or an API token "
+    '(Authorization: Bearer sg_...). Errors: {"error": {"code", "message", "details"}}.'
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    fetcher: Fetcher | None = None,
+    options: ServerOptions | None = None,
+) -> FastAPI:
+    """The server on the workspace at ``settings`` (or on ``store``, which the caller keeps
+    and closes). ``fetcher`` replaces the HTTP fetcher of verification (tests: the
+    in-memory twin); ``options`` the server's limits (default: ``ServerOptions()``)."""
+    owned = store is None
+    opened = store if store is not None else open_store(settings)
+    ctx = AppContext(settings, opened, clock or SystemClock(), options or ServerOptions(), fetcher)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            opened.close()
+
+    app = FastAPI(
+        title="skillgap",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.skillgap = ctx
+    errors.install(app)
+    app.include_router(api_router())
+    app.include_router(docs.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+    app.middleware("http")(_security_headers)
+    app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)
+    return app
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+class BodyLimit:
+    """Refuses a request body over ``limit`` bytes: at once when its Content-Length says
+    so, else as soon as that many bytes have arrived (a chunked upload)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise PayloadTooLarge(self._message())
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _message(self) -> str:
+        return f"the request is larger than the {self.limit} bytes the server accepts"
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = errors.error_body("too-large", self._message())
+        response = JSONResponse(body, 413)
+        await response(scope, receive, send)
+
+
+def from_environment() -> FastAPI:
+    """The uvicorn factory (``skillgap serve``): the settings from this process's
+    environment, read when uvicorn calls it (never at import)."""
+    environ: Mapping[str, str] = dict(os.environ)
+    return create_app(load_settings(environ), options=ServerOptions.from_environ(environ))

@@ -1,0 +1,206 @@
+"""The one place the SkillgapError tree (and FastAPI's own errors) become HTTP answers.
+
+Every error body has one shape, whatever raised it::
+
+    {"error": {"code": "not-found", "message": "no person 'E9'", "details": null}}
+
+``code`` is stable (clients branch on it), ``message`` is written for people, ``details``
+is structured when there is more to say (every located error of an input, every invalid
+request parameter), else ``null``. Pages (outside ``/api``) get the same message as a small
+HTML page; an unauthenticated page request is sent to the login form instead.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from skillgap.errors import (
+    ConfigError,
+    ConflictError,
+    FetchError,
+    InputError,
+    InputErrors,
+    NotFoundError,
+    SkillgapError,
+    ValidationError,
+    WorkspaceError,
+)
+from skillgap.services.users import AuthenticationError, LoginThrottled
+
+
+class Forbidden(SkillgapError):
+    """The caller is known but their role may not do this (nothing about the data is said)."""
+
+
+class PayloadTooLarge(SkillgapError):
+    """An upload or request body over its size limit."""
+
+
+class CsrfRefused(Forbidden):
+    """A state-changing request made with a session cookie but without its CSRF token."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    status: int
+    code: str
+
+
+#: Most specific first: the first class an error is an instance of decides.
+TRANSLATIONS: tuple[tuple[type[SkillgapError], Translation], ...] = (
+    (AuthenticationError, Translation(401, "unauthenticated")),
+    (CsrfRefused, Translation(403, "csrf")),
+    (Forbidden, Translation(403, "forbidden")),
+    (NotFoundError, Translation(404, "not-found")),
+    (ConflictError, Translation(409, "conflict")),
+    (PayloadTooLarge, Translation(413, "too-large")),
+    (ValidationError, Translation(422, "validation")),
+    (LoginThrottled, Translation(429, "throttled")),
+    (ConfigError, Translation(500, "configuration")),
+    (FetchError, Translation(502, "fetch")),
+    (WorkspaceError, Translation(503, "workspace")),
+    (SkillgapError, Translation(400, "error")),
+)
+_HTTP_CODES = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "too-large",
+    415: "unsupported-media-type",
+    422: "validation",
+    429: "throttled",
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the API."""
+
+    error: ErrorDetail
+
+
+def translate(exc: SkillgapError) -> Translation:
+    return next(t for cls, t in TRANSLATIONS if isinstance(exc, cls))
+
+
+def _details(exc: SkillgapError) -> Any:
+    if isinstance(exc, InputErrors):
+        return [_located(e) for e in exc.errors]
+    if isinstance(exc, InputError):
+        return [_located(exc)]
+    if isinstance(exc, FetchError):
+        return {"url": exc.url}
+    return None
+
+
+def _located(e: InputError) -> dict[str, Any]:
+    return {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _answer(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _is_api(request):
+        return JSONResponse(error_body(code, message, details), status, headers=headers)
+    if status == 401:
+        return RedirectResponse("/login", status_code=303)
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{status} - skillgap</title></head><body><main><h1>{status}</h1>"
+        f"<p>{html.escape(message)}</p><p><a href='/'>Home</a></p></main></body></html>"
+    )
+    return HTMLResponse(page, status, headers=headers)
+
+
+async def _skillgap_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SkillgapError)
+    found = translate(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, LoginThrottled):
+        headers["Retry-After"] = str(exc.retry_after)
+    if found.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="skillgap"'
+    message = str(exc)
+    if found.status >= 500 and isinstance(exc, ConfigError | WorkspaceError):
+        message = f"the server cannot use its workspace: {exc}"
+    return _answer(request, found.status, found.code, message, _details(exc), headers)
+
+
+async def _request_invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {
+            "location": [str(part) for part in e.get("loc", ())],
+            "message": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()
+    ]
+    first = details[0] if details else None
+    message = "the request is invalid"
+    if first is not None:
+        message += f": {'.'.join(first['location'])}: {first['message']}"
+    return _answer(request, 422, "validation", message, details)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, f"http-{exc.status_code}")
+    message = str(exc.detail) if exc.detail else "error"
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no such resource: {request.url.path}"
+    headers = dict(exc.headers) if exc.headers else None
+    return _answer(request, exc.status_code, code, message, None, headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return _answer(request, 500, "internal", "internal error: the server could not answer")
+
+
+def install(app: FastAPI) -> None:
+    """Register the translations on ``app``."""
+    app.add_exception_handler(SkillgapError, _skillgap_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+#: The error answers to list in the OpenAPI document for every route.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (401, "Not authenticated (no or bad session, token)"),
+        (403, "The role may not do this"),
+        (404, "Not found (or outside what the caller may see)"),
+        (422, "Invalid request or input"),
+    )
+}

@@ -1,0 +1,185 @@
+"""The authorization matrix: every route of the app x every role (and nobody), with the
+status each must get. The routes come from the app itself, so a new route without an
+expectation here fails ``test_every_route_has_expectations``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from skillgap.domain.users import UserRole
+
+from .conftest import EMAIL, EMPLOYEE, PASSWORD, Org, TestClient
+
+A, H, M, R, E = (
+    UserRole.ADMIN,
+    UserRole.HR,
+    UserRole.MANAGER,
+    UserRole.REVIEWER,
+    UserRole.EMPLOYEE,
+)
+ANON = None
+WHO: list[UserRole | None] = [A, H, M, R, E, ANON]
+AWARD = "A0068"  # one of the employee's credentials
+ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
+NOT_A_BADGE = [("files", ("note.txt", b"not a credential", "text/plain"))]
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str
+    ok: frozenset[UserRole]  # the roles that succeed; the others get ``refused``
+    status: int = 200
+    refused: int = 403
+    anonymous: int = 401
+    json: Any = None
+    data: dict[str, str] | None = None
+    files: list[Any] = field(default_factory=list)
+
+
+def roles(*ok: UserRole) -> frozenset[UserRole]:
+    return frozenset(ok)
+
+
+EVERY = roles(A, H, M, R, E)
+PEOPLE = roles(A, H, M, E)
+ORG = roles(A, H)
+GROUPS = roles(A, H, M)
+
+EXPECTED: dict[tuple[str, str], Case] = {
+    # who am I, the catalog, the rubric: anyone signed in
+    ("GET", "/api/v1/me"): Case("/api/v1/me", EVERY),
+    ("GET", "/api/v1/frameworks"): Case("/api/v1/frameworks", EVERY),
+    ("GET", "/api/v1/frameworks/{framework_id}"): Case("/api/v1/frameworks/demo", EVERY),
+    ("GET", "/api/v1/frameworks/{framework_id}/competencies"): Case(
+        "/api/v1/frameworks/demo/competencies", EVERY
+    ),
+    ("GET", "/api/v1/competencies/search"): Case("/api/v1/competencies/search?q=sql", EVERY),
+    ("GET", "/api/v1/roles"): Case("/api/v1/roles", EVERY),
+    ("GET", "/api/v1/roles/{role_id}"): Case("/api/v1/roles/data-analyst", EVERY),
+    ("GET", "/api/v1/rubric"): Case("/api/v1/rubric", EVERY),
+    # people: not reviewers; the employee is in everyone's reach here
+    ("GET", "/api/v1/people"): Case("/api/v1/people", PEOPLE),
+    ("GET", "/api/v1/people/{person_id}"): Case(f"/api/v1/people/{EMPLOYEE}", PEOPLE),
+    ("GET", "/api/v1/people/{person_id}/gaps"): Case(f"/api/v1/people/{EMPLOYEE}/gaps", PEOPLE),
+    ("GET", "/api/v1/people/{person_id}/explanation"): Case(
+        f"/api/v1/people/{EMPLOYEE}/explanation?competency=sql", PEOPLE
+    ),
+    # credentials: reviewers read them all; uploads for oneself (HR: anyone)
+    ("GET", "/api/v1/credentials"): Case("/api/v1/credentials", EVERY),
+    ("GET", "/api/v1/credentials/{award_id}"): Case(f"/api/v1/credentials/{AWARD}", EVERY),
+    ("POST", "/api/v1/credentials/verify"): Case(
+        "/api/v1/credentials/verify", EVERY, files=NOT_A_BADGE
+    ),
+    ("POST", "/api/v1/credentials"): Case("/api/v1/credentials", PEOPLE, files=NOT_A_BADGE),
+    # aggregates: the organisation for admin and HR; a manager's own groups
+    ("GET", "/api/v1/gaps/organisation"): Case("/api/v1/gaps/organisation", ORG),
+    ("GET", "/api/v1/gaps/departments/{name}"): Case("/api/v1/gaps/departments/Operations", GROUPS),
+    ("GET", "/api/v1/gaps/teams/{name}"): Case("/api/v1/gaps/teams/Network Planning", GROUPS),
+    ("GET", "/api/v1/gaps/roles/{role_id}"): Case("/api/v1/gaps/roles/data-analyst", ORG),
+    ("GET", "/api/v1/priorities"): Case("/api/v1/priorities?department=Operations", GROUPS),
+    ("GET", "/api/v1/bench-strength"): Case("/api/v1/bench-strength", ORG),
+    ("GET", "/api/v1/snapshots"): Case("/api/v1/snapshots", ORG),
+    ("GET", "/api/v1/progress"): Case("/api/v1/progress", ORG),
+    # the review queue
+    ("GET", "/api/v1/review/alignments"): Case("/api/v1/review/alignments", roles(A, H, R)),
+    ("POST", "/api/v1/review/alignments/confirm"): Case(
+        "/api/v1/review/alignments/confirm",
+        roles(A, R),
+        json={"achievement_id": ACHIEVEMENT, "position": 2},
+    ),
+    ("POST", "/api/v1/review/alignments/reject"): Case(
+        "/api/v1/review/alignments/reject",
+        roles(A, R),
+        json={"achievement_id": ACHIEVEMENT, "position": 2},
+    ),
+    # users and tokens: administrators
+    ("GET", "/api/v1/users"): Case("/api/v1/users", roles(A)),
+    ("POST", "/api/v1/users"): Case(
+        "/api/v1/users",
+        roles(A),
+        status=201,
+        json={"email": "new@tidewell.example", "role": "hr", "password": PASSWORD},
+    ),
+    ("POST", "/api/v1/users/{email}/role"): Case(
+        f"/api/v1/users/{EMAIL[R]}/role", roles(A), json={"role": "hr"}
+    ),
+    ("POST", "/api/v1/users/{email}/deactivate"): Case(
+        f"/api/v1/users/{EMAIL[H]}/deactivate", roles(A)
+    ),
+    ("POST", "/api/v1/users/{email}/password"): Case(
+        f"/api/v1/users/{EMAIL[H]}/password", roles(A), json={"password": PASSWORD + "!"}
+    ),
+    ("GET", "/api/v1/tokens"): Case("/api/v1/tokens", roles(A)),
+    ("POST", "/api/v1/tokens"): Case(
+        "/api/v1/tokens", roles(A), status=201, json={"name": "board", "role": "hr"}
+    ),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case("/api/v1/tokens/{reviewer_token}", roles(A)),
+    # public: the API's description, the login form
+    ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", EVERY, anonymous=200),
+    ("GET", "/api/v1/docs"): Case("/api/v1/docs", EVERY, anonymous=200),
+    ("GET", "/login"): Case("/login", EVERY, anonymous=200),
+    # a form post without the login form's CSRF cookie is refused, whoever sends it
+    ("POST", "/login"): Case(
+        "/login",
+        roles(),
+        refused=403,
+        anonymous=403,
+        data={"email": EMAIL[A], "password": PASSWORD, "csrf_token": "x"},
+    ),
+    ("POST", "/logout"): Case("/logout", EVERY, status=303, anonymous=303),
+    # the landing page: signed in, else to the login form
+    ("GET", "/"): Case("/", EVERY, anonymous=303),
+}
+
+
+def app_routes(client: TestClient) -> set[tuple[str, str]]:
+    """Every (method, path) the app answers, included routers flattened (FastAPI keeps
+    them lazily; ``iter_route_contexts`` resolves their prefixes)."""
+    found = set()
+    for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        if route.path is None or route.methods is None:
+            continue  # the /static mount
+        for method in route.methods:
+            if method != "HEAD":
+                found.add((method, route.path.replace(":path}", "}")))
+    return found
+
+
+def test_every_route_has_expectations(client: TestClient) -> None:
+    routes = app_routes(client)
+    missing = routes - set(EXPECTED)
+    assert not missing, f"routes without an authorization expectation: {sorted(missing)}"
+    assert not set(EXPECTED) - routes, "expectations of routes the app does not have"
+
+
+def expected(case: Case, who: UserRole | None) -> int:
+    if who is None:
+        return case.anonymous
+    return case.status if who in case.ok else case.refused
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w.value if w else "anonymous")
+@pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_answers_each_role(org: Org, route: tuple[str, str], who: UserRole | None) -> None:
+    case = EXPECTED[route]
+    url = case.url.replace("{reviewer_token}", org.tokens[R].split("_")[1])
+    headers = org.bearer(who) if who is not None else {}
+    with org.app_client() as client:
+        answer = client.request(
+            route[0],
+            url,
+            headers=headers,
+            json=case.json,
+            data=case.data,
+            files=case.files or None,
+        )
+    want = expected(case, who)
+    assert answer.status_code == want, answer.text[:500]
+    if route[1].startswith("/api/") and want >= 400:
+        error = answer.json()["error"]
+        assert error["code"] == {401: "unauthenticated", 403: "forbidden"}[want]
+        assert set(error) == {"code", "message", "details"}

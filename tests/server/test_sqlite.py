@@ -1,0 +1,82 @@
+"""The same server on a real SQLite workspace: sessions, throttling and tokens go through
+the SQL repositories; an upload is stored in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+
+from skillgap.domain.users import UserRole
+from skillgap.services.users import ACCOUNT_LIMIT
+
+from .conftest import EMAIL, EMPLOYEE, Org, csrf_of, login
+
+
+def test_login_session_and_logout_on_sqlite(sqlite_org: Org) -> None:
+    with sqlite_org.app_client() as client:
+        assert login(client, EMAIL[UserRole.MANAGER]).status_code == 303
+        me = client.get("/api/v1/me").json()
+        assert me["role"] == "manager" and me["person_id"] == "E1054"
+        gaps = client.get(f"/api/v1/people/{EMPLOYEE}/gaps")
+        assert gaps.status_code == 200
+        token = csrf_of(client)
+        assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+        assert client.get("/api/v1/me").status_code == 401
+    with sqlite_org.store.transaction() as ws:
+        assert ws.sessions.remove_for_user(EMAIL[UserRole.MANAGER]) == 0  # none left
+
+
+def test_throttling_counts_in_the_database(sqlite_org: Org) -> None:
+    email = EMAIL[UserRole.HR]
+    with sqlite_org.app_client() as client:
+        for _ in range(ACCOUNT_LIMIT):
+            assert login(client, email, "wrong password!").status_code == 401
+    with sqlite_org.app_client() as other:  # another worker, the same database
+        assert login(other, email).status_code == 429
+
+
+def test_tokens_on_sqlite(sqlite_org: Org) -> None:
+    with sqlite_org.app_client() as client:
+        made = client.post(
+            "/api/v1/tokens",
+            json={"name": "reporting", "role": "employee", "person_id": EMPLOYEE},
+            headers=sqlite_org.bearer(UserRole.ADMIN),
+        ).json()
+        headers = {"Authorization": f"Bearer {made['secret']}"}
+        assert client.get("/api/v1/people", headers=headers).json()["total"] == 1
+        with sqlite_org.store.transaction() as ws:
+            stored = ws.tokens.get(made["token"]["id"])
+        secret = made["secret"].split("_", 2)[2]
+        assert stored.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
+        client.delete(
+            f"/api/v1/tokens/{made['token']['id']}", headers=sqlite_org.bearer(UserRole.ADMIN)
+        )
+        assert client.get("/api/v1/people", headers=headers).status_code == 401
+
+
+def test_user_management_on_sqlite(sqlite_org: Org) -> None:
+    admin = sqlite_org.bearer(UserRole.ADMIN)
+    with sqlite_org.app_client() as client:
+        added = client.post(
+            "/api/v1/users",
+            json={
+                "email": " New.Person@Tidewell.example ",
+                "role": "employee",
+                "person_id": "E1040",
+                "password": "a long enough password",
+            },
+            headers=admin,
+        )
+        assert added.status_code == 201
+        assert added.json()["id"] == "new.person@tidewell.example"
+        assert added.json()["name"] == "Kenji Watanabe"  # the person's name
+        assert "password" not in added.text and "scrypt" not in added.text
+        missing = client.post(
+            "/api/v1/users",
+            json={"email": "x@tidewell.example", "role": "manager", "password": "x" * 12},
+            headers=admin,
+        )
+        assert missing.status_code == 422 and "linked to a person" in missing.text
+        listed = client.get("/api/v1/users", headers=admin).json()
+        assert {u["id"] for u in listed} >= {"new.person@tidewell.example", EMAIL[UserRole.HR]}
+        assert login(client, "new.person@tidewell.example", "a long enough password").status_code
+        assert client.get("/api/v1/people").json()["items"][0]["employee_id"] == "E1040"
