@@ -40,7 +40,7 @@ def demo(store: Store, demo_bundle: Bundle) -> Store:
 
 def test_the_demo_catalog_imports_with_its_quality_spread(demo: Store) -> None:
     listing = catalog.list_catalog(demo)
-    assert len(listing.items) == 45
+    assert len(listing.items) == 46
     weak = {j.item.id for j in listing.items if not j.credible}
     assert {"cyber-ninja-quiz", "data-science-guru-webinar", "sql-weekend-videos"} <= weak
     credible = catalog.list_catalog(demo, credible_only=True).items
@@ -52,7 +52,7 @@ def test_the_demo_catalog_imports_with_its_quality_spread(demo: Store) -> None:
 
 def test_import_again_updates_and_replace_removes(demo: Store, tmp_path: Path) -> None:
     again = catalog.import_catalog(demo, [DATA / "catalog.yaml"])
-    assert (len(again.added), len(again.updated), again.removed) == (0, 45, ())
+    assert (len(again.added), len(again.updated), again.removed) == (0, 46, ())
     one = tmp_path / "one.yaml"
     one.write_text(
         "items:\n  - {id: solo, name: Solo, provider: Me, competencies: 'demo:sql@2'}\n",
@@ -60,7 +60,7 @@ def test_import_again_updates_and_replace_removes(demo: Store, tmp_path: Path) -
     )
     with pytest.raises(ValidationError, match="is a unit of pathway"):
         catalog.import_catalog(demo, [one], replace=True)
-    assert len(catalog.list_catalog(demo).items) == 45  # nothing half-written
+    assert len(catalog.list_catalog(demo).items) == 46  # nothing half-written
 
 
 def test_a_bad_file_stores_nothing(demo: Store, tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_export_reads_back(demo: Store, tmp_path: Path) -> None:
     path = tmp_path / "export.yaml"
     path.write_text(catalog.export_catalog(demo), encoding="utf-8")
     again = catalog.import_catalog(demo, [path])
-    assert len(again.updated) == 45 and not again.added
+    assert len(again.updated) == 46 and not again.added
 
 
 def test_importing_pathways_defines_their_credentials(demo: Store) -> None:

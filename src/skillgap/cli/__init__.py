@@ -2,17 +2,22 @@
 renders the result. Commands live by area; importing them registers them on the root group."""
 
 from skillgap.cli import (  # noqa: F401
+    catalog,
     credentials,
     frameworks,
     gaps,
     issuing,
     organisation,
     people,
+    plans,
     quality,
     ratings,
     roles,
     scales,
+    server,
     snapshots,
+    talent,
+    users,
     verify,
     workspace,
 )

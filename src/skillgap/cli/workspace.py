@@ -11,6 +11,7 @@ import click
 
 from skillgap.analysis.inventory import View
 from skillgap.cli.root import VIEW, CliState, cli, console, pass_state, user_errors
+from skillgap.reports.plans import render_person_plan, render_priorities
 from skillgap.reports.summary import render_summary, summary_data
 from skillgap.services import bundles, summary, workspace
 
@@ -78,7 +79,21 @@ def demo(state: CliState, yes: bool, as_json: bool, view: str) -> None:
         + f" ({imported.from_backpacks} made out to a personal address came in with the holder's "
         "own backpack)."
     )
-    render_summary(result, console())
+    out = console()
+    render_summary(result, out)
+    items, stacked = done.catalog, done.pathways
+    out.print(
+        f"\nCatalog: {len(items.added) + len(items.updated)} learning items ({items.credible} "
+        f"count as proof of the levels they teach), {len(stacked.pathways)} stackable pathways; "
+        f"{len(done.awards.queued)} pathway credential(s) waiting for review "
+        "(skillgap pathways queue)."
+    )
+    if done.plan is not None:
+        out.print("\n[bold]The smallest next steps for the person furthest from their role[/]")
+        render_person_plan(done.plan, out)
+    if done.priorities:
+        out.print()
+        render_priorities(done.priorities, done.plan.context if done.plan else result.context, out)
 
 
 @cli.command()

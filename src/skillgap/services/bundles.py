@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from skillgap.analysis.allocation import TrainingPriority
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import OrganisationSummary
 from skillgap.clock import Clock
@@ -23,9 +24,13 @@ from skillgap.domain import BUILTIN_SCALES
 from skillgap.domain.snapshots import DEMO
 from skillgap.errors import ConflictError
 from skillgap.formats.bundle import Bundle, read_bundle
+from skillgap.services.catalog import CatalogImport, import_catalog
 from skillgap.services.credentials import ImportResult, import_credentials
+from skillgap.services.pathways import AwardRun, PathwaysImport, award_completed, import_pathways
+from skillgap.services.plans import PersonPlan, organisation_priorities, plan_for_person
 from skillgap.services.snapshots import take_snapshot
 from skillgap.services.summary import organisation_summary
+from skillgap.services.talent import import_policy
 from skillgap.services.verification import FetchPlan
 from skillgap.services.workspace import (
     META_ORGANISATION,
@@ -90,6 +95,11 @@ class DemoResult:
     loaded: LoadResult
     summary: OrganisationSummary
     imported: DemoImport  # the demo's credentials, verified and imported
+    catalog: CatalogImport
+    pathways: PathwaysImport
+    awards: AwardRun  # pathway credentials queued (or issued) for those who completed one
+    plan: PersonPlan | None  # for the person furthest from their role
+    priorities: tuple[TrainingPriority, ...]  # the organisation's top three, with cost
 
 
 def run_demo(
@@ -103,10 +113,19 @@ def run_demo(
     is still written once, all or nothing, as ``skillgap load`` writes it."""
     bundle = read_bundle(demo_folder())
     imported, bundle = import_demo_credentials(bundle, clock)
+    folder = demo_folder()
     with open_workspace(True) as store:
         loaded = _store_replacing(store, bundle, confirm)
         take_snapshot(store, clock, reason=DEMO)
-        return DemoResult(loaded, organisation_summary(store, clock, view=view), imported)
+        items = import_catalog(store, [folder / "catalog.yaml"])
+        stacked = import_pathways(store, folder / "pathways.yaml")
+        import_policy(store, folder / "policy.yaml")
+        awards = award_completed(store, None, clock, actor=DEMO)
+        summary = organisation_summary(store, clock, view=view)
+        furthest = summary.furthest[0].person.employee_id if summary.furthest else None
+        plan = plan_for_person(store, clock, furthest, actor=DEMO) if furthest else None
+        top = tuple(organisation_priorities(store, clock, top=3))
+        return DemoResult(loaded, summary, imported, items, stacked, awards, plan, top)
 
 
 def import_demo_credentials(bundle: Bundle, clock: Clock) -> tuple[DemoImport, Bundle]:
