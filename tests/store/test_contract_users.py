@@ -281,3 +281,16 @@ def test_clear_empties_users_tokens_sessions_and_failures(store: Store) -> None:
         ws.people.add(make_person(PERSON))  # the same ids can be stored again
         ws.users.add(make_user())
         ws.sessions.add(make_session("h-1"))
+
+
+def test_purge_forgets_failures_before_a_time(store: Store) -> None:
+    start = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
+    with store.transaction() as ws:
+        for minutes in (0, 10, 20):
+            ws.login_failures.record(USER, start + timedelta(minutes=minutes))
+        ws.login_failures.record("203.0.113.7", start)
+    with store.transaction() as ws:
+        assert ws.login_failures.purge_before(start + timedelta(minutes=10)) == 2
+        assert ws.login_failures.count_since(USER, start) == 2  # the one at 10 stays
+        assert ws.login_failures.count_since("203.0.113.7", start) == 0
+        assert ws.login_failures.purge_before(start) == 0

@@ -274,6 +274,7 @@ def login(store: Store, clock: Clock, email: str, password: str, client: str) ->
     valid = verify_password(password, user.password_hash if user else _decoy_hash())
     if user is None or not user.active or not valid:
         with store.transaction() as ws:  # committed: the error is raised after it
+            ws.login_failures.purge_before(since)  # older ones throttle nothing
             ws.login_failures.record(account, now)
             ws.login_failures.record(address, now)
         raise AuthenticationError("wrong e-mail or password")

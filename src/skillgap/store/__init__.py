@@ -184,6 +184,10 @@ class LoginFailures(Protocol):
 
     def clear(self, key: str) -> None: ...
 
+    def purge_before(self, at: datetime) -> int:
+        """Forget failures older than ``at`` (past any throttling window); how many."""
+        ...
+
 
 class MetaRepository(Protocol):
     """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""

@@ -95,3 +95,8 @@ class MemoryLoginFailures:
 
     def clear(self, key: str) -> None:
         self._data[:] = [(k, at) for k, at in self._data if k != key]
+
+    def purge_before(self, at: datetime) -> int:
+        before = len(self._data)
+        self._data[:] = [(k, when) for k, when in self._data if when >= at]
+        return before - len(self._data)

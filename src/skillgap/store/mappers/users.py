@@ -154,3 +154,7 @@ class SqlLoginFailures:
 
     def clear(self, key: str) -> None:
         self._conn.execute(t.login_failures.delete().where(t.login_failures.c.key == key))
+
+    def purge_before(self, at: datetime) -> int:
+        done = self._conn.execute(t.login_failures.delete().where(t.login_failures.c.at < at))
+        return int(done.rowcount)
