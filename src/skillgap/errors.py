@@ -8,9 +8,14 @@
     ├── ConflictError          the thing exists already, or would break a uniqueness rule
     ├── ConfigError            a setting is missing or malformed
     ├── FetchError             a document could not be had (offline, refused, too big, timeout)
-    └── WorkspaceError         the workspace cannot be used as it is
-        ├── WorkspaceMissing   no workspace at that location (run `skillgap init`)
-        └── SchemaMismatch     made by another skillgap version; says what to run
+    ├── WorkspaceError         the workspace cannot be used as it is
+    │   ├── WorkspaceMissing   no workspace at that location (run `skillgap init`)
+    │   └── SchemaMismatch     made by another skillgap version; says what to run
+    ├── AuthenticationError    wrong e-mail or password, or no valid session or token
+    ├── LoginThrottled         too many failed logins: try again later
+    ├── Forbidden              the caller's role may not do this (says nothing of the data)
+    │   └── CsrfRefused        a cookie-authenticated change without its CSRF token
+    └── PayloadTooLarge        an upload or request body over its size limit
 
 A bad credential is *not* an error: verification returns a report with a status.
 """
@@ -115,3 +120,28 @@ class WorkspaceMissing(WorkspaceError):
 
 class SchemaMismatch(WorkspaceError):
     pass
+
+
+class AuthenticationError(SkillgapError):
+    """Wrong e-mail or password, or no valid session or token (the message never says which)."""
+
+
+class LoginThrottled(SkillgapError):
+    """Too many failed logins for an account or a client address within the window;
+    ``retry_after``: seconds until the window has passed."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class Forbidden(SkillgapError):
+    """The caller is known but their role may not do this (nothing about the data is said)."""
+
+
+class CsrfRefused(Forbidden):
+    """A state-changing request made with a session cookie but without its CSRF token."""
+
+
+class PayloadTooLarge(SkillgapError):
+    """An upload or request body over its size limit."""

@@ -18,10 +18,9 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 
 from skillgap.domain.users import UserRole
+from skillgap.errors import AuthenticationError, CsrfRefused, Forbidden
 from skillgap.server.context import AppContext, context
-from skillgap.server.errors import CsrfRefused, Forbidden
 from skillgap.services import users as service
-from skillgap.services.users import AuthenticationError
 
 SESSION_COOKIE = "skillgap_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -23,29 +23,21 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillgap.errors import (
+    AuthenticationError,
     ConfigError,
     ConflictError,
+    CsrfRefused,
     FetchError,
+    Forbidden,
     InputError,
     InputErrors,
+    LoginThrottled,
     NotFoundError,
+    PayloadTooLarge,
     SkillgapError,
     ValidationError,
     WorkspaceError,
 )
-from skillgap.services.users import AuthenticationError, LoginThrottled
-
-
-class Forbidden(SkillgapError):
-    """The caller is known but their role may not do this (nothing about the data is said)."""
-
-
-class PayloadTooLarge(SkillgapError):
-    """An upload or request body over its size limit."""
-
-
-class CsrfRefused(Forbidden):
-    """A state-changing request made with a session cookie but without its CSRF token."""
 
 
 @dataclass(frozen=True)

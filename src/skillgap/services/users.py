@@ -26,7 +26,13 @@ from functools import cache
 from skillgap.clock import Clock
 from skillgap.domain.people import Person, normalise_email
 from skillgap.domain.users import ApiToken, Session, User, UserRole
-from skillgap.errors import ConflictError, NotFoundError, SkillgapError, ValidationError
+from skillgap.errors import (
+    AuthenticationError,
+    ConflictError,
+    LoginThrottled,
+    NotFoundError,
+    ValidationError,
+)
 from skillgap.store import Store, Workspace
 
 MIN_PASSWORD = 12
@@ -40,19 +46,6 @@ CLIENT_LIMIT = 20
 TOKEN_PREFIX = "sg"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _TOKEN = re.compile(r"sg_([0-9a-f]{16})_([A-Za-z0-9_-]{40,64})")
-
-
-class AuthenticationError(SkillgapError):
-    """Who is asking cannot be told: a wrong e-mail or password, an expired session, an
-    unknown or revoked token. The message never says which."""
-
-
-class LoginThrottled(SkillgapError):
-    """Too many failed logins for an account or from a client address."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        self.retry_after = retry_after  # seconds
-        super().__init__(message)
 
 
 # --- passwords -----------------------------------------------------------------------------

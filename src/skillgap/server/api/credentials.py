@@ -19,14 +19,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from skillgap.domain import VerificationReport
 from skillgap.domain.users import UserRole
-from skillgap.errors import NotFoundError
+from skillgap.errors import Forbidden, NotFoundError, PayloadTooLarge
 from skillgap.reports.credentials import credentials_json
 from skillgap.server.api.models import Page, page
 from skillgap.server.api.params import Limit, Offset
 from skillgap.server.api.reports import CredentialDetail, CredentialOut, ImportOut, VerifiedOut
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
-from skillgap.server.errors import Forbidden, PayloadTooLarge
 from skillgap.server.scope import WHOLE_ORGANISATION, Reach, check_person, reach
 from skillgap.services import credentials as service
 from skillgap.services.credentials import CredentialView, ImportResult

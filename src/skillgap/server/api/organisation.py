@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from skillgap.domain.users import UserRole
+from skillgap.errors import Forbidden
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.reports.snapshots import progress_data, snapshots_data
 from skillgap.server.api.params import AsOfQuery, ViewQuery, horizon_of, view_of
@@ -25,7 +26,6 @@ from skillgap.server.api.reports import (
 )
 from skillgap.server.auth import Principal, allow
 from skillgap.server.context import AppContext, context
-from skillgap.server.errors import Forbidden
 from skillgap.server.scope import Reach, check_group, privacy_admin, reach
 from skillgap.services import organisation as service
 from skillgap.services import snapshots as snapshots_service

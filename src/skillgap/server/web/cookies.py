@@ -8,9 +8,9 @@ import secrets
 
 from fastapi import Request, Response
 
+from skillgap.errors import CsrfRefused
 from skillgap.server.auth import SESSION_COOKIE
 from skillgap.server.context import AppContext
-from skillgap.server.errors import CsrfRefused
 from skillgap.services.users import SESSION_LIFETIME
 
 LOGIN_CSRF_COOKIE = "skillgap_login_csrf"
