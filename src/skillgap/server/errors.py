@@ -28,7 +28,6 @@ from skillgap.errors import (
     ConflictError,
     CsrfRefused,
     FetchError,
-    Forbidden,
     InputError,
     InputErrors,
     LoginThrottled,
@@ -37,6 +36,9 @@ from skillgap.errors import (
     SkillgapError,
     ValidationError,
     WorkspaceError,
+)
+from skillgap.errors import (
+    Forbidden as Forbidden,  # re-exported: the pages import it from here
 )
 
 

@@ -129,6 +129,7 @@ def import_credentials(
     on_progress: Progress | None = None,
     network: Fetcher | None = None,
     rejects_path: Path | None = None,
+    source_name: Callable[[str], str] | None = None,
 ) -> ImportResult:
     """Verify every credential under ``paths`` at ``at`` and store them in one transaction.
 
@@ -137,7 +138,8 @@ def import_credentials(
     cannot be checked (a DID nobody recorded) is accepted for the person, with a note.
     ``network`` replaces the HTTP fetcher (the in-memory twin); it cannot cross into worker
     processes, so with it everything runs in this process. Rejected inputs are written to
-    ``rejects_path`` (default: ``<first path>.rejects.csv``).
+    ``rejects_path`` (default: ``<first path>.rejects.csv``). ``source_name`` turns an
+    input's path into the name stored as the award's source (an upload's own file name).
     """
     if person_id is not None:
         with store.transaction() as ws:
@@ -155,6 +157,9 @@ def import_credentials(
                 if isinstance(found, NotImported):
                     rejects.append(Rejected(found.name, found.reason))
                 else:
+                    if source_name is not None:
+                        award = replace(found.award, source=source_name(found.award.source))
+                        found = replace(found, award=award)
                     records.append(found)
         if on_progress is not None:
             on_progress(done, item.name)

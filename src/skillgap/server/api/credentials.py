@@ -90,6 +90,7 @@ def import_credentials(
             workers=1,
             network=ctx.fetcher,
             rejects_path=paths[0].parent.parent / "rejects.csv",
+            source_name=shown,
         )
         return import_data(result, shown)
 
