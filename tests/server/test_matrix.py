@@ -133,6 +133,30 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/logout"): Case("/logout", EVERY, status=303, anonymous=303),
     # the landing page: signed in, else to the login form
     ("GET", "/"): Case("/", EVERY, anonymous=303),
+    # the pages of issue 7: refused roles get a 403 page, nobody signed in goes to /login
+    ("GET", "/dashboard"): Case("/dashboard", ORG, anonymous=303),
+    ("GET", "/departments/{name}"): Case("/departments/Operations", GROUPS, anonymous=303),
+    ("GET", "/teams/{name}"): Case("/teams/Network Planning", GROUPS, anonymous=303),
+    ("GET", "/people"): Case("/people", PEOPLE, anonymous=303),
+    ("GET", "/people/{person_id}"): Case(f"/people/{EMPLOYEE}", PEOPLE, anonymous=303),
+    ("GET", "/roles/{role_id}"): Case("/roles/data-analyst", PEOPLE, anonymous=303),
+    ("GET", "/upload"): Case("/upload", PEOPLE, anonymous=303),
+    ("POST", "/upload"): Case("/upload", PEOPLE, anonymous=303, files=NOT_A_BADGE),
+    ("GET", "/review"): Case("/review", roles(A, H, R), anonymous=303),
+    ("POST", "/review/confirm"): Case(
+        "/review/confirm",
+        roles(A, R),
+        status=303,
+        anonymous=303,
+        data={"achievement_id": ACHIEVEMENT, "position": "2"},
+    ),
+    ("POST", "/review/reject"): Case(
+        "/review/reject",
+        roles(A, R),
+        status=303,
+        anonymous=303,
+        data={"achievement_id": ACHIEVEMENT, "position": "2"},
+    ),
 }
 
 

@@ -16,12 +16,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skillgap import __version__
 from skillgap.clock import Clock, SystemClock
 from skillgap.config import Settings, load_settings
+from skillgap.errors import PayloadTooLarge
 from skillgap.fetch import Fetcher
 from skillgap.server import errors
 from skillgap.server.api import PREFIX, api_router
 from skillgap.server.context import AppContext, ServerOptions
-from skillgap.server.errors import PayloadTooLarge
-from skillgap.server.web import docs, pages
+from skillgap.server.web import dashboard, docs, pages, people_pages, review, upload
 from skillgap.store import Store
 from skillgap.store.schema import open_store
 
@@ -75,6 +75,8 @@ def create_app(
     app.include_router(api_router())
     app.include_router(docs.router)
     app.include_router(pages.router)
+    for web in (dashboard, people_pages, upload, review):
+        app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.middleware("http")(_security_headers)
     app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)

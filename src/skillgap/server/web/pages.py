@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from skillgap.errors import AuthenticationError, LoginThrottled
 from skillgap.server.auth import SESSION_COOKIE, Principal, authenticate, check_csrf
 from skillgap.server.context import AppContext, context
 from skillgap.server.web.cookies import (
@@ -20,7 +21,6 @@ from skillgap.server.web.cookies import (
     set_session,
 )
 from skillgap.services import users as service
-from skillgap.services.users import AuthenticationError, LoginThrottled
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

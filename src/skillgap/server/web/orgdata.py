@@ -1,0 +1,206 @@
+"""What the organisation, department, team and role pages show, from the services the API
+uses (``services.organisation``, ``services.roles``): one call per page, composed here.
+
+Two figures have no service of their own yet and are read from the gap engine's model here,
+with the services' privacy rules: the heatmap (each department, or each team of a
+department, x each capability group) and people's readiness (the people furthest from their
+role, a role's holders). Both are read only for what the caller may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from skillgap.analysis.inventory import View
+from skillgap.domain import Person
+from skillgap.reports.organisation import bench_data, priorities_data, scope_data
+from skillgap.server.api.catalog import role_data
+from skillgap.server.context import AppContext
+from skillgap.server.scope import Reach
+from skillgap.services import organisation as service
+from skillgap.services import roles as roles_service
+from skillgap.services.organisation import Privacy, Scope, ScopeKind, When, build_model
+from skillgap.services.summary import workspace_data
+from skillgap.services.workspace import snapshot_date
+from skillgap.store import Store
+
+METRICS = {"coverage": "coverage", "gap": "mean weighted gap"}
+FUTURE_WINDOW = timedelta(days=548)  # the 12-18-month horizon: up to 18 months ahead
+NO_CAPABILITY = "(no capability group)"
+_OUTSIDE = "\x00outside"
+_KEY: dict[ScopeKind, Callable[[Person], str | None]] = {
+    ScopeKind.DEPARTMENT: lambda p: p.department,
+    ScopeKind.TEAM: lambda p: p.team,
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: str
+    column: str
+    value: float | None  # None: hidden, or nobody in the row needs the capability
+    people: int  # people of the row with a requirement in the capability (0 when hidden)
+    hidden: bool  # too few people to show
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    by: str  # what the rows are: "department" or "team"
+    metric: str  # "coverage" (0-1, higher is better) or "gap" (mean weighted gap)
+    rows: tuple[str, ...]
+    sizes: tuple[int, ...]  # people per row
+    columns: tuple[str, ...]
+    cells: tuple[Cell, ...]  # row-major: len(rows) x len(columns)
+    min_group_size: int
+    top: float  # the largest value shown (the colour scale's end for "gap")
+
+    def cell(self, row: int, column: int) -> Cell:
+        return self.cells[row * len(self.columns) + column]
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    employee_id: str
+    name: str
+    role_id: str | None
+    team: str | None
+    readiness: float  # 0-100
+    weighted_gap: float
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    gaps: dict[str, Any]  # scope_data: readiness, competencies, capabilities, groups...
+    priorities: dict[str, Any] | None
+    heatmap: Heatmap | None
+    future: list[dict[str, Any]]  # future gaps within 18 months of the analysis date
+    furthest: list[PersonLine]  # only people the caller may see
+    view: str
+    metric: str
+
+
+def _model(store: Store, ctx: AppContext) -> Any:
+    with store.transaction() as ws:
+        data = workspace_data(ws)
+        when = snapshot_date(ws) or ctx.clock.now().date()
+    return build_model(data, when)
+
+
+def heatmap(
+    ctx: AppContext, within: Scope, by: ScopeKind, view: View, privacy: Privacy, metric: str
+) -> Heatmap:
+    """Each ``by`` group of ``within`` x each capability group, the metric's value per cell;
+    a cell from fewer people than the privacy minimum (or of a group that small) hidden."""
+    model = _model(ctx.store, ctx)
+    key = _KEY[by]
+    labels = [(key(p) or "(none)") if within.member(p) else _OUTSIDE for p in model.people]
+    table = model.aggregate_capabilities(view, labels)
+    rows = sorted({label for label in labels if label != _OUTSIDE})
+    sizes = tuple(labels.count(r) for r in rows)
+    found: dict[tuple[str, str], Cell] = {}
+    for row in table.rows():
+        if row.group == _OUTSIDE:
+            continue
+        column = row.capability.name if row.capability else NO_CAPABILITY
+        hidden = privacy.reason(row.group_size, row.people_in_scope) is not None
+        value = (
+            None if hidden else (row.coverage if metric == "coverage" else row.mean_weighted_gap)
+        )
+        found[(row.group, column)] = Cell(
+            row.group, column, value, 0 if hidden else row.people_in_scope, hidden
+        )
+    columns = tuple(sorted({c for _, c in found}))
+    cells = tuple(
+        found.get((r, c)) or Cell(r, c, None, 0, privacy.reason(size) is not None)
+        for r, size in zip(rows, sizes, strict=True)
+        for c in columns
+    )
+    top = max((c.value for c in cells if c.value is not None), default=1.0)
+    return Heatmap(
+        by.value, metric, tuple(rows), sizes, columns, cells, privacy.min_group_size, top or 1.0
+    )
+
+
+def readiness_of(
+    ctx: AppContext, view: View, member: Callable[[Person], bool], reached: Reach
+) -> list[PersonLine]:
+    """The readiness of each active person with a role for whom ``member`` holds and whom
+    the caller may see, least ready first."""
+    model = _model(ctx.store, ctx)
+    table = model.person_gaps(view)
+    gaps = table.total_weighted_gap()
+    lines = [
+        PersonLine(
+            p.employee_id,
+            p.name,
+            p.role_id,
+            p.team,
+            float(table.readiness[i]),
+            float(gaps[i]),
+        )
+        for i, p in enumerate(model.people)
+        if bool(table.assessed[i]) and member(p) and reached.sees(p.employee_id)
+    ]
+    return sorted(lines, key=lambda line: (line.readiness, -line.weighted_gap, line.employee_id))
+
+
+def _future(gaps: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = gaps.get("future_gaps") or []
+    end = date.fromisoformat(gaps["as_of"]) + FUTURE_WINDOW
+    within = [r for r in rows if date.fromisoformat(r["horizon"]) <= end]
+    if not within and rows:  # no horizon that close: the first one there is
+        first = min(r["horizon"] for r in rows)
+        within = [r for r in rows if r["horizon"] == first]
+    return within
+
+
+def group_page(
+    ctx: AppContext, privacy: Privacy, reached: Reach, scope: Scope, view: View, metric: str
+) -> GroupPage:
+    """The organisation's, a department's or a team's page: its gaps (today's profiles and
+    every later horizon's), priorities, heatmap of its sub-groups, and the people furthest
+    from their role."""
+    found = service.scope_gaps(
+        ctx.store, ctx.clock, scope, horizon=When.FUTURE, view=view, privacy=privacy
+    )
+    gaps = scope_data(found)
+    resolved = found.frame.scope
+    priorities = None
+    if resolved.kind is not ScopeKind.TEAM:
+        ranked = service.priorities(
+            ctx.store, ctx.clock, department=resolved.name, view=view, top=10, privacy=privacy
+        )
+        priorities = priorities_data(ranked)
+    by = {ScopeKind.ORGANISATION: ScopeKind.DEPARTMENT, ScopeKind.DEPARTMENT: ScopeKind.TEAM}
+    chart = None
+    if resolved.kind in by:
+        chart = heatmap(ctx, resolved, by[resolved.kind], view, privacy, metric)
+    furthest: list[PersonLine] = []
+    if resolved.kind is not ScopeKind.ORGANISATION:
+        furthest = readiness_of(ctx, view, resolved.member, reached)[:10]
+    return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
+
+
+@dataclass(frozen=True)
+class RolePage:
+    role: dict[str, Any]  # role_data: requirements now and at each horizon
+    holders: list[PersonLine]  # only people the caller may see
+    bench: dict[str, dict[str, Any]] | None  # competency -> bench line; None: not shown
+    bench_level: float
+
+
+def role_page(
+    ctx: AppContext, privacy: Privacy | None, reached: Reach, role_id: str, view: View
+) -> RolePage:
+    """A role: its requirements, its holders the caller may see and how ready they are, and
+    (``privacy`` given: administrators and HR) the organisation's bench per requirement."""
+    role = role_data(roles_service.show_role(ctx.store, role_id))
+    holders = readiness_of(ctx, view, lambda p: p.role_id == role["id"], reached)
+    bench = None
+    if privacy is not None:
+        lines = bench_data(service.bench_strength(ctx.store, ctx.clock, privacy=privacy))
+        bench = {line["competency"]: line for line in lines["bench"]}
+    return RolePage(role, holders, bench, service.DEFAULT_BENCH_LEVEL)

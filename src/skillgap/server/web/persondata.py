@@ -1,0 +1,180 @@
+"""What the person and upload pages show, from the services the API uses: a person's gaps
+(``services.explain``), their credentials with each one's quality (``services.credentials``,
+``services.quality``), their progress between snapshots (``services.snapshots``), and what
+an upload changed in their gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from skillgap.analysis.inventory import View
+from skillgap.analysis.quality import CheckName
+from skillgap.reports.gaps import gaps_data
+from skillgap.server.context import AppContext
+from skillgap.services import credentials as credentials_service
+from skillgap.services import explain as explain_service
+from skillgap.services import quality as quality_service
+from skillgap.services import roles as roles_service
+from skillgap.services import snapshots as snapshots_service
+
+
+@dataclass(frozen=True)
+class Credential:
+    id: str
+    achievement: str
+    issuer: str
+    status: str
+    issued_on: str
+    expires_on: str | None
+    assessment: str  # the rubric's reading of how it was assessed
+    quality: float
+    passes: bool
+    quality_note: str
+    competencies: tuple[str, ...]  # refs its alignments map to
+
+
+@dataclass(frozen=True)
+class Progress:
+    before: str  # snapshot dates
+    after: str
+    readiness_before: float | None
+    readiness_after: float | None
+    closed: tuple[str, ...]  # competency names
+    opened: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    gaps: dict[str, Any]  # gaps_data against the person's own role
+    target: dict[str, Any] | None  # gaps_data against ?role=
+    credentials: list[Credential]
+    by_competency: dict[str, list[Credential]]  # counted credentials behind each competency
+    progress: list[Progress]
+    view: str
+    roles: list[tuple[str, str]]  # every role (id, name): the target role's choices
+
+
+def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
+    rows = credentials_service.list_credentials(ctx.store, person_id=person_id)
+    quality = {r.achievement.id: r.quality for r in quality_service.list_achievements(ctx.store)}
+    out = []
+    for row in rows:
+        profile = quality[row.achievement.id]
+        assessment = profile.check(CheckName.ASSESSMENT).explanation
+        vetoed = ", ".join(str(n) for n in profile.vetoed_by)
+        note = (
+            f"vetoed by {vetoed}"
+            if vetoed
+            else f"{'passes' if profile.passes else 'below'} the threshold {profile.threshold:g}"
+        )
+        award = row.award
+        out.append(
+            Credential(
+                award.id,
+                row.achievement.name,
+                row.issuer.name,
+                row.status,
+                award.issued_on.date().isoformat(),
+                award.expires_on.date().isoformat() if award.expires_on else None,
+                assessment,
+                profile.weight,
+                profile.passes,
+                note,
+                tuple(str(a.competency) for a in row.achievement.alignments if a.competency),
+            )
+        )
+    return out
+
+
+def _progress(ctx: AppContext, person_id: str, view: View) -> list[Progress]:
+    report = snapshots_service.progress(ctx.store, view=view)
+    names = report.competencies
+    out = []
+    for period in report.progress.periods:
+        mine = [p for p in period.people if p.name == person_id]
+        closed = tuple(
+            names.get(c.competency, str(c.competency))
+            for c in period.closed
+            if c.person_id == person_id
+        )
+        opened = tuple(
+            names.get(c.competency, str(c.competency))
+            for c in period.opened
+            if c.person_id == person_id
+        )
+        if mine or closed or opened:
+            out.append(
+                Progress(
+                    period.before.as_of.isoformat(),
+                    period.after.as_of.isoformat(),
+                    mine[0].before if mine else None,
+                    mine[0].after if mine else None,
+                    closed,
+                    opened,
+                )
+            )
+    return out
+
+
+def person_page(ctx: AppContext, person_id: str, view: View, role_id: str | None) -> PersonPage:
+    """A person (already checked to be in the caller's reach): their gaps against their role
+    and a target role, the credentials behind their levels, their progress."""
+    own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
+    target = None
+    if role_id and role_id != own.role.id:
+        target = gaps_data(
+            explain_service.person_gaps(ctx.store, ctx.clock, person_id, role_id=role_id, view=view)
+        )
+    credentials = _credentials(ctx, person_id)
+    as_of = own.as_of.isoformat()
+    counted = [
+        c
+        for c in credentials
+        if c.passes
+        and c.status in ("valid", "unverified")
+        and (c.expires_on is None or c.expires_on > as_of)
+    ]
+    by_competency: dict[str, list[Credential]] = {}
+    for c in counted:
+        for ref in c.competencies:
+            by_competency.setdefault(ref, []).append(c)
+    return PersonPage(
+        gaps_data(own),
+        target,
+        credentials,
+        by_competency,
+        _progress(ctx, person_id, view),
+        view.value,
+        [(r.id, r.name) for r in roles_service.list_roles(ctx.store)],
+    )
+
+
+@dataclass(frozen=True)
+class GapChange:
+    person: dict[str, Any]
+    readiness_before: float
+    readiness_after: float
+    closed: list[str]  # competency names: met now, not before
+    narrowed: list[str]  # smaller gap, not yet met
+
+
+def gaps_now(ctx: AppContext, person_id: str) -> dict[str, Any]:
+    return gaps_data(explain_service.person_gaps(ctx.store, ctx.clock, person_id))
+
+
+def gap_change(before: dict[str, Any], after: dict[str, Any]) -> GapChange:
+    """What changed between two readings of one person's gaps (today's profile)."""
+    was = {r["competency"]: r for r in before["now"]["requirements"]}
+    closed, narrowed = [], []
+    for line in after["now"]["requirements"]:
+        old = was.get(line["competency"])
+        if old is None:
+            continue
+        if line["status"] == "met" and old["status"] != "met":
+            closed.append(line["name"])
+        elif line["gap"] < old["gap"]:
+            narrowed.append(line["name"])
+    return GapChange(
+        after["person"], before["readiness_now"], after["readiness_now"], closed, narrowed
+    )

@@ -1,0 +1,75 @@
+"""The review queue: suggested alignments waiting for a decision and issuers nobody has
+placed in the registry yet. Administrators, HR and reviewers read it; administrators and
+reviewers decide (forms with the session's CSRF token; the decision is recorded with the
+decider's id, as ``POST /api/v1/review/alignments/confirm``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from skillgap.domain.credentials import IssuerTier
+from skillgap.reports.quality import issuers_data, review_data
+from skillgap.server.auth import Principal
+from skillgap.server.web.access import (
+    REVIEW_DECIDERS,
+    REVIEW_READERS,
+    Ctx,
+    check_form,
+    page_allow,
+)
+from skillgap.server.web.pages import render
+from skillgap.services import quality as service
+
+router = APIRouter(include_in_schema=False)
+Readers = Annotated[Principal, Depends(page_allow(*REVIEW_READERS))]
+Deciders = Annotated[Principal, Depends(page_allow(*REVIEW_DECIDERS))]
+Achievement = Annotated[str, Form(min_length=1, max_length=2000)]
+Position = Annotated[int, Form(ge=1, le=1000)]
+Token = Annotated[str, Form(max_length=100)]
+DONE = {"confirmed": "Alignment confirmed.", "rejected": "Alignment rejected."}
+
+
+@router.get("/review", response_class=HTMLResponse)
+def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
+    """Suggested alignments (most-awarded achievements first) and unknown issuers."""
+    items = review_data(service.review_queue(ctx.store))
+    unknown = issuers_data(service.list_issuers(ctx.store, IssuerTier.UNKNOWN))
+    context = {
+        "who": who,
+        "items": items,
+        "unknown": unknown,
+        "decides": who.role in REVIEW_DECIDERS,
+        "done": DONE.get(done),
+    }
+    return render(request, "review.html", context)
+
+
+@router.post("/review/confirm")
+def confirm(
+    ctx: Ctx,
+    who: Deciders,
+    achievement_id: Achievement,
+    position: Position,
+    csrf_token: Token = "",
+) -> Response:
+    """Confirm a suggested alignment: it then counts as evidence."""
+    check_form(who, csrf_token)
+    service.confirm_alignment(ctx.store, ctx.clock, achievement_id, position, who.user_id)
+    return RedirectResponse("/review?done=confirmed", status_code=303)
+
+
+@router.post("/review/reject")
+def reject(
+    ctx: Ctx,
+    who: Deciders,
+    achievement_id: Achievement,
+    position: Position,
+    csrf_token: Token = "",
+) -> Response:
+    """Reject a suggested alignment: kept as unmapped, it never counts."""
+    check_form(who, csrf_token)
+    service.reject_alignment(ctx.store, ctx.clock, achievement_id, position, who.user_id)
+    return RedirectResponse("/review?done=rejected", status_code=303)

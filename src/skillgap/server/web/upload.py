@@ -1,0 +1,106 @@
+"""Uploading one's badges: an employee (or a manager) for themselves, administrators and HR
+for anyone (a person field). Several files at once (JSON, JWT, baked PNG/SVG, zip
+backpacks), multipart, with the session's CSRF token in the form. The answer shows each
+verification report in plain language and what changed in the person's gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from skillgap.errors import ValidationError
+from skillgap.server.api.credentials import _uploaded, import_data
+from skillgap.server.auth import Principal
+from skillgap.server.context import AppContext
+from skillgap.server.errors import Forbidden
+from skillgap.server.scope import WHOLE_ORGANISATION, Reach, check_person
+from skillgap.server.web.access import PEOPLE, Ctx, check_form, page_allow
+from skillgap.server.web.pages import render
+from skillgap.server.web.persondata import GapChange, gap_change, gaps_now
+from skillgap.services import credentials as service
+
+router = APIRouter(include_in_schema=False)
+Uploader = Annotated[Principal, Depends(page_allow(*PEOPLE))]
+
+#: Each verification status in plain words.
+PLAIN = {
+    "valid": "Verified: the credential is genuine, unchanged, and its issuer vouches for it.",
+    "expired": "Genuine, but it has expired: it no longer counts as evidence.",
+    "revoked": "The issuer has revoked it: it does not count.",
+    "not-yet-valid": "Genuine, but not valid yet: it will count from its start date.",
+    "malformed": "This file is not a credential skillgap can read.",
+    "tampered": "The credential was changed after it was issued: it does not count.",
+    "invalid-signature": "The signature does not match: it does not count.",
+    "issuer-mismatch": "It was not signed by the issuer it names: it does not count.",
+    "unverifiable": "It could not be checked (a document it needs could not be had).",
+    "status-unverifiable": "Its revocation status could not be checked.",
+    "unverified": "Not verified.",
+}
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_form(request: Request, who: Uploader) -> Response:
+    return render(request, "upload.html", {"who": who, "result": None, "change": None})
+
+
+@router.post("/upload", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    ctx: Ctx,
+    who: Uploader,
+    files: Annotated[list[UploadFile], File()],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    person: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Verify and import the files, for the uploader (HR: the person named, or whoever each
+    credential's recipient is), then show the reports and the change in gaps."""
+    check_form(who, csrf_token)
+    target = _target(ctx, who, person.strip() or None)
+    result, change = _import(ctx, files, target)
+    context = {"who": who, "result": result, "change": change, "plain": PLAIN}
+    return render(request, "upload.html", context)
+
+
+def _target(ctx: AppContext, who: Principal, person: str | None) -> str | None:
+    if who.role not in WHOLE_ORGANISATION:
+        if person is not None and person != who.person_id:
+            raise Forbidden(f"a {who.role.value} may upload credentials only for themselves")
+        return who.person_id
+    if person is not None:
+        check_person(person, Reach(everyone=True), ctx)
+    return person
+
+
+def _import(
+    ctx: AppContext, files: list[UploadFile], person: str | None
+) -> tuple[dict[str, Any], GapChange | None]:
+    """The import (as ``POST /api/v1/credentials``), and the person's gaps before and
+    after it when the person is known and has a role."""
+    before = _gaps(ctx, person)
+    with _uploaded(ctx, files) as (paths, shown):
+        found = service.import_credentials(
+            ctx.store,
+            paths,
+            fetch_plan=ctx.fetch_plan,
+            clock=ctx.clock,
+            at=ctx.clock.now(),
+            person_id=person,
+            workers=1,
+            network=ctx.fetcher,
+            rejects_path=paths[0].parent.parent / "rejects.csv",
+        )
+        result = import_data(found, shown)
+    after = _gaps(ctx, person)
+    change = gap_change(before, after) if before and after else None
+    return result, change
+
+
+def _gaps(ctx: AppContext, person: str | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    try:
+        return gaps_now(ctx, person)
+    except ValidationError:  # no role: nothing to compare
+        return None

@@ -1,0 +1,291 @@
+"""The web pages of issue 7, in process: each page for each role allowed (and refused or
+"no person" for the others), CSRF on form posts, an upload of a real signed demo badge
+closing a gap, the heatmap as well-formed SVG with one cell per department x capability
+group, small groups suppressed, and basic accessibility of every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from defusedxml import ElementTree
+
+from skillgap.clock import FixedClock
+from skillgap.demo.credentials import DemoCredentials, demo_credentials
+from skillgap.domain.users import UserRole
+from skillgap.formats.bundle import Bundle
+from skillgap.store.memory import MemoryStore
+
+from .conftest import EMAIL, EMPLOYEE, MANAGER, NOW, OUTSIDE, Org, TestClient, login, populate
+
+A, H, M, R, E = (
+    UserRole.ADMIN,
+    UserRole.HR,
+    UserRole.MANAGER,
+    UserRole.REVIEWER,
+    UserRole.EMPLOYEE,
+)
+SVG = "http://www.w3.org/2000/svg"
+DEPARTMENTS = ["Corporate", "Data & Analytics", "Operations", "Security", "Technology"]
+
+#: page -> (roles that see it, a text it shows)
+PAGES: dict[str, tuple[set[UserRole], str]] = {
+    "/": ({A, H, M, R, E}, "Welcome"),
+    "/dashboard": ({A, H}, "Single points of failure"),
+    "/departments/Operations": ({A, H, M}, "Furthest from their role"),
+    "/teams/Network Planning": ({A, H, M}, "Julien Lef"),
+    "/people": ({A, H, M, E}, "Julien Lef"),
+    f"/people/{EMPLOYEE}": ({A, H, M, E}, "Gaps against Data Analyst"),
+    "/roles/data-analyst": ({A, H, M, E}, "Who holds it"),
+    "/upload": ({A, H, M, E}, "Upload badges"),
+    "/review": ({A, H, R}, "Suggested alignments"),
+}
+
+
+def page(client: TestClient, org: Org, who: UserRole, url: str, status: int = 200) -> str:
+    answer = client.get(url, headers=org.bearer(who))
+    assert answer.status_code == status, answer.text[:800]
+    text: str = answer.text
+    return text
+
+
+@pytest.mark.parametrize("url", sorted(PAGES))
+def test_each_page_for_each_role(client: TestClient, org: Org, url: str) -> None:
+    allowed, text = PAGES[url]
+    for who in UserRole:
+        if who in allowed:
+            assert text in page(client, org, who, url), (url, who)
+        else:
+            body = page(client, org, who, url, 403)
+            assert "may not open this page" in body
+
+
+def test_anonymous_is_sent_to_login(client: TestClient) -> None:
+    for url in PAGES:
+        if url != "/":
+            answer = client.get(url)
+            assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def test_out_of_reach_is_no_person(client: TestClient, org: Org) -> None:
+    assert "no person" in page(client, org, M, f"/people/{OUTSIDE}", 404)
+    assert "no person" in page(client, org, E, f"/people/{MANAGER}", 404)
+    assert "no person" in page(client, org, H, "/people/E9999", 404)
+    page(client, org, M, "/departments/Security", 404)
+    page(client, org, M, "/teams/Threat Intelligence", 404)
+    people = page(client, org, M, "/people")
+    assert OUTSIDE not in people and EMPLOYEE in people
+    holders = page(client, org, M, "/roles/data-analyst")
+    assert "Camille Laurent" not in holders  # a data analyst outside the manager's tree
+    assert "Bench (level" not in holders  # the organisation's bench: admin and HR only
+
+
+def test_nav_shows_what_the_role_may_use(client: TestClient, org: Org) -> None:
+    links = {
+        who: set(re.findall(r'href="(/[a-z]*)', page(client, org, who, "/"))) for who in UserRole
+    }
+    assert "/dashboard" in links[H] and "/dashboard" not in links[M] | links[E] | links[R]
+    assert "/review" in links[R] and "/review" not in links[E] | links[M]
+    assert "/upload" in links[E] and "/upload" not in links[R]
+
+
+def test_person_page(client: TestClient, org: Org) -> None:
+    body = page(client, org, E, f"/people/{EMPLOYEE}?role=data-engineer")
+    assert "Verified skills" in body and "Communicator in Practice" in body
+    assert "Tidewell Skills Review Board" in body  # the issuer behind a verified skill
+    assert "claimed, not verified" in body  # statistics: a manager's rating only
+    assert "Gaps against the target role Data Engineer" in body
+    assert "quality 0." in body or "quality 1." in body
+
+
+def test_dashboard_toggles_the_view(client: TestClient, org: Org) -> None:
+    verified = page(client, org, H, "/dashboard")
+    assert "verified evidence only" in verified and 'href="?view=best-available' in verified
+    best = page(client, org, H, "/dashboard?view=best-available&metric=gap")
+    assert "best available evidence" in best and "Mean weighted gap per department" in best
+    page(client, org, H, "/dashboard?view=nonsense", 422)
+
+
+def heatmap_of(body: str) -> Any:
+    found = re.search(r"<svg .*?</svg>", body, re.S)
+    assert found is not None
+    return ElementTree.fromstring(found.group(0))
+
+
+def test_heatmap_is_well_formed_svg_with_a_cell_per_department_and_group(
+    client: TestClient, org: Org
+) -> None:
+    body = page(client, org, A, "/dashboard")
+    svg = heatmap_of(body)
+    assert svg.get("role") == "img" and "capability group" in (svg.get("aria-label") or "")
+    cells = [r for r in svg.iter(f"{{{SVG}}}rect") if r.get("class") == "cell"]
+    columns = re.findall(r"<thead><tr><th scope=\"col\">Department</th>(.*?)</tr>", body)[0]
+    groups = re.findall(r'<th scope="col">', columns)
+    assert len(groups) >= 5
+    assert len(cells) == len(DEPARTMENTS) * len(groups)
+    tips = [cell.find(f"{{{SVG}}}title") for cell in cells]
+    assert all(t is not None and t.text for t in tips)
+    assert any(t is not None and "Operations x Cybersecurity" in (t.text or "") for t in tips)
+    assert "<details>" in body and "as a table" in body
+
+
+def test_small_groups_are_suppressed_except_for_administrators(org: Org) -> None:
+    with org.app_client(min_group_size=13) as client:
+        hr = page(client, org, H, "/dashboard")
+        assert "fewer than 13 people" in hr
+        svg = heatmap_of(hr)
+        tips = [t.text or "" for t in svg.iter(f"{{{SVG}}}title")]
+        assert any(t.startswith("Corporate x") and "fewer than 13" in t for t in tips)
+        admin = page(client, org, A, "/dashboard")
+        assert "fewer than 13 people" not in admin.split("Legend")[0]
+
+
+# --- forms: CSRF, decisions ------------------------------------------------------------------
+
+
+def session_client(org: Org, who: UserRole, **kw: Any) -> TestClient:
+    client = org.app_client(**kw)
+    assert login(client, EMAIL[who]).status_code == 303
+    return client
+
+
+def csrf_in(body: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', body)
+    assert found is not None
+    return found.group(1)
+
+
+ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
+
+
+def test_review_forms_need_the_csrf_token(org: Org) -> None:
+    with session_client(org, R) as client:
+        body = client.get("/review").text
+        form = {"achievement_id": ACHIEVEMENT, "position": "2"}
+        refused = client.post("/review/confirm", data=form)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        wrong = client.post("/review/reject", data={**form, "csrf_token": "nope"})
+        assert wrong.status_code == 403
+        done = client.post("/review/confirm", data={**form, "csrf_token": csrf_in(body)})
+        assert done.status_code == 303 and done.headers["location"] == "/review?done=confirmed"
+        after = client.get("/review?done=confirmed").text
+        assert "Alignment confirmed." in after
+        assert after.count("Compass Super-User") < body.count("Compass Super-User")
+
+
+def test_hr_reads_the_queue_but_cannot_decide(client: TestClient, org: Org) -> None:
+    body = page(client, org, H, "/review")
+    assert "Unknown issuers" in body and 'action="/review/confirm"' not in body
+
+
+@pytest.fixture(scope="module")
+def made(demo_bundle: Bundle) -> DemoCredentials:
+    return demo_credentials(demo_bundle)
+
+
+@pytest.fixture
+def bare(demo_bundle: Bundle, password_hash: str) -> Org:
+    """The demo without the employee's own credentials (they upload them)."""
+    bundle = replace(
+        demo_bundle, awards=tuple(a for a in demo_bundle.awards if a.person_id != EMPLOYEE)
+    )
+    return populate(MemoryStore(), bundle, password_hash, FixedClock(NOW))
+
+
+def files_of(made: DemoCredentials, *award_ids: str) -> list[Any]:
+    found = [c for c in made.credentials if c.award_id in award_ids]
+    return [("files", (c.file_name, c.text.encode(), "application/ld+json")) for c in found]
+
+
+@pytest.fixture
+def employee(bare: Org, made: DemoCredentials) -> Iterator[TestClient]:
+    client = bare.app_client(fetcher=made.fetcher())
+    assert login(client, EMAIL[E]).status_code == 303
+    with client:
+        yield client
+
+
+def test_upload_needs_the_csrf_token(employee: TestClient, made: DemoCredentials) -> None:
+    answer = employee.post("/upload", files=files_of(made, "A0192"))
+    assert answer.status_code == 403 and "CSRF" in answer.text
+
+
+def test_uploading_a_real_badge_shows_the_report_and_the_gap_closing(
+    employee: TestClient, made: DemoCredentials
+) -> None:
+    form = employee.get("/upload").text
+    assert 'enctype="multipart/form-data"' in form and 'name="person"' not in form
+    answer = employee.post(
+        "/upload", files=files_of(made, "A0192", "A0068"), data={"csrf_token": csrf_in(form)}
+    )
+    assert answer.status_code == 200, answer.text[:800]
+    body = answer.text
+    assert "Communicator in Practice" in body and "Verified: the credential is genuine" in body
+    assert "Data Science Guru" in body and "it has expired" in body
+    assert re.search(r"Gaps closed: <strong>[^<]*Communication", body)
+    before, now = re.findall(r"<strong>(\d+)%</strong> (?:before|now)", body)
+    assert int(now) > int(before)
+    person = employee.get(f"/people/{EMPLOYEE}").text
+    assert "Communicator in Practice" in person
+
+
+def test_employee_uploads_only_for_themselves(bare: Org, made: DemoCredentials) -> None:
+    with bare.app_client(fetcher=made.fetcher()) as client:
+        answer = client.post(
+            "/upload",
+            files=files_of(made, "A0192"),
+            data={"person": OUTSIDE},
+            headers=bare.bearer(E),
+        )
+        assert answer.status_code == 403 and "only for themselves" in answer.text
+        hr_form = client.get("/upload", headers=bare.bearer(H)).text
+        assert 'name="person"' in hr_form
+        answer = client.post(
+            "/upload",
+            files=files_of(made, "A0192"),
+            data={"person": EMPLOYEE},
+            headers=bare.bearer(H),
+        )
+        assert answer.status_code == 200 and "Gaps closed" in answer.text
+
+
+# --- accessibility --------------------------------------------------------------------------
+
+
+class Audit(HTMLParser):
+    """What the checks need: labels' targets, inputs, images and their names, the lang."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.labelled: set[str] = set()
+        self.fields: list[dict[str, str | None]] = []
+        self.unnamed: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "label" and a.get("for"):
+            self.labelled.add(a["for"] or "")
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.fields.append(a)
+        elif tag in ("img", "svg") and not (
+            a.get("alt") or a.get("aria-label") or a.get("aria-labelledby")
+        ):
+            self.unnamed.append(tag)
+
+
+@pytest.mark.parametrize("url", sorted(PAGES))
+def test_pages_are_accessible(client: TestClient, org: Org, url: str) -> None:
+    who = next(iter(sorted(PAGES[url][0], key=lambda r: r.value)))
+    audit = Audit()
+    audit.feed(page(client, org, who, url))
+    assert audit.lang == "en"
+    assert not audit.unnamed
+    for field in audit.fields:
+        assert field.get("id") in audit.labelled or field.get("aria-label"), field
