@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean browser screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "skillgap needs Python 3.11 or newer (set PYTHON=...)")'
@@ -41,6 +41,17 @@ bench: $(DEV_STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only -o testpaths=benchmarks \
 		--benchmark-columns=median,iqr,rounds --benchmark-json=.benchmarks/latest.json
 	$(BIN)/python -m benchmarks.ratios .benchmarks/latest.json
+
+# Debian's Chromium for the browser tests (Playwright drives it through executable_path; no
+# browser download). Without it, `make test` skips the browser tests and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+
+# Screenshots of the main pages (docs/screenshots/), from a demo workspace served locally.
+screenshots: $(DEV_STAMP) browser
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .benchmarks demo.db
