@@ -40,7 +40,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from skillgap.analysis.plans import Need, Offer, solve
@@ -51,6 +51,7 @@ from skillgap.analysis.plans_model import (
     Problem,
     capacity_hours,
     left_open,
+    need_order,
     prune_redundant,
     reduce_person,
 )
@@ -152,10 +153,7 @@ def allocate(
     index = OfferIndex(offers)
     everyone = frozenset(o.item_id for o in offers if o.done)
     hours_matter = deadline is not None
-    problems = [
-        reduce_person(p.person_id, p.needs, index, p.done | everyone, hours_matter=hours_matter)
-        for p in people
-    ]
+    problems = _reduced(people, index, everyone, hours_matter)
     capacity = capacity_hours(as_of, deadline, hours_per_week)
     capacities = [capacity] * len(problems)
     binaries = sum(len(p.items) + len(p.needs) for p in problems)
@@ -229,6 +227,34 @@ def allocate(
         round(closed, 9),
         round(still, 9),
     )
+
+
+def _reduced(
+    people: Sequence[PersonNeeds], index: OfferIndex, everyone: frozenset[str], hours: bool
+) -> list[Problem]:
+    """Each person's reduced problem. People with the same needs and completed items (a
+    role's new joiners, a team trained together) share one reduction, renamed."""
+    found: dict[tuple[tuple[Need, ...], frozenset[str]], Problem] = {}
+    problems = []
+    for p in people:
+        done = p.done | everyone
+        key = (tuple(sorted(p.needs, key=need_order)), done)
+        first = found.get(key)
+        if first is None:
+            first = found[key] = reduce_person(
+                p.person_id, p.needs, index, done, hours_matter=hours
+            )
+            problems.append(first)
+            continue
+        problems.append(
+            replace(
+                first,
+                person_id=p.person_id,
+                unclosable=tuple(replace(g, person_id=p.person_id) for g in first.unclosable),
+                met=tuple(replace(m, person_id=p.person_id) for m in first.met),
+            )
+        )
+    return problems
 
 
 def _summary(prob: Problem, plan: Scheduled, gaps: list[OpenGap]) -> PersonSummary:

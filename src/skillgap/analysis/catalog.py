@@ -48,8 +48,7 @@ def as_achievement(item: CatalogItem, stacks: bool = False) -> tuple[Achievement
         id=f"catalog:{item.id}",
         name=item.name,
         issuer_id=f"provider:{item.provider}",
-        description=item.description,
-        assessment=item.assessment,
+        assessment=item.assessment,  # as the catalog states it (its text was read on import)
         alignments=alignments,
         stackable_into=("pathway",) if stacks else (),
     )
@@ -65,13 +64,18 @@ def judge_items(
     """Every item's quality profile and credible levels, by item id. An item that is a unit
     of a pathway stacks (the stackability check), as a credential in a pathway does."""
     rubric = rubric or DEFAULT_RUBRIC
-    in_pathway = {
-        unit.id for p in pathways for unit in p.units if unit.kind is UnitKind.ITEM
-    }
+    in_pathway = {unit.id for p in pathways for unit in p.units if unit.kind is UnitKind.ITEM}
     judged: dict[str, JudgedItem] = {}
+    # A profile depends only on these (the outcomes' count is in the alignment's wording):
+    # items sharing them share it, so a catalog of thousands is judged in a few profiles.
+    seen: dict[tuple[int, str, str, str, bool], QualityProfile] = {}
     for item in items:
-        achievement, issuer = as_achievement(item, item.id in in_pathway)
-        quality = profile(achievement, issuer, rubric)
+        stacks = item.id in in_pathway
+        key = (len(item.outcomes), item.assessment, item.issuer_tier, item.provider, stacks)
+        quality = seen.get(key)
+        if quality is None:
+            achievement, issuer = as_achievement(item, stacks)
+            quality = seen[key] = profile(achievement, issuer, rubric)
         levels = (
             {o.competency: context.canonical(o.competency, o.level) for o in item.outcomes}
             if quality.passes

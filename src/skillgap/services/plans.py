@@ -12,6 +12,7 @@ when the person holds a valid credential of the achievement it ends in.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from skillgap.analysis.inventory import View
 from skillgap.analysis.plans import Need, Offer, PlanRequest, PlanResult, plan_person
 from skillgap.analysis.summary import build_model
 from skillgap.clock import Clock
-from skillgap.domain import Person, Role
+from skillgap.domain import Award, Person, Role
 from skillgap.domain.governance import AuditEntry
 from skillgap.domain.plans import Objective, Plan, PlanScope
 from skillgap.errors import NotFoundError, ValidationError
@@ -219,9 +220,11 @@ def plan_for_group(
         judged = judge_items(ws.catalog.list(), context, data.rubric, ws.pathways.list())
         base = offers(judged)
         roles = {r.id: r for r in data.roles}
-        held_by = {
-            p.employee_id: held_awards(ws.awards.for_person(p.employee_id), now) for p in members
-        }
+        awards_of: dict[str, list[Award]] = defaultdict(list)
+        for award in data.awards:  # one read, not one query per person
+            if award.person_id is not None:
+                awards_of[award.person_id].append(award)
+        held_by = {p.employee_id: held_awards(awards_of[p.employee_id], now) for p in members}
     achieved = {j.item.id: j.item.achievement_id for j in judged.values() if j.item.achievement_id}
     people = []
     for person in members:
