@@ -31,9 +31,9 @@ def nav_links(page: Any) -> set[str]:
 EXPECTED_NAV = {
     UserRole.ADMIN: {"Dashboard", "People", "Upload badges", "Review queue", "API"},
     UserRole.HR: {"Dashboard", "People", "Upload badges", "Review queue", "API"},
-    UserRole.MANAGER: {"People", "My skills", "Upload badges", "API"},
+    UserRole.MANAGER: {"People", "My skills", "My plan", "Upload badges", "API"},
     UserRole.REVIEWER: {"Review queue", "API"},
-    UserRole.EMPLOYEE: {"My skills", "Upload badges", "API"},
+    UserRole.EMPLOYEE: {"My skills", "My plan", "Upload badges", "API"},
 }
 
 

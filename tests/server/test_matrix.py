@@ -4,7 +4,9 @@ expectation here fails ``test_every_route_has_expectations``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,14 @@ from fastapi.routing import iter_route_contexts
 from skillgap.domain.users import UserRole
 
 from .conftest import EMAIL, EMPLOYEE, PASSWORD, Org, TestClient
+from .test_plans_api import (
+    CATALOG_YAML,
+    DEMO_DATA,
+    POLICY_YAML,
+    acting_setup,
+    issuer_setup,
+    plan_setup,
+)
 
 A, H, M, R, E = (
     UserRole.ADMIN,
@@ -38,6 +48,8 @@ class Case:
     json: Any = None
     data: dict[str, str] | None = None
     files: list[Any] = field(default_factory=list)
+    setup: Callable[[Org, Path], None] | None = None  # data the route needs first
+    exceptions: dict[UserRole, int] = field(default_factory=dict)  # roles answered otherwise
 
 
 def roles(*ok: UserRole) -> frozenset[UserRole]:
@@ -48,6 +60,11 @@ EVERY = roles(A, H, M, R, E)
 PEOPLE = roles(A, H, M, E)
 ORG = roles(A, H)
 GROUPS = roles(A, H, M)
+ACT = acting_setup  # the demo's catalog, pathways, policy and queued pathway credential
+QUEUED = "security-operations/E1038"
+PATHWAYS = [("file", ("pathways.yaml", (DEMO_DATA / "pathways.yaml").read_bytes(), "text/yaml"))]
+TEAM_PLAN = {"scope": "team", "subject": "Network Planning", "budget": 1000}
+NOT_THEIRS = {M: 404}  # a department the manager does not manage: "no department"
 
 EXPECTED: dict[tuple[str, str], Case] = {
     # who am I, the catalog, the rubric: anyone signed in
@@ -118,6 +135,38 @@ EXPECTED: dict[tuple[str, str], Case] = {
         "/api/v1/tokens", roles(A), status=201, json={"name": "board", "role": "hr"}
     ),
     ("DELETE", "/api/v1/tokens/{token_id}"): Case("/api/v1/tokens/{reviewer_token}", roles(A)),
+    # the catalog and pathways (issue 6): read by all; imported by admin and HR
+    ("GET", "/api/v1/catalog"): Case("/api/v1/catalog", EVERY, setup=ACT),
+    ("POST", "/api/v1/catalog"): Case("/api/v1/catalog", ORG, files=CATALOG_YAML),
+    ("GET", "/api/v1/pathways"): Case("/api/v1/pathways", EVERY, setup=ACT),
+    ("GET", "/api/v1/pathways/{pathway_id}"): Case(
+        "/api/v1/pathways/data-analyst", EVERY, setup=ACT
+    ),
+    ("POST", "/api/v1/pathways"): Case("/api/v1/pathways", ORG, files=PATHWAYS, setup=ACT),
+    ("GET", "/api/v1/pathways/progress"): Case("/api/v1/pathways/progress", PEOPLE, setup=ACT),
+    ("GET", "/api/v1/pathways/queue"): Case("/api/v1/pathways/queue", roles(A, H, R), setup=ACT),
+    ("POST", "/api/v1/pathways/queue/{award_id}/approve"): Case(
+        f"/api/v1/pathways/queue/{QUEUED}/approve", roles(A, R), setup=issuer_setup
+    ),
+    ("POST", "/api/v1/pathways/queue/{award_id}/reject"): Case(
+        f"/api/v1/pathways/queue/{QUEUED}/reject", roles(A, R), json={"note": "x"}, setup=ACT
+    ),
+    # plans: a person's within reach; a group's for admin, HR and its manager
+    ("POST", "/api/v1/people/{person_id}/plan"): Case(
+        f"/api/v1/people/{EMPLOYEE}/plan", PEOPLE, json={"budget": 500}, setup=ACT
+    ),
+    ("POST", "/api/v1/plans"): Case("/api/v1/plans", GROUPS, json=TEAM_PLAN, setup=ACT),
+    ("GET", "/api/v1/plans"): Case("/api/v1/plans", PEOPLE, setup=plan_setup),
+    ("GET", "/api/v1/plans/{plan_id}"): Case("/api/v1/plans/P0001", PEOPLE, setup=plan_setup),
+    # talent decisions: admin and HR; the rules replaced and the audit log read by admin
+    ("GET", "/api/v1/roles/{role_id}/candidates"): Case(
+        "/api/v1/roles/data-engineer/candidates?plans=false", ORG, setup=ACT
+    ),
+    ("GET", "/api/v1/hiring-needs"): Case("/api/v1/hiring-needs?role=data-analyst", ORG, setup=ACT),
+    ("GET", "/api/v1/policy"): Case("/api/v1/policy", ORG, setup=ACT),
+    ("PUT", "/api/v1/policy"): Case("/api/v1/policy", roles(A), files=POLICY_YAML),
+    ("POST", "/api/v1/policy/check"): Case("/api/v1/policy/check", ORG, setup=ACT),
+    ("GET", "/api/v1/audit"): Case("/api/v1/audit", roles(A), setup=ACT),
     # public: the API's description, the login form
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", EVERY, anonymous=200),
     ("GET", "/api/v1/docs"): Case("/api/v1/docs", EVERY, anonymous=200),
@@ -157,6 +206,37 @@ EXPECTED: dict[tuple[str, str], Case] = {
         anonymous=303,
         data={"achievement_id": ACHIEVEMENT, "position": "2"},
     ),
+    # the pages of issue 6
+    ("GET", "/people/{person_id}/plan"): Case(
+        f"/people/{EMPLOYEE}/plan", PEOPLE, anonymous=303, setup=ACT
+    ),
+    ("POST", "/people/{person_id}/plan"): Case(
+        f"/people/{EMPLOYEE}/plan",
+        PEOPLE,
+        status=303,
+        anonymous=303,
+        data={"budget": "500", "hours_per_week": "4"},
+        setup=ACT,
+    ),
+    ("GET", "/plans/{plan_id}"): Case("/plans/P0001", PEOPLE, anonymous=303, setup=plan_setup),
+    ("GET", "/teams/{name}/plan"): Case("/teams/Network Planning/plan", GROUPS, anonymous=303),
+    ("POST", "/teams/{name}/plan"): Case(
+        "/teams/Network Planning/plan", GROUPS, anonymous=303, data={"budget": "1000"}, setup=ACT
+    ),
+    ("GET", "/departments/{name}/plan"): Case(
+        "/departments/Operations/plan", ORG, anonymous=303, exceptions=NOT_THEIRS
+    ),
+    ("POST", "/departments/{name}/plan"): Case(
+        "/departments/Operations/plan",
+        ORG,
+        anonymous=303,
+        data={"budget": "1000"},
+        setup=ACT,
+        exceptions=NOT_THEIRS,
+    ),
+    ("GET", "/roles/{role_id}/candidates"): Case(
+        "/roles/data-engineer/candidates", ORG, anonymous=303, setup=ACT
+    ),
 }
 
 
@@ -183,13 +263,19 @@ def test_every_route_has_expectations(client: TestClient) -> None:
 def expected(case: Case, who: UserRole | None) -> int:
     if who is None:
         return case.anonymous
+    if who in case.exceptions:
+        return case.exceptions[who]
     return case.status if who in case.ok else case.refused
 
 
 @pytest.mark.parametrize("who", WHO, ids=lambda w: w.value if w else "anonymous")
 @pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
-def test_route_answers_each_role(org: Org, route: tuple[str, str], who: UserRole | None) -> None:
+def test_route_answers_each_role(
+    org: Org, route: tuple[str, str], who: UserRole | None, tmp_path: Path
+) -> None:
     case = EXPECTED[route]
+    if case.setup is not None:
+        case.setup(org, tmp_path)
     url = case.url.replace("{reviewer_token}", org.tokens[R].split("_")[1])
     headers = org.bearer(who) if who is not None else {}
     with org.app_client() as client:
@@ -205,5 +291,5 @@ def test_route_answers_each_role(org: Org, route: tuple[str, str], who: UserRole
     assert answer.status_code == want, answer.text[:500]
     if route[1].startswith("/api/") and want >= 400:
         error = answer.json()["error"]
-        assert error["code"] == {401: "unauthenticated", 403: "forbidden"}[want]
+        assert error["code"] == {401: "unauthenticated", 403: "forbidden", 404: "not-found"}[want]
         assert set(error) == {"code", "message", "details"}

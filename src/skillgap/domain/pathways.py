@@ -154,7 +154,9 @@ def check_pathways(
                 at = f"pathway {pathway.id!r}, step {step.id!r}"
                 if unit.kind is UnitKind.ITEM:
                     if unit.id not in items:
-                        raise ValidationError(f"{at}: catalog item {unit.id!r} is not in the catalog")
+                        raise ValidationError(
+                            f"{at}: catalog item {unit.id!r} is not in the catalog"
+                        )
                     achievement = item_achievements.get(unit.id)
                 else:
                     if unit.id not in known:

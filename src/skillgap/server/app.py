@@ -21,7 +21,16 @@ from skillgap.fetch import Fetcher
 from skillgap.server import errors
 from skillgap.server.api import PREFIX, api_router
 from skillgap.server.context import AppContext, ServerOptions
-from skillgap.server.web import dashboard, docs, pages, people_pages, review, upload
+from skillgap.server.web import (
+    dashboard,
+    docs,
+    pages,
+    people_pages,
+    plan_pages,
+    review,
+    talent_pages,
+    upload,
+)
 from skillgap.store import Store
 from skillgap.store.schema import open_store
 
@@ -75,7 +84,7 @@ def create_app(
     app.include_router(api_router())
     app.include_router(docs.router)
     app.include_router(pages.router)
-    for web in (dashboard, people_pages, upload, review):
+    for web in (dashboard, people_pages, upload, review, plan_pages, talent_pages):
         app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.middleware("http")(_security_headers)

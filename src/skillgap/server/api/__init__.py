@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from skillgap.server.api import admin, catalog, credentials, organisation, people, quality
+from skillgap.server.api import (
+    admin,
+    catalog,
+    credentials,
+    organisation,
+    people,
+    plans,
+    quality,
+    talent,
+)
 from skillgap.server.errors import ERROR_RESPONSES
 
 PREFIX = "/api/v1"
@@ -12,6 +21,6 @@ PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
-    for area in (admin, catalog, people, credentials, organisation, quality):
+    for area in (admin, catalog, people, credentials, organisation, quality, plans, talent):
         router.include_router(area.router)
     return router

@@ -1,10 +1,14 @@
 """Charts drawn on the server as inline SVG (no script, no third-party code): the heatmap
-of groups x capability groups. Every cell is a ``rect`` with a ``<title>`` (its tooltip),
-its value is written in it (colour is never the only signal), and the chart has a name
+of groups x capability groups, and a plan's timeline (a bar per item, from start to due).
+Every cell or bar is a ``rect`` with a ``<title>`` (its tooltip), its value or state is
+written beside it (colour is never the only signal), and the chart has a name
 (``role="img"``, ``aria-label``) and a legend; pages add a table of the same figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from markupsafe import Markup
@@ -131,3 +135,106 @@ def _legend(chart: Heatmap, y: int) -> str:
 
 
 METRIC_NAMES = {"coverage": "coverage", "gap": "mean weighted gap"}
+
+
+# --- a plan's timeline -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One plan line on the timeline: from its start to its due date."""
+
+    label: str  # what the row says (the item, and whose it is in a group's plan)
+    start: date
+    due: date
+    state: str  # done, planned, overdue or not trackable
+
+
+#: The colour of each state (its word is written next to the bar as well).
+STATE_FILLS = {
+    "done": "#0a6b2d",
+    "planned": "#2171b5",
+    "overdue": "#a1151f",
+    "not trackable": "#8a949e",
+}
+BAR_H, BAR_GAP, TRACK_W, BAR_LABEL_W, AXIS_H = 22, 8, 560, 260, 40
+
+
+def timeline_svg(bars: list[Bar], today: date, title: str) -> Markup:
+    """The plan's lines as horizontal bars from start to due on one date axis, a line at
+    today, each bar's dates and state in its ``<title>`` and written beside it."""
+    first = min([today, *(b.start for b in bars)])
+    last = max([today, *(b.due for b in bars)])
+    span = max(1, (last - first).days)
+
+    def x(day: date) -> float:
+        return BAR_LABEL_W + (day - first).days / span * TRACK_W
+
+    rows_h = len(bars) * (BAR_H + BAR_GAP)
+    width = BAR_LABEL_W + TRACK_W + 120
+    height = AXIS_H + rows_h + LEGEND_H
+    label = f"{title}: {len(bars)} items from {first.isoformat()} to {last.isoformat()}"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="system-ui, sans-serif" font-size="12" aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
+    ]
+    out += _ticks(first, last, x, AXIS_H + rows_h)
+    for i, bar in enumerate(bars):
+        y = AXIS_H + i * (BAR_H + BAR_GAP)
+        left, right = x(bar.start), max(x(bar.due), x(bar.start) + 3)
+        tip = f"{bar.label}: {bar.start.isoformat()} to {bar.due.isoformat()}, {bar.state}"
+        out.append(
+            f'<g><text x="{BAR_LABEL_W - 8}" y="{y + BAR_H - 6}" text-anchor="end" '
+            f'class="row">{escape(_clip(bar.label))}</text>'
+            f'<rect class="bar" x="{left:.1f}" y="{y}" width="{right - left:.1f}" '
+            f'height="{BAR_H}" fill="{STATE_FILLS.get(bar.state, HIDDEN_FILL)}">'
+            f"<title>{escape(tip)}</title></rect>"
+            f'<text x="{right + 6:.1f}" y="{y + BAR_H - 6}" aria-hidden="true">'
+            f"{escape(bar.state)}</text></g>"
+        )
+    now = x(today)
+    out.append(
+        f'<line x1="{now:.1f}" y1="{AXIS_H - 12}" x2="{now:.1f}" y2="{AXIS_H + rows_h}" '
+        f'stroke="#1b1f24" stroke-dasharray="4 3"><title>today, {today.isoformat()}</title>'
+        f'</line><text x="{now:.1f}" y="{AXIS_H + rows_h + 14}" text-anchor="middle">today'
+        "</text>"
+    )
+    out.append(_timeline_legend(AXIS_H + rows_h + 30))
+    out.append("</svg>")
+    return Markup("\n".join(out))
+
+
+def _clip(text: str, width: int = 36) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _ticks(first: date, last: date, x: Callable[[date], float], bottom: int) -> list[str]:
+    """A tick at the first day of every month (every quarter beyond two years)."""
+    step = 3 if (last - first).days > 730 else 1
+    out = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first and (month.month - 1) % step == 0:
+            at = x(month)
+            out.append(
+                f'<line x1="{at:.1f}" y1="{AXIS_H - 6}" x2="{at:.1f}" y2="{bottom}" '
+                f'stroke="#e2e5e9"/><text x="{at:.1f}" y="{AXIS_H - 24}" '
+                f'text-anchor="middle" class="tick">{month.strftime("%b %Y")}</text>'
+            )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return out
+
+
+def _timeline_legend(y: int) -> str:
+    parts = [f'<g class="legend"><text x="0" y="{y + 14}">Legend:</text>']
+    x = 70
+    for state, fill in STATE_FILLS.items():
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="18" height="18" fill="{fill}">'
+            f"<title>{escape(state)}</title></rect>"
+            f'<text x="{x + 24}" y="{y + 14}">{escape(state)}</text>'
+        )
+        x += 130
+    return "".join(parts) + "</g>"
