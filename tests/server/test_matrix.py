@@ -145,6 +145,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/pathways"): Case("/api/v1/pathways", ORG, files=PATHWAYS, setup=ACT),
     ("GET", "/api/v1/pathways/progress"): Case("/api/v1/pathways/progress", PEOPLE, setup=ACT),
     ("GET", "/api/v1/pathways/queue"): Case("/api/v1/pathways/queue", roles(A, H, R), setup=ACT),
+    ("POST", "/api/v1/pathways/award"): Case("/api/v1/pathways/award", ORG, setup=ACT),
     ("POST", "/api/v1/pathways/queue/{award_id}/approve"): Case(
         f"/api/v1/pathways/queue/{QUEUED}/approve", roles(A, R), setup=issuer_setup
     ),
@@ -205,6 +206,22 @@ EXPECTED: dict[tuple[str, str], Case] = {
         status=303,
         anonymous=303,
         data={"achievement_id": ACHIEVEMENT, "position": "2"},
+    ),
+    ("POST", "/review/pathway/approve"): Case(
+        "/review/pathway/approve",
+        roles(A, R),
+        status=303,
+        anonymous=303,
+        data={"award_id": QUEUED},
+        setup=issuer_setup,
+    ),
+    ("POST", "/review/pathway/reject"): Case(
+        "/review/pathway/reject",
+        roles(A, R),
+        status=303,
+        anonymous=303,
+        data={"award_id": QUEUED, "note": "x"},
+        setup=ACT,
     ),
     # the pages of issue 6
     ("GET", "/people/{person_id}/plan"): Case(

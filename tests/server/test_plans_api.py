@@ -192,6 +192,13 @@ def test_queue_decisions_are_audited(api: TestClient, acting: Org) -> None:
     assert audit[0]["actor"] == token_id(acting, R) and audit[0]["subject"] == "E1038"
 
 
+def test_the_award_run_is_idempotent_and_for_hr(api: TestClient, acting: Org) -> None:
+    run = call(api, acting, H, "POST", "/pathways/award")
+    assert run == {"issued": [], "queued": []}  # the demo's completion is queued already
+    call(api, acting, E, "POST", "/pathways/award", 403)
+    assert [a["id"] for a in call(api, acting, H, "GET", "/pathways/queue")] == [QUEUED]
+
+
 def test_approving_needs_the_issuer_key(
     acting: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from skillgap.cli.issuing import issuer_keys
+from skillgap.cli.quality import who
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
 from skillgap.cli.verify import verification_options
 from skillgap.config import load_network_settings
@@ -102,6 +104,8 @@ def import_command(
             on_progress=progress,
             network=state.env.network,
             rejects_path=rejects,
+            pathway_keys=issuer_keys(state.env.environ),
+            actor=who(state, None),
         )
     render_import(result, console())
 

@@ -34,6 +34,12 @@ def render_import(result: ImportResult, console: Console) -> None:
     table.add_row("Alignments unmapped", str(result.unmapped_alignments))
     table.add_row("Rejected inputs", str(len(result.rejects)))
     console.print(table)
+    run = result.pathways
+    if run is not None and (run.issued or run.queued):
+        console.print(
+            f"Pathways completed: {len(run.issued)} pathway credential(s) issued, "
+            f"{len(run.queued)} queued for review (skillgap pathways queue)."
+        )
     if result.rejects:
         console.print(
             f"[yellow]{len(result.rejects)} inputs rejected[/], written with their reasons to "

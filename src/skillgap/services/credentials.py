@@ -45,6 +45,8 @@ from skillgap.formats.badges.records import (
 )
 from skillgap.formats.badges.sources import Input, iter_inputs
 from skillgap.formats.collect import write_errors
+from skillgap.issuing.service import KeySource
+from skillgap.services.pathways import AwardRun, award_completed
 from skillgap.services.snapshots import record_snapshot
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store, Workspace
@@ -92,6 +94,8 @@ class ImportResult:
     exact_alignments: int
     unmapped_alignments: int
     notes: tuple[str, ...]
+    #: Pathways completed with these credentials: their credentials issued or queued.
+    pathways: AwardRun | None = None
 
     @property
     def by_status(self) -> dict[str, int]:
@@ -130,6 +134,8 @@ def import_credentials(
     network: Fetcher | None = None,
     rejects_path: Path | None = None,
     source_name: Callable[[str], str] | None = None,
+    pathway_keys: KeySource | None = None,
+    actor: str = "credentials import",
 ) -> ImportResult:
     """Verify every credential under ``paths`` at ``at`` and store them in one transaction.
 
@@ -140,6 +146,10 @@ def import_credentials(
     processes, so with it everything runs in this process. Rejected inputs are written to
     ``rejects_path`` (default: ``<first path>.rejects.csv``). ``source_name`` turns an
     input's path into the name stored as the award's source (an upload's own file name).
+
+    Pathways completed by what was stored are awarded at once (``pathways.award_completed``):
+    automatic ones issued with ``pathway_keys`` (queued with the reason without a key),
+    the others queued for a reviewer; ``actor`` names the import in the audit log.
     """
     if person_id is not None:
         with store.transaction() as ws:
@@ -167,6 +177,8 @@ def import_credentials(
         result = _Import(ws, person_id).run(records)
         if result.awards:  # the import's result, as of today (clock)
             record_snapshot(ws, clock, reason=IMPORT_CREDENTIALS)
+    if result.awards:
+        result = replace(result, pathways=award_completed(store, pathway_keys, clock, actor=actor))
     rejects.extend(result.rejects)
     rejects_file = None
     if rejects and paths:

@@ -255,6 +255,8 @@ def award_completed(store: Store, keys: KeySource | None, clock: Clock, *, actor
     now = clock.now()
     with store.transaction() as ws:
         pathways = ws.pathways.list()
+        if not pathways:
+            return AwardRun((), ())
         items = {i.id: i for i in ws.catalog.list()}
         people = [p.employee_id for p in ws.people.list() if p.active]
         holdings = {p: held_awards(ws.awards.for_person(p), now) for p in people}

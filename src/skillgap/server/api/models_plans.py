@@ -125,6 +125,11 @@ class PathwayAwardOut(Open):
     note: str
 
 
+class AwardRunOut(Open):
+    issued: list[PathwayAwardOut] = Field(description="pathway credentials issued at once")
+    queued: list[PathwayAwardOut] = Field(description="pathway credentials waiting for review")
+
+
 class AwardDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

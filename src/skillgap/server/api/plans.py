@@ -30,6 +30,7 @@ from skillgap.server.api.credentials import _uploaded
 from skillgap.server.api.models import Page, page
 from skillgap.server.api.models_plans import (
     AwardDecisionIn,
+    AwardRunOut,
     CatalogImportOut,
     CatalogItemOut,
     GroupPlanIn,
@@ -165,6 +166,17 @@ def pathway_progress(
 def pathway_queue(ctx: Ctx, who: QueueReaders) -> list[dict[str, Any]]:
     """Pathway credentials waiting for a reviewer's decision."""
     return [award_data(a) for a in pathways_service.pending_awards(ctx.store)]
+
+
+@router.post("/pathways/award", response_model=AwardRunOut, tags=["pathways"])
+def award_pathways(ctx: Ctx, who: Importers) -> dict[str, Any]:
+    """Award the credential of every pathway completed and not yet awarded: automatic
+    pathways issued (with the server's issuer key), the others queued for review."""
+    run = pathways_service.award_completed(ctx.store, issuer_keys, ctx.clock, actor=who.user_id)
+    return {
+        "issued": [award_data(a) for a in run.issued],
+        "queued": [award_data(a) for a in run.queued],
+    }
 
 
 @router.post(

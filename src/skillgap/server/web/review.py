@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from skillgap.domain.credentials import IssuerTier
+from skillgap.reports.catalog import award_data
 from skillgap.reports.quality import issuers_data, review_data
+from skillgap.server.api.plans import issuer_keys
 from skillgap.server.auth import Principal
 from skillgap.server.web.access import (
     REVIEW_DECIDERS,
@@ -21,6 +23,7 @@ from skillgap.server.web.access import (
     page_allow,
 )
 from skillgap.server.web.pages import render
+from skillgap.services import pathways
 from skillgap.services import quality as service
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +32,14 @@ Deciders = Annotated[Principal, Depends(page_allow(*REVIEW_DECIDERS))]
 Achievement = Annotated[str, Form(min_length=1, max_length=2000)]
 Position = Annotated[int, Form(ge=1, le=1000)]
 Token = Annotated[str, Form(max_length=100)]
-DONE = {"confirmed": "Alignment confirmed.", "rejected": "Alignment rejected."}
+AwardId = Annotated[str, Form(min_length=1, max_length=500)]
+Note = Annotated[str, Form(max_length=1000)]
+DONE = {
+    "confirmed": "Alignment confirmed.",
+    "rejected": "Alignment rejected.",
+    "issued": "Pathway credential issued.",
+    "declined": "Pathway credential rejected.",
+}
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -41,6 +51,7 @@ def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
         "who": who,
         "items": items,
         "unknown": unknown,
+        "pathway_awards": [award_data(a) for a in pathways.pending_awards(ctx.store)],
         "decides": who.role in REVIEW_DECIDERS,
         "done": DONE.get(done),
     }
@@ -73,3 +84,23 @@ def reject(
     check_form(who, csrf_token)
     service.reject_alignment(ctx.store, ctx.clock, achievement_id, position, who.user_id)
     return RedirectResponse("/review?done=rejected", status_code=303)
+
+
+@router.post("/review/pathway/approve")
+def approve_pathway(ctx: Ctx, who: Deciders, award_id: AwardId, csrf_token: Token = "") -> Response:
+    """Approve a completed pathway: the organisation issues its credential."""
+    check_form(who, csrf_token)
+    pathways.decide(ctx.store, issuer_keys, ctx.clock, award_id, approve=True, actor=who.user_id)
+    return RedirectResponse("/review?done=issued", status_code=303)
+
+
+@router.post("/review/pathway/reject")
+def reject_pathway(
+    ctx: Ctx, who: Deciders, award_id: AwardId, note: Note = "", csrf_token: Token = ""
+) -> Response:
+    """Reject a completed pathway's credential (recorded; not proposed again)."""
+    check_form(who, csrf_token)
+    pathways.decide(
+        ctx.store, None, ctx.clock, award_id, approve=False, actor=who.user_id, note=note
+    )
+    return RedirectResponse("/review?done=declined", status_code=303)
