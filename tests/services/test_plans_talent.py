@@ -184,3 +184,10 @@ def test_policy_check_lists_who_qualifies_and_why(demo: Store) -> None:
     )
     with pytest.raises(NotFoundError, match="no policy rule 'x'"):
         talent.check_policy(demo, CLOCK, rule_id="x", actor="a")
+
+
+def test_the_audit_window_is_bounded(demo: Store) -> None:
+    talent.check_policy(demo, CLOCK, actor="a")
+    assert len(talent.audit_log(demo, days=36_525, clock=CLOCK)) == 1
+    with pytest.raises(ValidationError, match="days must be from 1 to 36525, not 739945"):
+        talent.audit_log(demo, days=739_945, clock=CLOCK)

@@ -159,7 +159,7 @@ def policy_check(
 
 @cli.command()
 @click.option("--action", help='Only this action ("policy check", "candidates", "plan" ...).')
-@click.option("--days", type=click.IntRange(min=1), help="Only the last N days.")
+@click.option("--days", type=click.IntRange(1, 36_525), help="Only the last N days.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @json_option
 @pass_state

@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillgap.errors import (
@@ -40,6 +41,7 @@ from skillgap.errors import (
 from skillgap.errors import (
     Forbidden as Forbidden,  # re-exported: the pages import it from here
 )
+from skillgap.store.sql import db_error_summary
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,16 @@ class ErrorBody(BaseModel):
 
 
 def translate(exc: SkillgapError) -> Translation:
+    if _refused_value(exc) is not None:
+        return Translation(422, "validation")
     return next(t for cls, t in TRANSLATIONS if isinstance(exc, cls))
+
+
+def _refused_value(exc: SkillgapError) -> DataError | None:
+    """The database's refusal of a value the request gave (PostgreSQL: a NUL character in
+    a text, a number out of range): the request's fault, not the workspace's."""
+    cause = exc.__cause__
+    return cause if isinstance(exc, WorkspaceError) and isinstance(cause, DataError) else None
 
 
 def _details(exc: SkillgapError) -> Any:
@@ -144,7 +155,9 @@ async def _skillgap_error(request: Request, exc: Exception) -> Response:
     if found.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="skillgap"'
     message = str(exc)
-    if found.status >= 500 and isinstance(exc, ConfigError | WorkspaceError):
+    if (refused := _refused_value(exc)) is not None:
+        message = f"the database refuses a value of the request: {db_error_summary(refused)}"
+    elif found.status >= 500 and isinstance(exc, ConfigError | WorkspaceError):
         message = f"the server cannot use its workspace: {exc}"
     return _answer(request, found.status, found.code, message, _details(exc), headers)
 

@@ -32,7 +32,8 @@ from skillgap.services.summary import workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store, Workspace
 
-PLAN_TIME_LIMIT = 1.0  # seconds per candidate's plan
+PLAN_TIME_LIMIT = 1.0
+MAX_AUDIT_DAYS = 36_525  # a hundred years: the whole log  # seconds per candidate's plan
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,8 @@ def audit_log(
     store: Store, *, action: str | None = None, days: int | None = None, limit: int = 50,
     clock: Clock,
 ) -> list[AuditEntry]:  # fmt: skip
+    if days is not None and not 1 <= days <= MAX_AUDIT_DAYS:
+        raise ValidationError(f"days must be from 1 to {MAX_AUDIT_DAYS}, not {days}")
     since = clock.now() - timedelta(days=days) if days is not None else None
     with store.transaction() as ws:
         return ws.audit.list(action=action, since=since, limit=limit)

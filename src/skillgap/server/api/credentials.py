@@ -9,7 +9,7 @@ an employee their own. Each file and each request has a size limit (``ServerOpti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -177,10 +177,15 @@ def _safe_name(filename: str | None) -> str:
 # --- bodies ----------------------------------------------------------------------------------
 
 
-def _checks(report: VerificationReport | None) -> list[dict[str, str]]:
+def _checks(
+    report: VerificationReport | None, shown: Callable[[str], str] = str
+) -> list[dict[str, str]]:
     if report is None:
         return []
-    return [{"name": c.name, "status": str(c.status), "message": c.message} for c in report.checks]
+    return [
+        {"name": c.name, "status": str(c.status), "message": shown(c.message)}
+        for c in report.checks
+    ]
 
 
 def _verified_data(v: Verified, shown: Shown) -> dict[str, Any]:
@@ -190,7 +195,7 @@ def _verified_data(v: Verified, shown: Shown) -> dict[str, Any]:
         "status": str(v.status),
         "recipient": v.recipient,
         "achievement": v.achievement,
-        "checks": _checks(v.report),
+        "checks": _checks(v.report, shown),
         "credentials": [_verified_data(part, shown) for part in v.parts],
     }
 
@@ -207,12 +212,12 @@ def import_data(result: ImportResult, shown: Shown) -> dict[str, Any]:
                 "status": str(a.award.verification.status)
                 if a.award.verification
                 else "unverified",
-                "checks": _checks(a.award.verification),
+                "checks": _checks(a.award.verification, shown),
             }
             for a in result.awards
         ],
         "by_status": result.by_status,
-        "rejected": [{"name": shown(r.name), "reason": r.reason} for r in result.rejects],
+        "rejected": [{"name": shown(r.name), "reason": shown(r.reason)} for r in result.rejects],
         "new_issuers": list(result.new_issuers),
         "new_achievements": list(result.new_achievements),
         "suggested_alignments": len(result.suggestions),

@@ -118,7 +118,7 @@ def audit(
     action: Annotated[
         str | None, Query(description='only this action ("plan", "candidates", "policy check"...)')
     ] = None,
-    days: Annotated[int | None, Query(ge=1, description="only the last N days")] = None,
+    days: Annotated[int | None, Query(ge=1, le=36_525, description="only the last N days")] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="entries per page")] = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
