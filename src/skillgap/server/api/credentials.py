@@ -26,6 +26,7 @@ from skillgap.server.api.params import Limit, Offset
 from skillgap.server.api.reports import CredentialDetail, CredentialOut, ImportOut, VerifiedOut
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
+from skillgap.server.issuer import issuer_keys
 from skillgap.server.scope import WHOLE_ORGANISATION, Reach, check_person, reach
 from skillgap.services import credentials as service
 from skillgap.services.credentials import CredentialView, ImportResult
@@ -91,6 +92,8 @@ def import_credentials(
             network=ctx.fetcher,
             rejects_path=paths[0].parent.parent / "rejects.csv",
             source_name=shown,
+            pathway_keys=issuer_keys,
+            actor=who.user_id,
         )
         return import_data(result, shown)
 

@@ -11,9 +11,7 @@ by administrators and reviewers (HR reads it). Plans are audited with the princi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -21,9 +19,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from skillgap.domain import Person
 from skillgap.domain.plans import Objective, Plan, PlanScope
 from skillgap.domain.users import UserRole
-from skillgap.errors import ConfigError, Forbidden, NotFoundError, ValidationError
-from skillgap.issuing import IssuerProfile
-from skillgap.issuing.keystore import ENV_VAR, KeyStore, key_store
+from skillgap.errors import Forbidden, NotFoundError, ValidationError
 from skillgap.reports.catalog import award_data, catalog_data, pathway_data, progress_data
 from skillgap.reports.plans import plan_data, priority_data, status_data
 from skillgap.server.api.credentials import _uploaded
@@ -48,6 +44,7 @@ from skillgap.server.api.models_plans import (
 from skillgap.server.api.params import Limit, Offset
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
+from skillgap.server.issuer import issuer_keys
 from skillgap.server.scope import Reach, check_person, reach
 from skillgap.services import catalog as catalog_service
 from skillgap.services import pathways as pathways_service
@@ -222,18 +219,6 @@ def import_pathways(ctx: Ctx, who: Importers, file: OneFile) -> dict[str, Any]:
         "replaced": list(result.replaced),
         "defined": [{"id": a.id, "name": a.name} for a in result.defined],
     }
-
-
-def issuer_keys(profile: IssuerProfile) -> KeyStore:
-    """The issuer key, as the CLI finds it: $SKILLGAP_ISSUER_KEY in the server's
-    environment, else the key file the issuer profile names."""
-    try:
-        return key_store(os.environ, Path(profile.key_file) if profile.key_file else None)
-    except ConfigError:
-        raise ValidationError(
-            f"the server has no issuer key: set {ENV_VAR} in its environment (the issuer "
-            "profile names no key file)"
-        ) from None
 
 
 # --- plans ---------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from skillgap.domain.credentials import IssuerTier
 from skillgap.reports.catalog import award_data
 from skillgap.reports.quality import issuers_data, review_data
-from skillgap.server.api.plans import issuer_keys
 from skillgap.server.auth import Principal
+from skillgap.server.issuer import issuer_keys
 from skillgap.server.web.access import (
     REVIEW_DECIDERS,
     REVIEW_READERS,

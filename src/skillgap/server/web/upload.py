@@ -15,6 +15,7 @@ from skillgap.server.api.credentials import _uploaded, import_data
 from skillgap.server.auth import Principal
 from skillgap.server.context import AppContext
 from skillgap.server.errors import Forbidden
+from skillgap.server.issuer import issuer_keys
 from skillgap.server.scope import WHOLE_ORGANISATION, Reach, check_person
 from skillgap.server.web.access import PEOPLE, Ctx, check_form, page_allow
 from skillgap.server.web.pages import render
@@ -58,7 +59,7 @@ def upload(
     credential's recipient is), then show the reports and the change in gaps."""
     check_form(who, csrf_token)
     target = _target(ctx, who, person.strip() or None)
-    result, change = _import(ctx, files, target)
+    result, change = _import(ctx, files, target, who.user_id)
     context = {"who": who, "result": result, "change": change, "plain": PLAIN}
     return render(request, "upload.html", context)
 
@@ -74,7 +75,7 @@ def _target(ctx: AppContext, who: Principal, person: str | None) -> str | None:
 
 
 def _import(
-    ctx: AppContext, files: list[UploadFile], person: str | None
+    ctx: AppContext, files: list[UploadFile], person: str | None, actor: str
 ) -> tuple[dict[str, Any], GapChange | None]:
     """The import (as ``POST /api/v1/credentials``), and the person's gaps before and
     after it when the person is known and has a role."""
@@ -90,6 +91,9 @@ def _import(
             workers=1,
             network=ctx.fetcher,
             rejects_path=paths[0].parent.parent / "rejects.csv",
+            source_name=shown,
+            pathway_keys=issuer_keys,
+            actor=actor,
         )
         result = import_data(found, shown)
     after = _gaps(ctx, person)
