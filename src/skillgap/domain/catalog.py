@@ -67,8 +67,7 @@ class CatalogItem:
             raise ValidationError(f"catalog item {self.id!r} needs a name")
         if not 0.0 <= self.cost <= MAX_COST:
             raise ValidationError(
-                f"catalog item {self.id!r}: cost must be from 0 to {MAX_COST:,.0f}, "
-                f"not {self.cost}"
+                f"catalog item {self.id!r}: cost must be from 0 to {MAX_COST:,.0f}, not {self.cost}"
             )
         if not 0.0 <= self.hours <= MAX_HOURS:
             raise ValidationError(
@@ -88,9 +87,7 @@ class CatalogItem:
         seen: set[CompetencyRef] = set()
         for outcome in self.outcomes:
             if outcome.competency in seen:
-                raise ValidationError(
-                    f"catalog item {self.id!r} names {outcome.competency} twice"
-                )
+                raise ValidationError(f"catalog item {self.id!r} names {outcome.competency} twice")
             if outcome.level < 1:
                 raise ValidationError(
                     f"catalog item {self.id!r}: the level of {outcome.competency} must be "
