@@ -128,7 +128,7 @@ def test_the_issuer_registry_decides_trust_but_a_quiz_still_proves_nothing(demo:
 
 def test_achievements_show_their_weight_and_checks(demo: Path) -> None:
     rows = {a["name"]: a for a in data(demo, "achievements", "list")}
-    assert len(rows) == 45
+    assert len(rows) == 48  # the bundle's 45 and the 3 the demo's pathways award
     ninja = rows["Certified Cyber Ninja"]["quality"]
     assert ninja["passes"] is False and ninja["vetoed_by"] == ["assessment", "issuer"]
     assert [c["name"] for c in ninja["checks"]] == [
