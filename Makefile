@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck unit bench clean browser screenshots
+.PHONY: demo test lint typecheck unit bench bench-serve clean browser screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "skillgap needs Python 3.11 or newer (set PYTHON=...)")'
@@ -41,6 +41,13 @@ bench: $(DEV_STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only -o testpaths=benchmarks \
 		--benchmark-columns=median,iqr,rounds --benchmark-json=.benchmarks/latest.json
 	$(BIN)/python -m benchmarks.ratios .benchmarks/latest.json
+
+# `skillgap serve` on the 100,000-person organisation under wrk (docs/benchmarks.md).
+bench-serve: $(DEV_STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends wrk; }
+	$(BIN)/python -m benchmarks.serve_load --uncached
 
 # Debian's Chromium for the browser tests (Playwright drives it through executable_path; no
 # browser download). Without it, `make test` skips the browser tests and says why.

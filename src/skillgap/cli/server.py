@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
 from skillgap.cli.root import CliState, cli, pass_state, user_errors
+from skillgap.cli.verify import FETCH_OPTIONS
 from skillgap.config import Settings, masked
 from skillgap.errors import ConfigError
 
@@ -14,9 +16,12 @@ from skillgap.errors import ConfigError
 FACTORY = "skillgap.server.app:from_environment"
 
 
-def server_environment(state: CliState) -> dict[str, str]:
+def server_environment(
+    state: CliState, *, offline: bool = False, documents: Path | None = None
+) -> dict[str, str]:
     """The environment the server's processes read their settings from: the command's own,
-    with the workspace the global options name (a flag wins over the environment)."""
+    with the workspace the global options name and the documents folder of verification
+    (a flag wins over the environment)."""
     environ = dict(state.env.environ)
     settings = state.settings
     if settings.workspace is not None:
@@ -24,6 +29,10 @@ def server_environment(state: CliState) -> dict[str, str]:
         environ["SKILLGAP_WORKSPACE"] = str(settings.workspace.resolve())
     else:
         environ["SKILLGAP_DATABASE_URL"] = settings.url.render_as_string(hide_password=False)
+    if offline:
+        environ["SKILLGAP_NETWORK"] = "off"
+    if documents is not None:
+        environ["SKILLGAP_DOCUMENTS"] = str(documents.resolve())
     return environ
 
 
@@ -51,18 +60,31 @@ def check_workers(settings: Settings, workers: int) -> None:
     show_default=True,
     help="Worker processes (more than 1 on PostgreSQL only).",
 )
+@FETCH_OPTIONS[0]
+@FETCH_OPTIONS[1]
 @pass_state
 @user_errors
-def serve(state: CliState, host: str, port: int, workers: int) -> None:
+def serve(
+    state: CliState,
+    host: str,
+    port: int,
+    workers: int,
+    offline: bool,
+    documents: Path | None,
+) -> None:
     """Run the web application and REST API (/api/v1) on the workspace.
 
     The workspace must exist (skillgap init); log in with an account made by
     `skillgap user add`. Behind an HTTPS proxy set SKILLGAP_SECURE_COOKIES=yes.
+    Uploaded credentials are verified as `skillgap credentials import` does: with
+    --documents DIR, documents come from that folder before the network; with --offline,
+    from there only.
 
     \b
     Example:
         skillgap user add --admin ann@example.org && skillgap serve
         skillgap --database-url postgresql://me@db/skillgap serve --host 0.0.0.0 --workers 4
+        skillgap serve --offline --documents issuer-docs/
     """
     import uvicorn
 
@@ -70,7 +92,7 @@ def serve(state: CliState, host: str, port: int, workers: int) -> None:
     check_workers(settings, workers)
     with state.store():  # fails now, not in every worker: missing, newer, unreachable
         pass
-    environ = server_environment(state)
+    environ = server_environment(state, offline=offline, documents=documents)
     where = str(settings.workspace) if settings.workspace else masked(settings.url)
     click.echo(f"skillgap on {where}: http://{host}:{port}/ (API: /api/v1/docs)", err=True)
     for name in [n for n in os.environ if n.startswith("SKILLGAP_") and n not in environ]:

@@ -1,11 +1,13 @@
-"""What every request of one app shares: the settings, the workspace, the clock, the
-fetcher and the server's limits. Built once by ``create_app``; routes get it through the
-``context`` dependency, never from globals."""
+"""What every request of one app shares: the settings, the workspace (read through the
+app's read cache, ``server/cache.py``), the clock, the fetcher and the server's limits.
+Built once by ``create_app``; routes get it through the ``context`` dependency, never from
+globals."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import Request
 
@@ -17,7 +19,9 @@ from skillgap.config import (
     load_min_group_size,
     load_network_settings,
 )
+from skillgap.errors import ConfigError
 from skillgap.fetch import Fetcher
+from skillgap.server.cache import CachedStore, ReadCache
 from skillgap.services.organisation import Privacy
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
@@ -34,32 +38,63 @@ class ServerOptions:
     max_file_bytes: int = 2 * MIB  # one uploaded credential file or backpack
     max_request_bytes: int = 20 * MIB  # a whole request body
     max_files: int = 50  # files in one upload
+    read_cache: bool = True  # SKILLGAP_READ_CACHE: keep shared workspace data between requests
+    documents: Path | None = None  # SKILLGAP_DOCUMENTS (serve --documents): verification's folder
+    freeze_cached: bool = False  # served processes: keep the cache out of the cyclic GC
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ServerOptions:
+        folder = environ.get("SKILLGAP_DOCUMENTS", "").strip()
+        if folder and not Path(folder).is_dir():
+            raise ConfigError(f"SKILLGAP_DOCUMENTS={folder!r} is not a folder")
         return cls(
             min_group_size=load_min_group_size(environ),
             network=load_network_settings(environ),
+            read_cache=_switch(environ, "SKILLGAP_READ_CACHE", True),
+            documents=Path(folder) if folder else None,
+            freeze_cached=True,
         )
+
+
+def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    text = environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "yes", "true", "on"):
+        return True
+    if text in ("0", "no", "false", "off"):
+        return False
+    raise ConfigError(f"{name}={text!r}: expected on or off")
 
 
 @dataclass(frozen=True)
 class AppContext:
+    """``store`` is given the workspace's store and becomes a ``CachedStore`` on it (unless
+    ``options.read_cache`` is off): every service a route calls with ``ctx.store`` reads
+    shared data through ``cache``, which this app owns."""
+
     settings: Settings
     store: Store
     clock: Clock
     options: ServerOptions
     fetcher: Fetcher | None = None  # replaces the HTTP fetcher (tests: the in-memory twin)
+    cache: ReadCache | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.options.read_cache and not isinstance(self.store, CachedStore):
+            cache = ReadCache(freeze=self.options.freeze_cached)
+            object.__setattr__(self, "cache", cache)
+            object.__setattr__(self, "store", CachedStore(self.store, cache))
 
     @property
     def fetch_plan(self) -> FetchPlan:
-        return FetchPlan(network=self.options.network)
+        return FetchPlan(documents=self.options.documents, network=self.options.network)
 
     def privacy(self, admin: bool) -> Privacy:
         return Privacy(self.options.min_group_size, admin)
 
 
-def context(request: Request) -> AppContext:
-    """The dependency: the app's context."""
+async def context(request: Request) -> AppContext:
+    """The dependency: the app's context (async: no I/O, so no trip to the thread pool)."""
     found: AppContext = request.app.state.skillgap
     return found

@@ -15,7 +15,7 @@ group size for everyone but an administrator (``AppContext.privacy``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -26,10 +26,13 @@ from skillgap.domain.users import UserRole
 from skillgap.errors import NotFoundError
 from skillgap.server.auth import Principal, principal
 from skillgap.server.context import AppContext, context
-from skillgap.services import people as people_service
+from skillgap.services import summary as shared
 from skillgap.services import users as users_service
+from skillgap.services.summary import ReportIndex
+from skillgap.store import Store
 
 WHOLE_ORGANISATION = frozenset({UserRole.ADMIN, UserRole.HR})
+PEOPLE = frozenset({"people"})
 
 
 @dataclass(frozen=True)
@@ -98,14 +101,43 @@ def reach_of(who: Principal, people: Iterable[Person] | None) -> Reach:
     )
 
 
+def manager_reach(person_id: str, store: Store) -> Reach:
+    """``reach_of`` a manager, from the workspace's people index and manager tree (kept by
+    the server's read cache, with each manager's reach, until people change)."""
+    with store.transaction() as ws:
+        people = shared.people_index(ws)
+        reports = shared.reports_index(ws, people)
+        return shared.cached(
+            ws, f"reach:{person_id}", PEOPLE, lambda _: _walk(person_id, people, reports)
+        )
+
+
+def _walk(person_id: str, people: Mapping[str, Person], reports: ReportIndex) -> Reach:
+    if person_id not in people:
+        return Reach(everyone=False)
+    seen = {person_id}
+    stack = [person_id]
+    while stack:  # a loop in the manager tree is walked once
+        for report in reports.get(stack.pop(), ()):
+            if report not in seen:
+                seen.add(report)
+                stack.append(report)
+    active = [people[p] for p in seen if people[p].active]
+    return Reach(
+        everyone=False,
+        people=frozenset(seen),
+        teams=frozenset(p.team for p in active if p.team),
+        departments=frozenset(p.department for p in active if p.department),
+    )
+
+
 def reach(
     who: Annotated[Principal, Depends(principal)], ctx: Annotated[AppContext, Depends(context)]
 ) -> Reach:
     """The dependency: the caller's reach (a manager's is read from the workspace)."""
-    people = None
-    if who.role is UserRole.MANAGER:
-        people = people_service.list_people(ctx.store, include_inactive=True)
-    return reach_of(who, people)
+    if who.role is UserRole.MANAGER and who.person_id is not None:
+        return manager_reach(who.person_id, ctx.store)
+    return reach_of(who, None)
 
 
 def check_person(person_id: str, reached: Reach, ctx: AppContext) -> str:

@@ -21,8 +21,14 @@ from skillgap.analysis.inventory import View
 from skillgap.clock import Clock
 from skillgap.domain import Person, Role
 from skillgap.errors import NotFoundError, ValidationError
-from skillgap.services.quality import assessment_notes, current_rubric
-from skillgap.services.workspace import snapshot_date
+from skillgap.services.summary import (
+    achievement_index,
+    analysis_date,
+    issuer_index,
+    notes,
+    rubric,
+    skill_context,
+)
 from skillgap.store import Store, Workspace
 
 
@@ -118,23 +124,22 @@ def _who(person: Person) -> str:
 def _evidence(
     ws: Workspace, clock: Clock, person: Person, as_of: date | None
 ) -> tuple[PersonEvidence, date]:
-    """The person's awards and ratings read at ``as_of`` (default: the snapshot, else today)."""
-    when = as_of or snapshot_date(ws) or clock.now().date()
+    """The person's awards and ratings read at ``as_of`` (default: the snapshot, else today).
+    What every person shares (frameworks, achievements, issuers, the rubric) comes through
+    the workspace's cache when it has one (``services.summary``): a server reads it once."""
+    when = as_of or analysis_date(ws) or clock.now().date()
     awards = ws.awards.for_person(person.employee_id)
     # Every achievement, not only the person's: what stacks into an achievement (its
     # pathway) is part of its quality, as in the summary.
-    achievements = {a.id: a for a in ws.achievements.list()}
-    issuers = {i.id: i for i in ws.issuers.list()}
-    context = SkillContext.of(ws.frameworks.list(), ws.scales.list())
     evidence = person_evidence(
         person,
         awards,
-        achievements,
-        issuers,
+        achievement_index(ws),
+        issuer_index(ws),
         ws.observations.for_person(person.employee_id),
-        context,
+        skill_context(ws),
         when,
-        current_rubric(ws),
-        notes=assessment_notes(ws),
+        rubric(ws),
+        notes=notes(ws),
     )
     return evidence, when

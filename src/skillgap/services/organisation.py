@@ -20,7 +20,7 @@ marker stands says nothing of its figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -45,7 +45,7 @@ from skillgap.clock import Clock
 from skillgap.config import DEFAULT_MIN_GROUP_SIZE
 from skillgap.domain import CapabilityGroup, CompetencyRef, Person
 from skillgap.errors import NotFoundError, ValidationError
-from skillgap.services.summary import workspace_data
+from skillgap.services.summary import SharedWorkspaceData, memoised, workspace_data
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
 from skillgap.store import Store
 
@@ -201,7 +201,10 @@ class BenchStrength:
 def build_model(data: WorkspaceData, as_of: date) -> OrgModel:
     """The gap engine's model of the workspace as of ``as_of``: the stored ratings and the
     credential observations of the awards the quality rubric counts at the end of that day,
-    as `skillgap summary` reads them (``analysis.summary.build_model``)."""
+    as `skillgap summary` reads them (``analysis.summary.build_model``). Data a cache keeps
+    (``SharedWorkspaceData``) keeps its models too: built once, shared, never changed."""
+    if isinstance(data, SharedWorkspaceData):
+        return data.models.get(as_of, lambda: summary_model(data, as_of)[0])
     return summary_model(data, as_of)[0]
 
 
@@ -212,9 +215,9 @@ def _open(
     as_of: date | None,
     view: View,
     privacy: Privacy | None,
-) -> tuple[Frame, OrgModel]:
-    """The model as of ``as_of`` (default: the snapshot date, else today), and the frame
-    of ``scope`` in it."""
+) -> tuple[Frame, OrgModel, WorkspaceData]:
+    """The model as of ``as_of`` (default: the snapshot date, else today), the frame of
+    ``scope`` in it, and the data it was built from."""
     with store.transaction() as ws:
         data = workspace_data(ws)
         organisation = ws.meta.get(META_ORGANISATION) or "Organisation"
@@ -224,7 +227,13 @@ def _open(
     label = scope.name if scope.name is not None else organisation
     people = sum(1 for p in model.people if scope.member(p))
     privacy = privacy or Privacy()
-    return Frame(scope, label, organisation, when, view, model.context, privacy, people), model
+    frame = Frame(scope, label, organisation, when, view, model.context, privacy, people)
+    return frame, model, data
+
+
+def _key(frame: Frame, *asked: Hashable) -> tuple[Hashable, ...]:
+    """What a result depends on besides the data (``summary.memoised``)."""
+    return (frame.scope, frame.group, frame.as_of, frame.view, frame.privacy, *asked)
 
 
 def _resolve(model: OrgModel, scope: Scope) -> Scope:
@@ -266,8 +275,13 @@ def scope_gaps(
     (default: the snapshot date, else today): per competency, per capability group, its
     readiness and its sub-groups'. ``When.FUTURE`` (and the organisation) adds the gaps of
     every later horizon; the organisation adds its single points of failure."""
-    frame, model = _open(store, clock, scope, as_of, view, privacy)
-    scope, privacy = frame.scope, frame.privacy
+    frame, model, data = _open(store, clock, scope, as_of, view, privacy)
+    key = _key(frame, "scope-gaps", horizon)
+    return memoised(data, key, lambda: _scope_gaps(frame, model, horizon))
+
+
+def _scope_gaps(frame: Frame, model: OrgModel, horizon: Horizon) -> ScopeGaps:
+    scope, privacy, view = frame.scope, frame.privacy, frame.view
     everyone = scope.kind is ScopeKind.ORGANISATION
     held = {p.role_id for p in model.people if scope.member(p)}
     horizons = tuple(
@@ -385,7 +399,15 @@ def priorities(
     scope = Scope(
         ScopeKind.ORGANISATION if department is None else ScopeKind.DEPARTMENT, department
     )
-    frame, model = _open(store, clock, scope, as_of, view, privacy)
+    frame, model, data = _open(store, clock, scope, as_of, view, privacy)
+    key = _key(frame, "priorities", horizon, top, half_life_days)
+    return memoised(data, key, lambda: _priorities(frame, model, horizon, top, half_life_days))
+
+
+def _priorities(
+    frame: Frame, model: OrgModel, horizon: Horizon, top: int, half_life_days: float
+) -> Priorities:
+    view, department = frame.view, frame.scope.name
     if frame.hidden is not None:
         return Priorities(frame, horizon, half_life_days, 0, (), (frame.hidden,))
     members = [p.employee_id for p in model.people if frame.scope.member(p)]
@@ -428,7 +450,14 @@ def bench_strength(
     roles require it now; thinnest bench first. With ``competency`` (FRAMEWORK:CODE, a
     code or a name) and no ``level``, that competency at every level 1-5."""
     scope = Scope(ScopeKind.ORGANISATION)
-    frame, model = _open(store, clock, scope, as_of, View.VERIFIED, privacy)
+    frame, model, data = _open(store, clock, scope, as_of, View.VERIFIED, privacy)
+    key = _key(frame, "bench-strength", level, competency)
+    return memoised(data, key, lambda: _bench_strength(frame, model, level, competency))
+
+
+def _bench_strength(
+    frame: Frame, model: OrgModel, level: float | None, competency: str | None
+) -> BenchStrength:
     if frame.hidden is not None:
         return BenchStrength(frame, ())
     wanted = None if competency is None else resolve_competency(competency, frame.context)

@@ -1,15 +1,57 @@
-"""The organisation summary, read from a workspace."""
+"""The organisation summary, read from a workspace; and the workspace data that many use
+cases read whole (frameworks, roles, people, achievements, the rubric...), read through a
+cache when the unit of work offers one.
+
+A long-running process (the server, ``server/cache.py``) keeps such data between units of
+work: its workspaces are ``CachingWorkspace``s, and ``cached(ws, name, areas, load)`` gives
+the value ``load`` read before for as long as no unit of work (of any process) has written
+``areas`` since (``store.Revision``). Any other workspace simply loads: the functions below
+return exactly what the plain reads return, cached or not.
+"""
 
 from __future__ import annotations
 
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
+from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
+from skillgap.analysis.quality import Rubric
 from skillgap.analysis.summary import OrganisationSummary, WorkspaceData, summarise
 from skillgap.clock import Clock
-from skillgap.services.quality import current_rubric
+from skillgap.domain import (
+    Achievement,
+    Award,
+    Framework,
+    Issuer,
+    Observation,
+    Person,
+    ProficiencyScale,
+    Role,
+)
+from skillgap.services.quality import assessment_notes, current_rubric
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
 from skillgap.store import Store, Workspace
+
+T = TypeVar("T")
+FRAMEWORKS = frozenset({"frameworks", "scales"})  # a framework's scale is stored with it
+#: What the organisation-wide analyses read (``workspace_data``).
+EVERYTHING = FRAMEWORKS | {
+    "roles",
+    "people",
+    "issuers",
+    "achievements",
+    "awards",
+    "observations",
+    "meta",
+}
+ReportIndex = Mapping[str, tuple[str, ...]]
+MODELS_KEPT = 2  # gap engine models kept per workspace data (one per analysis date)
+RESULTS_KEPT = 64  # results read from them (a page's figures), by what was asked
 
 
 def organisation_summary(
@@ -32,7 +74,10 @@ def organisation_summary(
 
 
 def workspace_data(ws: Workspace) -> WorkspaceData:
-    """Everything the organisation-wide analyses read (the summary, snapshots)."""
+    """Everything the organisation-wide analyses read (the summary, snapshots); through a
+    cache, the one ``SharedWorkspaceData`` of the workspace's current state."""
+    if isinstance(ws, CachingWorkspace):
+        return ws.cached("workspace-data", EVERYTHING, lambda _: _shared_data(ws))
     return WorkspaceData(
         frameworks=ws.frameworks.list(),
         roles=ws.roles.list(),
@@ -44,3 +89,167 @@ def workspace_data(ws: Workspace) -> WorkspaceData:
         scales=ws.scales.list(),
         rubric=current_rubric(ws),
     )
+
+
+# --- the cache port -------------------------------------------------------------------------
+
+
+class CachingWorkspace(ABC):
+    """A unit of work whose store keeps values read from it between units of work (a plain
+    class, not a Protocol: ``isinstance`` is asked of every unit of work, and must be
+    cheap)."""
+
+    @abstractmethod
+    def cached(self, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
+        """``load(ws)`` (``ws``: the plain unit of work), or the value it gave before under
+        ``name`` while no unit of work has written ``areas`` since."""
+
+
+def memoised(data: WorkspaceData, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, kept with ``data`` when a cache keeps that (a pure function of it)."""
+    if isinstance(data, SharedWorkspaceData):
+        return data.models.result(key, compute)
+    return compute()
+
+
+def cached(ws: Workspace, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
+    """``load(ws)``, through the workspace's cache if it has one. The value is shared:
+    never change it."""
+    if isinstance(ws, CachingWorkspace):
+        return ws.cached(name, areas, load)
+    return load(ws)
+
+
+class ModelMemo:
+    """What is computed from one ``SharedWorkspaceData``: the gap engine's models, per
+    analysis date (the last ``MODELS_KEPT``), and results read from them (the last
+    ``RESULTS_KEPT``, by the caller's key); each computed once however many threads ask."""
+
+    def __init__(self) -> None:
+        self._models: dict[date, Any] = {}
+        self._results: dict[Hashable, Any] = {}
+        self._lock = threading.RLock()  # a result may ask for a model
+
+    def get(self, as_of: date, build: Callable[[], T]) -> T:
+        return self._kept(self._models, as_of, build, MODELS_KEPT)
+
+    def result(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return self._kept(self._results, key, compute, RESULTS_KEPT)
+
+    def _kept(self, kept: dict[Any, Any], key: Hashable, make: Callable[[], T], most: int) -> T:
+        with self._lock:
+            if key in kept:
+                found: T = kept.pop(key)
+            else:
+                found = make()
+                while len(kept) >= most:
+                    del kept[next(iter(kept))]
+            kept[key] = found  # the most recently used last
+            return found
+
+
+@dataclass(frozen=True)
+class SharedWorkspaceData(WorkspaceData):
+    """``WorkspaceData`` kept by a cache (tuples: shared, never changed), with the models
+    built from it (``services.organisation.build_model``)."""
+
+    models: ModelMemo = field(default_factory=ModelMemo, compare=False, repr=False)
+
+
+def _shared_data(ws: Workspace) -> SharedWorkspaceData:
+    return SharedWorkspaceData(
+        frameworks=tuple(framework_index(ws).values()),
+        roles=tuple(role_index(ws).values()),
+        people=tuple(people_index(ws).values()),
+        issuers=tuple(issuer_index(ws).values()),
+        achievements=tuple(achievement_index(ws).values()),
+        awards=award_list(ws),
+        observations=observation_list(ws),
+        scales=tuple(scale_index(ws).values()),
+        rubric=rubric(ws),
+    )
+
+
+# --- what is read whole, by id (ordered by id, as ``list()`` is) ---------------------------
+
+
+def framework_index(ws: Workspace) -> dict[str, Framework]:
+    return cached(ws, "frameworks", FRAMEWORKS, lambda w: {f.id: f for f in w.frameworks.list()})
+
+
+def scale_index(ws: Workspace) -> dict[str, ProficiencyScale]:
+    return cached(ws, "scales", frozenset({"scales"}), lambda w: {s.id: s for s in w.scales.list()})
+
+
+def skill_context(ws: Workspace) -> SkillContext:
+    """``SkillContext.of`` every framework and stored scale."""
+    return cached(
+        ws,
+        "skill-context",
+        FRAMEWORKS,
+        lambda _: SkillContext.of(framework_index(ws).values(), scale_index(ws).values()),
+    )
+
+
+def role_index(ws: Workspace) -> dict[str, Role]:
+    return cached(ws, "roles", frozenset({"roles"}), lambda w: {r.id: r for r in w.roles.list()})
+
+
+def people_index(ws: Workspace) -> dict[str, Person]:
+    return cached(
+        ws, "people", frozenset({"people"}), lambda w: {p.employee_id: p for p in w.people.list()}
+    )
+
+
+def reports_index(ws: Workspace, people: Mapping[str, Person]) -> ReportIndex:
+    """Each manager's direct reports (employee ids, in id order), of ``people``: the
+    workspace's ``people_index``, read in the same unit of work."""
+
+    def load(_: Workspace) -> ReportIndex:
+        reports: dict[str, list[str]] = {}
+        for person in people.values():
+            if person.manager_id is not None:
+                reports.setdefault(person.manager_id, []).append(person.employee_id)
+        return {k: tuple(v) for k, v in reports.items()}
+
+    return cached(ws, "reports", frozenset({"people"}), load)
+
+
+def issuer_index(ws: Workspace) -> dict[str, Issuer]:
+    return cached(
+        ws, "issuers", frozenset({"issuers"}), lambda w: {i.id: i for i in w.issuers.list()}
+    )
+
+
+def achievement_index(ws: Workspace) -> dict[str, Achievement]:
+    return cached(
+        ws,
+        "achievements",
+        frozenset({"achievements"}),
+        lambda w: {a.id: a for a in w.achievements.list()},
+    )
+
+
+def award_list(ws: Workspace) -> tuple[Award, ...]:
+    return cached(ws, "awards", frozenset({"awards"}), lambda w: tuple(w.awards.list()))
+
+
+def observation_list(ws: Workspace) -> tuple[Observation, ...]:
+    return cached(
+        ws, "observations", frozenset({"observations"}), lambda w: tuple(w.observations.list())
+    )
+
+
+def rubric(ws: Workspace) -> Rubric:
+    """The workspace's credential quality rubric (``quality.current_rubric``)."""
+    return cached(ws, "rubric", frozenset({"meta"}), current_rubric)
+
+
+def notes(ws: Workspace) -> dict[str, str]:
+    """Who set each achievement's assessment type (``quality.assessment_notes``)."""
+    return cached(ws, "assessment-notes", frozenset({"meta"}), assessment_notes)
+
+
+def analysis_date(ws: Workspace) -> date | None:
+    """The workspace's snapshot date (``workspace.snapshot_date``)."""
+    return cached(ws, "snapshot-date", frozenset({"meta"}), snapshot_date)

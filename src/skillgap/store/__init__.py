@@ -10,8 +10,10 @@ fast) and ``SqlStore`` (SQLAlchemy Core, any database skillgap supports).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
@@ -32,6 +34,7 @@ from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.plans import Plan, PlanScope
 from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import ApiToken, Session, User
+from skillgap.errors import WorkspaceError
 from skillgap.issuing import IssuedCredential
 
 T = TypeVar("T")
@@ -189,6 +192,55 @@ class LoginFailures(Protocol):
         ...
 
 
+#: The workspace_meta key of the workspace's revision (``MetaRepository.revision``): kept out
+#: of ``items()`` and through ``clear()``, so its number only ever grows.
+REVISION_KEY = "skillgap.revision"
+#: What a unit of work may write without raising the revision: who is signed in, failed
+#: logins, and what was shown to whom, which are written while people only read.
+UNREVISED = frozenset({"sessions", "login_failures", "audit"})
+#: The area of anything written that has no area of its own (every stamp includes it).
+ANY_AREA = "*"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Where the workspace is: ``number``, raised by one in every unit of work that wrote
+    anything (but ``UNREVISED``), and per area (a ``Workspace`` repository name: "people",
+    "frameworks", "meta"...) the number of the last unit of work that wrote it. A cache of
+    data read from some areas is current while their ``stamp`` is what it was read at."""
+
+    number: int = 0
+    areas: Mapping[str, int] = field(default_factory=dict)
+
+    def stamp(self, areas: Iterable[str]) -> int:
+        """The number of the last unit of work that wrote any of ``areas`` (0: none did)."""
+        found = self.areas.get(ANY_AREA, 0)
+        for area in areas:
+            found = max(found, self.areas.get(area, 0))
+        return found
+
+    def after(self, written: Iterable[str]) -> Revision:
+        """The revision once a unit of work that wrote ``written`` commits."""
+        number = self.number + 1
+        return Revision(number, {**self.areas, **dict.fromkeys(written, number)})
+
+    def to_text(self) -> str:
+        return json.dumps({"number": self.number, "areas": dict(sorted(self.areas.items()))})
+
+    @classmethod
+    def from_text(cls, text: str | None) -> Revision:
+        if not text:
+            return cls()
+        try:
+            data = json.loads(text)
+            return cls(int(data["number"]), {str(k): int(v) for k, v in data["areas"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise WorkspaceError(
+                f"the workspace's revision ({REVISION_KEY!r} in workspace_meta) is unreadable: "
+                "it is skillgap's own; remove it to start counting again"
+            ) from None
+
+
 class MetaRepository(Protocol):
     """Small workspace facts (organisation name, snapshot date) as text key-value pairs."""
 
@@ -196,7 +248,14 @@ class MetaRepository(Protocol):
 
     def set(self, key: str, value: str) -> None: ...
 
-    def items(self) -> dict[str, str]: ...
+    def items(self) -> dict[str, str]:
+        """Every fact but the revision."""
+        ...
+
+    def revision(self) -> Revision:
+        """The workspace's revision, raised in the same transaction as the writes it counts
+        (whichever process wrote them). One indexed read."""
+        ...
 
 
 class Workspace(Protocol):
@@ -269,6 +328,9 @@ class Store(Protocol):
 
 
 __all__ = [
+    "ANY_AREA",
+    "REVISION_KEY",
+    "UNREVISED",
     "AuditLog",
     "IssuedRepository",
     "LoginFailures",
@@ -282,6 +344,7 @@ __all__ = [
     "ReplaceableRepository",
     "ReplaceableScopedRepository",
     "Repository",
+    "Revision",
     "SessionRepository",
     "SnapshotRepository",
     "Store",

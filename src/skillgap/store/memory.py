@@ -34,6 +34,7 @@ from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
+from skillgap.store import REVISION_KEY, UNREVISED, Revision
 from skillgap.store.memory_extra import MemoryAuditLog, MemoryLoginFailures, MemorySessionRepository
 from skillgap.store.references import catalog_problem, problem, removal_problem
 
@@ -281,7 +282,10 @@ class MemoryMeta:
         self._data[key] = value
 
     def items(self) -> dict[str, str]:
-        return dict(sorted(self._data.items()))
+        return dict(sorted((k, v) for k, v in self._data.items() if k != REVISION_KEY))
+
+    def revision(self) -> Revision:
+        return Revision.from_text(self._data.get(REVISION_KEY))
 
 
 class MemoryWorkspace:
@@ -364,8 +368,11 @@ class MemoryWorkspace:
         return None
 
     def clear(self) -> None:
+        revision = self._state.meta.get(REVISION_KEY)
         for value in vars(self._state).values():
             value.clear()
+        if revision is not None:
+            self._state.meta[REVISION_KEY] = revision
 
 
 class MemoryStore:
@@ -383,6 +390,13 @@ class MemoryStore:
         # the transaction.
         working = _State(**{k: copy.copy(v) for k, v in vars(self._state).items()})
         yield MemoryWorkspace(working)
+        # The state's fields are the areas (repository names); values compare by identity
+        # first, so an unchanged dict costs one pass of pointer comparisons.
+        before = vars(self._state)
+        written = {k for k, v in vars(working).items() if k not in UNREVISED and v != before[k]}
+        if written:
+            now = Revision.from_text(working.meta.get(REVISION_KEY)).after(written)
+            working.meta[REVISION_KEY] = now.to_text()
         self._state = working
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -10,6 +11,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 
@@ -34,6 +36,7 @@ from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import ApiToken, User
 from skillgap.errors import ConfigError, ConflictError, NotFoundError, WorkspaceError
 from skillgap.issuing import IssuedCredential
+from skillgap.store import ANY_AREA, REVISION_KEY, UNREVISED, Revision
 from skillgap.store import tables as t
 from skillgap.store.mappers import Mapper, chunks
 from skillgap.store.mappers.catalog import (
@@ -66,6 +69,36 @@ Check = Callable[[list[T], Lookup], str | None]
 #: skillgap's own Alembic version table, so a database shared with another Alembic-managed
 #: application is never mistaken for a skillgap workspace (or the reverse).
 VERSION_TABLE = "skillgap_schema_version"
+#: A statement that writes, and the table it writes to.
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
+)
+#: ``Connection.info`` key: the areas the unit of work on this connection wrote.
+_WROTE = "skillgap.wrote"
+#: Tables whose area (``Workspace`` repository name) is not their own name.
+_RENAMED = {
+    "workspace_meta": "meta",
+    "scale_levels": "scales",
+    "capability_groups": "frameworks",
+    "competencies": "frameworks",
+    "occupation_skills": "occupations",
+    "requirements": "roles",
+    "person_emails": "people",
+    "person_identifiers": "people",
+    "alignments": "achievements",
+    "issued_credentials": "issued",
+    "snapshot_people": "snapshots",
+    "snapshot_lines": "snapshots",
+    "catalog_items": "catalog",
+    "catalog_outcomes": "catalog",
+    "catalog_prerequisites": "catalog",
+    "plan_lines": "plans",
+    "plan_open_gaps": "plans",
+    "audit_log": "audit",
+    "api_tokens": "tokens",
+}
+#: The area of each table (a table of no workspace's, written by hand: ``ANY_AREA``).
+AREAS = {table.name: _RENAMED.get(table.name, table.name) for table in t.ALL_TABLES}
 
 
 def schema_revision(conn: Connection) -> str | None:
@@ -325,8 +358,36 @@ class SqlMeta:
             self._conn.execute(table.insert().values(key=key, value=value))
 
     def items(self) -> dict[str, str]:
-        query = sa.select(t.workspace_meta).order_by(t.workspace_meta.c.key)
+        c = t.workspace_meta.c
+        query = sa.select(t.workspace_meta).where(c.key != REVISION_KEY).order_by(c.key)
         return {row.key: row.value for row in self._conn.execute(query)}
+
+    def revision(self) -> Revision:
+        return Revision.from_text(self.get(REVISION_KEY))
+
+
+def raise_revision(conn: Connection, written: set[str]) -> None:
+    """Count a unit of work that wrote ``written`` (areas), in its own transaction. The row
+    is created if need be (a concurrent creator wins quietly), then locked (PostgreSQL), so
+    concurrent writers each count theirs."""
+    table, c = t.workspace_meta, t.workspace_meta.c
+    make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    first = Revision().to_text()
+    conn.execute(make(table).values(key=REVISION_KEY, value=first).on_conflict_do_nothing())
+    query = sa.select(c.value).where(c.key == REVISION_KEY).with_for_update()
+    now = Revision.from_text(conn.execute(query).scalar_one()).after(written)
+    conn.execute(table.update().where(c.key == REVISION_KEY).values(value=now.to_text()))
+
+
+def _note_write(
+    conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    """after_cursor_execute: note the area a write goes to (in the connection's info)."""
+    found = _WRITE.match(statement)
+    if found is not None:
+        area = AREAS.get(found.group(1).lower(), ANY_AREA)
+        if area not in UNREVISED:
+            conn.info.setdefault(_WROTE, set()).add(area)
 
 
 class SqlWorkspace:
@@ -367,7 +428,8 @@ class SqlWorkspace:
 
     def clear(self) -> None:
         for table in reversed(t.ALL_TABLES):
-            self._conn.execute(table.delete())
+            kept = table.c.key != REVISION_KEY if table is t.workspace_meta else None
+            self._conn.execute(table.delete() if kept is None else table.delete().where(kept))
 
 
 class SqlStore:
@@ -376,6 +438,8 @@ class SqlStore:
     def __init__(self, engine: Engine, location: str) -> None:
         self.engine = engine
         self._location = location
+        if not event.contains(engine, "after_cursor_execute", _note_write):
+            event.listen(engine, "after_cursor_execute", _note_write)
 
     @property
     def location(self) -> str:
@@ -390,7 +454,11 @@ class SqlStore:
     def transaction(self) -> Iterator[SqlWorkspace]:
         try:
             with self.engine.begin() as conn:
+                conn.info[_WROTE] = set()
                 yield SqlWorkspace(conn)
+                written = conn.info.pop(_WROTE, None)
+                if written:
+                    raise_revision(conn, written)
         except DBAPIError as exc:
             raise WorkspaceError(
                 f"the workspace database at {self._location} failed: {db_error_summary(exc)}"

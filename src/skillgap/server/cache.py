@@ -1,0 +1,237 @@
+"""The server's read cache: workspace data every request shares and few change (frameworks
+and their ``SkillContext``, scales, roles, people and the manager tree, issuers,
+achievements, the rubric, awards and observations read whole, and the gap engine's model of
+the organisation), kept in the process between requests.
+
+Never stale: the store raises the workspace's revision in the same transaction as every
+write (``store.Revision``: a counter, and per area — people, roles, meta... — the number of
+the last unit of work that wrote it), whichever process writes: this server, another
+worker, the command line. Each value is kept with the ``stamp`` of the areas it was read
+from; a unit of work reads the revision once (one indexed read) and is given a kept value
+only if the stamp of its areas is the same, i.e. nothing it was read from has been written
+since. So a write through the server is seen by the very next request, and one by another
+process by the first unit of work that starts after it commits. A unit of work that writes
+stops using the cache (it must see its own writes), and after its commit the values read
+from what it wrote are dropped at once (their memory too).
+
+What is kept lives as long as the workspace does not change: millions of objects at
+100,000 people, which Python's cyclic garbage collector would walk at each full collection
+(a pause of about a second for every request in flight). A served process's cache
+(``ReadCache(freeze=True)``) therefore collects and then freezes after each load
+(``gc.freeze``): what exists then is left out of later collections. Values dropped later
+are still freed by reference counting (they hold no reference cycles).
+
+``CachedStore`` wraps the workspace's store: its units of work answer ``list``, ``find``,
+``get`` and ``count`` of the areas above from the cache (so every service reads them once
+per change, not once per request), and the services that read derived data
+(``services.summary.cached``: the SkillContext, the rubric, the model) find the cache
+there. Everything else goes to the store as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar, cast
+
+from skillgap.services import summary as shared
+from skillgap.store import ANY_AREA, Revision, Store, Workspace
+
+T = TypeVar("T")
+#: Repository methods that only read: anything else marks the unit of work as writing.
+READS = frozenset(
+    {
+        "get",
+        "find",
+        "list",
+        "count",
+        "by_email",
+        "for_person",
+        "for_framework",
+        "for_subject",
+        "items",
+        "revision",
+        "next_index",
+        "latest",
+        "count_since",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    value: Any
+    areas: frozenset[str]
+    stamp: int  # Revision.stamp(areas) of the state it was read from
+
+
+class ReadCache:
+    """Values by name, each kept with the areas it was read from and their stamp."""
+
+    def __init__(self, *, freeze: bool = False) -> None:
+        self._freeze = freeze  # gc.freeze() after each load (a whole process's choice)
+        self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.hits = 0
+        self.loads = 0
+
+    def value(
+        self,
+        name: str,
+        areas: frozenset[str],
+        revision: Revision,
+        load: Callable[[], T],
+        recheck: Callable[[], Revision],
+    ) -> T:
+        """The value kept under ``name`` if it was read from the state of ``areas`` that
+        ``revision`` describes; else ``load()``'s, kept unless something newer is (or
+        ``recheck``, the revision read again, says the load may have seen later writes: a
+        PostgreSQL transaction reads each statement's latest commits)."""
+        stamp = revision.stamp(areas)
+        entry = self._entries.get(name)
+        if entry is not None and entry.stamp == stamp and entry.areas == areas:
+            self.hits += 1
+            return cast(T, entry.value)
+        with self._lock(name):  # one load at a time: the others wait for it, then use it
+            entry = self._entries.get(name)
+            if entry is not None and entry.stamp == stamp and entry.areas == areas:
+                self.hits += 1
+                return cast(T, entry.value)
+            value = load()
+            self.loads += 1
+            newer = entry is not None and entry.areas == areas and entry.stamp > stamp
+            if not newer and recheck().stamp(areas) == stamp:
+                self._entries[name] = _Entry(value, areas, stamp)
+                if self._freeze:  # long-lived from now on: out of the collector's way
+                    gc.collect()
+                    gc.freeze()
+            return value
+
+    def _lock(self, name: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+    def evict(self, written: set[str]) -> None:
+        """Drop the values read from any of ``written`` (areas; ``ANY_AREA``: all)."""
+        with self._guard:
+            for name, entry in list(self._entries.items()):
+                if ANY_AREA in written or entry.areas & written:
+                    del self._entries[name]
+
+    def clear(self) -> None:
+        self.evict({ANY_AREA})
+
+    def names(self) -> list[str]:
+        """What the cache holds now, by name."""
+        return sorted(self._entries)
+
+
+class CachedStore:
+    """``store`` with its reads of shared data answered from ``cache`` (see the module)."""
+
+    def __init__(self, store: Store, cache: ReadCache) -> None:
+        self.inner = store
+        self.cache = cache
+
+    @property
+    def location(self) -> str:
+        return self.inner.location
+
+    @property
+    def schema(self) -> str | None:
+        return self.inner.schema
+
+    @contextmanager
+    def transaction(self) -> Iterator[Workspace]:
+        with self.inner.transaction() as ws:
+            work = CachedWorkspace(ws, self.cache)
+            yield cast(Workspace, work)
+        if work.written:  # committed: what it wrote is not worth keeping any more
+            self.cache.evict(work.written)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class CachedWorkspace(shared.CachingWorkspace):
+    """One unit of work of a ``CachedStore``: a ``Workspace`` (its repositories through
+    ``__getattr__``) that keeps shared data in the cache."""
+
+    def __init__(self, inner: Workspace, cache: ReadCache) -> None:
+        self.inner = inner
+        self.written: set[str] = set()  # areas written in this unit of work
+        self._cache = cache
+        self._revision: Revision | None = None
+        self._repositories: dict[str, _Repository] = {}
+
+    def cached(self, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
+        if self.written:  # it must see its own writes
+            return load(self.inner)
+        if self._revision is None:
+            self._revision = self.inner.meta.revision()
+        return self._cache.value(
+            name, areas, self._revision, partial(load, self.inner), self.inner.meta.revision
+        )
+
+    def clear(self) -> None:
+        self.written.add(ANY_AREA)
+        self.inner.clear()
+
+    def __getattr__(self, area: str) -> Any:
+        """The repository ``area`` (``people``, ``roles``...) of the unit of work."""
+        found = self._repositories.get(area)
+        if found is None:
+            found = self._repositories[area] = _Repository(self, area, getattr(self.inner, area))
+        return found
+
+
+def _from_index(index: Callable[[Workspace], dict[str, Any]]) -> dict[str, Callable[..., Any]]:
+    """``list``, ``find``, ``get`` and ``count`` answered from an index by id (a miss
+    goes to the store, which says what is missing as it always does)."""
+
+    def get(ws: CachedWorkspace, area: str, key: str) -> Any:
+        found = index(cast(Workspace, ws)).get(key)
+        return found if found is not None else getattr(ws.inner, area).get(key)
+
+    return {
+        "list": lambda ws, area: list(index(cast(Workspace, ws)).values()),
+        "find": lambda ws, area, key: index(cast(Workspace, ws)).get(key),
+        "get": get,
+        "count": lambda ws, area: len(index(cast(Workspace, ws))),
+    }
+
+
+#: The reads answered from the cache, per area.
+SERVED: dict[str, dict[str, Callable[..., Any]]] = {
+    "frameworks": _from_index(shared.framework_index),
+    "scales": _from_index(shared.scale_index),
+    "roles": _from_index(shared.role_index),
+    "people": _from_index(shared.people_index),
+    "issuers": _from_index(shared.issuer_index),
+    "achievements": _from_index(shared.achievement_index),
+    "awards": {"list": lambda ws, area: list(shared.award_list(cast(Workspace, ws)))},
+    "observations": {"list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws)))},
+}
+
+
+class _Repository:
+    """A repository of a ``CachedWorkspace``: reads of shared data from the cache, any
+    other call to the store (a call that is not a read marks the area written)."""
+
+    def __init__(self, ws: CachedWorkspace, area: str, inner: Any) -> None:
+        self._ws = ws
+        self._area = area
+        self._inner = inner
+        self._served = SERVED.get(area, {})
+
+    def __getattr__(self, method: str) -> Any:
+        if method not in READS:
+            self._ws.written.add(self._area)
+        elif method in self._served and not self._ws.written:
+            return partial(self._served[method], self._ws, self._area)
+        return getattr(self._inner, method)

@@ -1,0 +1,402 @@
+"""The server's read cache (server/cache.py) and the workspace revision it stands on
+(store.Revision): a write through the server is seen at once, a write by another process
+(the command line) by the next request; cached answers equal uncached ones; and
+`skillgap serve --offline --documents DIR`."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import threading
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from skillgap.analysis.inventory import View
+from skillgap.cli import CliEnvironment, cli
+from skillgap.clock import FixedClock
+from skillgap.config import NetworkSettings, load_settings
+from skillgap.demo.credentials import DemoCredentials, demo_credentials
+from skillgap.domain import Person
+from skillgap.domain.governance import AuditEntry
+from skillgap.domain.users import Session, User, UserRole
+from skillgap.errors import ConfigError, NotFoundError
+from skillgap.formats.bundle import Bundle
+from skillgap.reports.gaps import gaps_data
+from skillgap.server import create_app
+from skillgap.server.auth import Principal
+from skillgap.server.cache import CachedStore, ReadCache
+from skillgap.server.context import ServerOptions
+from skillgap.server.scope import manager_reach, reach_of
+from skillgap.services import explain
+from skillgap.services import summary as shared
+from skillgap.store import Revision, Store
+from skillgap.store.memory import MemoryStore
+from skillgap.store.schema import open_store
+
+from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, login, populate
+
+H, E = UserRole.HR, UserRole.EMPLOYEE
+GAPS = f"/api/v1/people/{EMPLOYEE}/gaps?view=best-available"
+
+
+def revision(store: Store) -> Revision:
+    with store.transaction() as ws:
+        return ws.meta.revision()
+
+
+# --- the workspace revision ------------------------------------------------------------------
+
+
+def test_the_revision_counts_each_unit_of_work_that_writes(store: Store) -> None:
+    before = revision(store)
+    with store.transaction() as ws:
+        ws.meta.set("organisation", "Tidewell")
+        ws.people.add(Person("E1", "Ann"))
+    after = revision(store)
+    assert after.number == before.number + 1
+    assert after.stamp({"people"}) == after.stamp({"meta"}) == after.number
+    with store.transaction() as ws:
+        assert ws.people.list() and ws.meta.items() == {"organisation": "Tidewell"}
+    assert revision(store) == after  # reading raises nothing
+    with store.transaction() as ws:
+        ws.people.put(Person("E1", "Ann Smith"))
+    last = revision(store)
+    assert last.number == after.number + 1 and last.stamp({"meta"}) == after.number
+    assert last.stamp({"people"}) == last.number
+
+
+def test_a_unit_of_work_that_fails_raises_nothing(store: Store) -> None:
+    before = revision(store)
+    with pytest.raises(RuntimeError), store.transaction() as ws:
+        ws.people.add(Person("E1", "Ann"))
+        raise RuntimeError
+    assert revision(store) == before
+
+
+def test_signing_in_and_auditing_raise_nothing(store: Store) -> None:
+    with store.transaction() as ws:
+        ws.users.add(User("ann@example.org", "Ann", UserRole.HR, "x", NOW))
+    before = revision(store)
+    with store.transaction() as ws:
+        ws.sessions.add(Session("h" * 64, "ann@example.org", "c", NOW, NOW + timedelta(hours=8)))
+        ws.login_failures.record("ann@example.org", NOW)
+        ws.audit.append(AuditEntry(NOW, "ann@example.org", "candidates", "R1"))
+    assert revision(store) == before
+
+
+def test_clearing_keeps_counting(store: Store) -> None:
+    with store.transaction() as ws:
+        ws.meta.set("organisation", "Tidewell")
+    before = revision(store)
+    with store.transaction() as ws:
+        ws.clear()
+        assert ws.meta.items() == {}
+    assert revision(store).number == before.number + 1
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_each_count(postgres_databases: Any) -> None:
+    url = postgres_databases.create()
+    store = open_store(load_settings({}, database_url=url), create=True)
+    both = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def write(key: str) -> None:
+        try:
+            with store.transaction() as ws:
+                ws.meta.set(key, "v")
+                both.wait()  # both units of work are open before either commits
+        except BaseException as exc:
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=write, args=(k,)) for k in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors
+        assert revision(store).number == 2
+    finally:
+        store.close()
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(demo_bundle: Bundle, password_hash: str) -> Org:
+    return populate(MemoryStore(), demo_bundle, password_hash, FixedClock(NOW))
+
+
+def test_shared_data_is_read_once_per_change(demo: Org) -> None:
+    cache = ReadCache()
+    store = CachedStore(demo.store, cache)
+    with store.transaction() as ws:
+        first = ws.people.list()
+    loads = cache.loads
+    with store.transaction() as ws:
+        assert ws.people.list() == first
+        assert ws.people.find(EMPLOYEE) == demo_person(demo, EMPLOYEE)
+        assert ws.people.count() == len(first)
+    assert cache.loads == loads and "people" in cache.names()
+    with pytest.raises(NotFoundError, match="no person 'nobody'"), store.transaction() as ws:
+        ws.people.get("nobody")
+
+
+def demo_person(org: Org, person_id: str) -> Person:
+    with org.store.transaction() as ws:
+        return ws.people.get(person_id)
+
+
+def test_a_unit_of_work_sees_its_own_writes(demo: Org) -> None:
+    cache = ReadCache()
+    store = CachedStore(demo.store, cache)
+    with store.transaction() as ws:
+        count = len(ws.people.list())
+        ws.people.add(Person("E9999", "New Person"))
+        assert len(ws.people.list()) == count + 1
+        assert ws.people.find("E9999") is not None
+    assert "people" not in cache.names()  # dropped once committed
+    with store.transaction() as ws:
+        assert ws.people.find("E9999") is not None
+
+
+def test_a_write_elsewhere_is_seen_by_the_next_unit_of_work(demo: Org) -> None:
+    store = CachedStore(demo.store, ReadCache())
+    with store.transaction() as ws:
+        assert shared.people_index(ws)[EMPLOYEE].name != "Renamed"
+    with demo.store.transaction() as ws:  # the plain store: as another process would
+        ws.people.put(replace(ws.people.get(EMPLOYEE), name="Renamed"))
+    with store.transaction() as ws:
+        assert shared.people_index(ws)[EMPLOYEE].name == "Renamed"
+        assert ws.people.get(EMPLOYEE).name == "Renamed"
+
+
+def test_cached_and_uncached_person_gaps_are_equal(demo: Org) -> None:
+    store = CachedStore(demo.store, ReadCache())
+    with demo.store.transaction() as ws:
+        people = [p.employee_id for p in ws.people.list() if p.role_id]
+    for _ in range(2):  # cold, then warm
+        for person in people:
+            for view in View:
+                cached = explain.person_gaps(store, demo.clock, person, view=view)
+                plain = explain.person_gaps(demo.store, demo.clock, person, view=view)
+                assert gaps_data(cached) == gaps_data(plain)
+
+
+def test_a_managers_reach_from_the_cached_tree(demo: Org) -> None:
+    store = CachedStore(demo.store, ReadCache())
+    with demo.store.transaction() as ws:
+        people = ws.people.list()
+    managers = {p.manager_id for p in people if p.manager_id} | {"E-none"}
+    for person_id in sorted(managers):
+        who = Principal(UserRole.MANAGER, "m@example.org", person_id, "token")
+        assert manager_reach(person_id, store) == reach_of(who, people)
+        assert manager_reach(person_id, demo.store) == reach_of(who, people)
+
+
+# --- through the server ----------------------------------------------------------------------
+
+
+def strip_csrf(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_answers_equal_those_without_the_cache(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    org: Org = request.getfixturevalue("org" if backend == "memory" else "sqlite_org")
+    paths = [
+        f"/api/v1/people/{p}/gaps?view={v}"
+        for p in ("E1057", "E1054", "E1040", "E1003")
+        for v in ("verified", "best-available")
+    ]
+    paths += [
+        "/api/v1/gaps/organisation",
+        "/api/v1/gaps/departments/Operations",
+        "/api/v1/priorities",
+        "/api/v1/bench-strength",
+        "/api/v1/people?limit=500",
+        "/api/v1/roles",
+    ]
+    pages = [
+        "/dashboard",
+        "/people/E1057",
+        "/people/E1054?role=data-analyst",
+        "/departments/Operations",
+    ]
+    with org.app_client() as cached, org.app_client(read_cache=False) as plain:
+        assert cached.app.state.skillgap.cache is not None  # type: ignore[attr-defined]
+        assert plain.app.state.skillgap.cache is None  # type: ignore[attr-defined]
+        for client in (cached, plain):
+            assert login(client, EMAIL[H]).status_code == 303
+        for _ in range(2):
+            for path in paths:
+                one = cached.get(path, headers=org.bearer(H))
+                assert one.status_code == 200, (path, one.text)
+                assert one.json() == plain.get(path, headers=org.bearer(H)).json(), path
+            for path in pages:
+                one = cached.get(path)
+                assert one.status_code == 200, (path, one.text)
+                assert strip_csrf(one.text) == strip_csrf(plain.get(path).text), path
+
+
+def test_a_write_through_the_server_is_seen_at_once(
+    demo_bundle: Bundle, password_hash: str, made: DemoCredentials, tmp_path: Path
+) -> None:
+    bundle = replace(
+        demo_bundle, awards=tuple(a for a in demo_bundle.awards if a.person_id != EMPLOYEE)
+    )
+    store = open_store(load_settings({}, workspace=tmp_path / "ws.db"), create=True)
+    org = populate(store, bundle, password_hash, FixedClock(NOW))
+    organisation = "/api/v1/gaps/organisation"
+    with (
+        org.app_client(fetcher=made.fetcher()) as client,
+        org.app_client(read_cache=False) as plain,
+    ):
+        before = client.get(organisation, headers=org.bearer(H)).json()  # the model, cached
+        mine = client.get(GAPS, headers=org.bearer(E)).json()
+        assert line(mine, "demo:communication")["status"] == "missing"
+        files = [
+            ("files", (c.file_name, c.text.encode(), "application/ld+json"))
+            for c in made.credentials
+            if c.award_id == "A0192"
+        ]
+        answer = client.post("/api/v1/credentials", files=files, headers=org.bearer(E))
+        assert answer.status_code == 200
+        mine = client.get(GAPS, headers=org.bearer(E)).json()
+        assert line(mine, "demo:communication")["status"] == "met"
+        after = client.get(organisation, headers=org.bearer(H)).json()
+        assert after != before
+        assert after == plain.get(organisation, headers=org.bearer(H)).json()
+    store.close()
+
+
+def line(gaps: dict[str, Any], competency: str) -> dict[str, Any]:
+    [found] = [r for r in gaps["now"]["requirements"] if r["competency"] == competency]
+    return found
+
+
+def test_a_command_line_write_is_seen_by_the_next_request(sqlite_org: Org, tmp_path: Path) -> None:
+    path = sqlite_org.settings.workspace
+    assert path is not None
+
+    def run(*args: str) -> None:
+        env = CliEnvironment(environ={}, clock=FixedClock(NOW))
+        ran = CliRunner().invoke(cli, ["--workspace", str(path), *args], obj=env)
+        assert ran.exit_code == 0, ran.output
+
+    with sqlite_org.app_client() as client:
+        client.headers.update(sqlite_org.bearer(H))
+        gaps = client.get(GAPS).json()
+        assert line(gaps, "demo:data-visualisation")["held"] is None
+        verified = client.get(f"/api/v1/people/{EMPLOYEE}/gaps").json()
+        assert line(verified, "demo:communication")["status"] == "met"
+        cache = client.app.state.skillgap.cache  # type: ignore[attr-defined]
+        assert {"people", "frameworks", "issuers", "rubric"} <= set(cache.names())
+        ratings = tmp_path / "ratings.csv"  # a rating: read per person, not kept
+        ratings.write_text(
+            "employee_id,competency,level,source,rated_on\n"
+            f"{EMPLOYEE},data-visualisation,4,manager,2026-10-20\n",
+            encoding="utf-8",
+        )
+        run("ratings", "import", str(ratings), "--framework", "demo")
+        assert line(client.get(GAPS).json(), "demo:data-visualisation")["held"] == 4.0
+        assert {"people", "frameworks", "issuers"} <= set(cache.names())  # not written: kept
+        # the issuer of their communication credential is no longer trusted: kept data
+        run("issuers", "set-tier", "https://skills.tidewell.example/issuer", "unknown")
+        verified = client.get(f"/api/v1/people/{EMPLOYEE}/gaps").json()
+        assert line(verified, "demo:communication")["status"] != "met"
+
+
+# --- settings, and serve --offline --documents --------------------------------------------------
+
+
+def test_server_options_from_the_environment(tmp_path: Path) -> None:
+    assert ServerOptions.from_environ({}).read_cache
+    off = ServerOptions.from_environ({"SKILLGAP_READ_CACHE": "off", "SKILLGAP_NETWORK": "off"})
+    assert not off.read_cache and not off.network.online
+    given = ServerOptions.from_environ({"SKILLGAP_DOCUMENTS": str(tmp_path)})
+    assert given.documents == tmp_path
+    with pytest.raises(ConfigError, match="SKILLGAP_READ_CACHE='maybe'"):
+        ServerOptions.from_environ({"SKILLGAP_READ_CACHE": "maybe"})
+    with pytest.raises(ConfigError, match="is not a folder"):
+        ServerOptions.from_environ({"SKILLGAP_DOCUMENTS": str(tmp_path / "none")})
+
+
+def test_serve_passes_offline_and_documents_to_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "ws.db"
+    env = CliEnvironment(environ={})
+    assert CliRunner().invoke(cli, ["--workspace", str(workspace), "init"], obj=env).exit_code == 0
+    calls: list[str] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(app))
+    monkeypatch.setattr(os, "environ", {"SKILLGAP_NETWORK": "on"})
+    args = ["--workspace", str(workspace), "serve", "--offline", "--documents", str(tmp_path)]
+    result = CliRunner().invoke(cli, args, obj=env)
+    assert result.exit_code == 0, result.output
+    assert calls and os.environ["SKILLGAP_NETWORK"] == "off"
+    assert os.environ["SKILLGAP_DOCUMENTS"] == str(tmp_path.resolve())
+    options = ServerOptions.from_environ(os.environ)
+    assert options.documents == tmp_path.resolve() and not options.network.online
+
+
+@pytest.fixture(scope="module")
+def made(demo_bundle: Bundle) -> DemoCredentials:
+    return demo_credentials(demo_bundle)
+
+
+@pytest.mark.parametrize("documents", [True, False])
+def test_an_offline_server_verifies_against_its_documents(
+    demo_bundle: Bundle,
+    password_hash: str,
+    made: DemoCredentials,
+    tmp_path: Path,
+    documents: bool,
+) -> None:
+    bundle = replace(
+        demo_bundle, awards=tuple(a for a in demo_bundle.awards if a.person_id != EMPLOYEE)
+    )
+    org = populate(MemoryStore(), bundle, password_hash, FixedClock(NOW))
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    index = {}
+    for n, (url, text) in enumerate(sorted(made.profiles.items())):
+        (folder / f"{n}.json").write_text(text, encoding="utf-8")
+        index[url] = {"file": f"{n}.json", "content_type": "application/json"}
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    options = ServerOptions(
+        network=NetworkSettings(online=False), documents=folder if documents else None
+    )
+    app = create_app(org.settings, clock=org.clock, store=org.store, options=options)
+    with TestClient(app) as client:
+        files = [
+            ("files", (c.file_name, c.text.encode(), "application/ld+json"))
+            for c in made.credentials
+            if c.award_id == "A0192"
+        ]
+        answer = client.post("/api/v1/credentials/verify", files=files, headers=org.bearer(E))
+        assert answer.status_code == 200, answer.text
+        [report] = answer.json()
+        assert report["status"] == ("valid" if documents else "unverifiable")
+
+
+def test_a_served_cache_keeps_its_values_out_of_the_collector(demo: Org) -> None:
+    assert ServerOptions.from_environ({}).freeze_cached and not ServerOptions().freeze_cached
+    store = CachedStore(demo.store, ReadCache(freeze=True))
+    try:
+        with store.transaction() as ws:
+            assert ws.people.list()
+        assert gc.get_freeze_count() > 0  # what was loaded is frozen out of collections
+    finally:
+        gc.unfreeze()
