@@ -115,3 +115,11 @@ def test_upload_messages_show_no_server_path(client: TestClient, org: Org, url: 
     else:
         message = body["rejected"][0]["reason"]
     assert message.startswith("deep.json: JSON nests deeper than")
+
+
+def test_an_error_quoting_broken_unicode_still_answers() -> None:
+    from skillgap.server.errors import error_body
+
+    body = error_body("validation", "unknown key 'a\udcff'", [{"reason": "b\ud800"}])
+    assert body["error"]["message"] == "unknown key 'a?'"
+    assert body["error"]["details"] == [{"reason": "b?"}]

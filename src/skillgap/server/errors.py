@@ -119,7 +119,19 @@ def _located(e: InputError) -> dict[str, Any]:
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details}}
+    return {"error": {"code": code, "message": _text(message), "details": _text(details)}}
+
+
+def _text(value: Any) -> Any:
+    """Messages quote their input, which may hold lone surrogates (undecodable bytes): they
+    cannot be encoded as UTF-8, so they are shown as "?" rather than failing the answer."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    return value
 
 
 def _is_api(request: Request) -> bool:
@@ -141,7 +153,7 @@ def _answer(
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{status} - skillgap</title></head><body><main><h1>{status}</h1>"
-        f"<p>{html.escape(message)}</p><p><a href='/'>Home</a></p></main></body></html>"
+        f"<p>{html.escape(_text(message))}</p><p><a href='/'>Home</a></p></main></body></html>"
     )
     return HTMLResponse(page, status, headers=headers)
 
