@@ -256,3 +256,9 @@ def test_an_imported_achievement_gets_the_assessment_its_text_gives(
         "a portfolio or project of the earner's own work (the description says 'project')"
     )
     assert detail.row.quality.vetoed_by == (CheckName.ISSUER,)  # a new issuer: unknown
+
+
+def test_quality_of_some_achievements_equals_the_full_listing(ws_store: Store) -> None:
+    full = {r.achievement.id: r.quality for r in quality.list_achievements(ws_store)}
+    some = set(sorted(full)[:3]) | {"no such achievement"}
+    assert quality.quality_of(ws_store, some) == {k: full[k] for k in sorted(full)[:3]}

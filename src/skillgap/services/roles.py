@@ -38,6 +38,12 @@ class RoleSummary:
     holders: int
 
 
+def role_names(store: Store) -> list[tuple[str, str]]:
+    """Every role's id and name, by id (a form's choices: no holders counted)."""
+    with store.transaction() as ws:
+        return [(r.id, r.name) for r in ws.roles.list()]
+
+
 def list_roles(store: Store) -> list[RoleSummary]:
     with store.transaction() as ws:
         roles = ws.roles.list()

@@ -57,7 +57,7 @@ class PersonPage:
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
     rows = credentials_service.list_credentials(ctx.store, person_id=person_id)
-    quality = {r.achievement.id: r.quality for r in quality_service.list_achievements(ctx.store)}
+    quality = quality_service.quality_of(ctx.store, {row.achievement.id for row in rows})
     out = []
     for row in rows:
         profile = quality[row.achievement.id]
@@ -146,7 +146,7 @@ def person_page(ctx: AppContext, person_id: str, view: View, role_id: str | None
         by_competency,
         _progress(ctx, person_id, view),
         view.value,
-        [(r.id, r.name) for r in roles_service.list_roles(ctx.store)],
+        roles_service.role_names(ctx.store),
     )
 
 
