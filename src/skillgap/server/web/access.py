@@ -13,9 +13,8 @@ from skillgap.domain.users import UserRole
 from skillgap.errors import Forbidden
 from skillgap.server.auth import Principal, check_csrf
 from skillgap.server.context import AppContext, context
-from skillgap.server.scope import Reach, reach_of
+from skillgap.server.scope import Reach, manager_reach, reach_of
 from skillgap.server.web.pages import page_principal
-from skillgap.services import people as people_service
 
 Ctx = Annotated[AppContext, Depends(context)]
 A, H, M, R, E = (
@@ -48,11 +47,11 @@ def page_allow(*roles: UserRole) -> Callable[..., Principal]:
 
 
 def reach_for(who: Principal, ctx: AppContext) -> Reach:
-    """The people (and groups) ``who`` may read; a manager's tree is read from the workspace."""
-    people = None
-    if who.role is UserRole.MANAGER:
-        people = people_service.list_people(ctx.store, include_inactive=True)
-    return reach_of(who, people)
+    """The people (and groups) ``who`` may read; a manager's tree is read from the workspace
+    (through the server's read cache, as the API's ``scope.reach`` does)."""
+    if who.role is UserRole.MANAGER and who.person_id is not None:
+        return manager_reach(who.person_id, ctx.store)
+    return reach_of(who, None)
 
 
 def check_form(who: Principal, token: str) -> None:
