@@ -318,6 +318,31 @@ def test_a_command_line_write_is_seen_by_the_next_request(sqlite_org: Org, tmp_p
         assert line(verified, "demo:communication")["status"] != "met"
 
 
+def test_a_token_revoked_from_the_command_line_is_refused_by_the_next_request(
+    sqlite_org: Org,
+) -> None:
+    path = sqlite_org.settings.workspace
+    assert path is not None
+    with sqlite_org.app_client() as client:
+        made = client.post(
+            "/api/v1/tokens",
+            json={"name": "hr system", "role": "hr"},
+            headers=sqlite_org.bearer(UserRole.ADMIN),
+        ).json()
+        mine = {"Authorization": f"Bearer {made['secret']}"}
+        assert client.get("/api/v1/me", headers=mine).status_code == 200
+        assert client.get("/api/v1/me", headers=mine).status_code == 200
+        cache = client.app.state.skillgap.cache  # type: ignore[attr-defined]
+        assert "tokens" in cache.names()  # tokens are read from memory between writes
+        env = CliEnvironment(environ={}, clock=FixedClock(NOW))
+        revoked = CliRunner().invoke(
+            cli, ["--workspace", str(path), "token", "revoke", made["token"]["id"]], obj=env
+        )
+        assert revoked.exit_code == 0, revoked.output
+        refused = client.get("/api/v1/me", headers=mine)
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+
+
 # --- settings, and serve --offline --documents --------------------------------------------------
 
 

@@ -289,3 +289,20 @@ def test_pages_are_accessible(client: TestClient, org: Org, url: str) -> None:
     assert not audit.unnamed
     for field in audit.fields:
         assert field.get("id") in audit.labelled or field.get("aria-label"), field
+
+
+def test_role_options_are_escaped_drawn_once_and_select_the_chosen_role() -> None:
+    from skillgap.server.web.pages import _options, role_options
+
+    roles = (("a&b", 'Analyst "A"'), ("dev", "<Developer>"))
+    none = role_options(roles, None)
+    assert str(none) == (
+        '<option value="a&amp;b">Analyst &#34;A&#34;</option>'
+        '<option value="dev">&lt;Developer&gt;</option>'
+    )
+    chosen = str(role_options(roles, "a&b"))
+    assert '<option value="a&amp;b" selected>' in chosen and chosen.count("selected") == 1
+    assert "selected" not in str(role_options(roles, "missing"))
+    hits = _options.cache_info().hits
+    role_options(roles, "dev")
+    assert _options.cache_info().hits == hits + 1

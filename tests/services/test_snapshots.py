@@ -185,6 +185,14 @@ def test_a_credential_import_snapshots_and_progress_shows_the_gap_closed(
         date(2026, 6, 1),
     ]
 
+    # one person's progress, read without the others' rows, is the same story for them
+    ann, bob = (progress(store, date(2025, 1, 1), person_id=p) for p in ("E1", "E2"))
+    assert [(len(p.closed), len(p.opened)) for p in ann.progress.periods] == [(1, 0), (0, 1)]
+    assert ann.progress.periods[1].opened == report.progress.periods[1].opened
+    assert ann.people == {"E1": "Ann"}
+    assert [(len(p.closed), len(p.opened)) for p in bob.progress.periods] == [(0, 0), (0, 0)]
+    assert bob.people == {} and len(bob.progress.series) == 3
+
 
 def test_a_people_import_snapshots_when_it_changes_something(store: Store, tmp_path: Path) -> None:
     prepare(store)

@@ -148,3 +148,22 @@ def test_a_large_snapshot_round_trips(store: Store) -> None:
         assert ws.snapshots.get("S1") == snapshot
         [header] = ws.snapshots.list()
     assert header.totals == snapshot.totals and header.totals.people == 3_000
+
+
+def test_for_person_gives_each_snapshot_with_that_persons_row_only(store: Store) -> None:
+    first, second = make("S1"), make("S2", date(2026, 12, 1))
+    third = Snapshot.of("S3", TAKEN, date(2027, 1, 1), "import: people", [row("E2")])
+    with store.transaction() as ws:
+        for snapshot in (third, first, second):
+            ws.snapshots.add(snapshot)
+    with store.transaction() as ws:
+        mine = ws.snapshots.for_person("E1")
+        since = ws.snapshots.for_person("\u00e41", since=date(2026, 11, 15))
+        nobody = ws.snapshots.for_person("E404")
+    assert [s.id for s in mine] == ["S1", "S2", "S3"]
+    assert [s.rows for s in mine] == [(first.rows[1],), (second.rows[1],), ()]
+    assert [s.totals for s in mine] == [first.totals, second.totals, third.totals]
+    assert [s.id for s in since] == ["S2", "S3"]
+    assert since[0].rows == (second.rows[-1],)  # its lines in their order
+    assert since[0].rows[0].lines == row("x").lines
+    assert [s.rows for s in nobody] == [(), (), ()]

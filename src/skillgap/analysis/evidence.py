@@ -107,13 +107,16 @@ def assess_awards(
     rubric: Rubric | None = None,
     *,
     notes: Mapping[str, str] | None = None,
+    stacked: Mapping[str, int] | None = None,
 ) -> list[CredentialOutcome]:
     """Judge every award at moment ``at`` under ``rubric`` (default: the documented one);
     counted awards yield credential observations. ``achievements`` should hold every
     achievement of the workspace, so that pathways (what stacks into what) are seen whole;
-    ``notes`` say who set an achievement's assessment type, for the explanation."""
+    ``notes`` say who set an achievement's assessment type, for the explanation;
+    ``stacked`` is ``quality.stacked_by(achievements)`` when the caller keeps it."""
     rubric = rubric or DEFAULT_RUBRIC
-    stacked = stacked_by(achievements.values())
+    if stacked is None:
+        stacked = stacked_by(achievements.values())
     judged: dict[str, QualityProfile] = {}  # each achievement's profile, once
     aligned: dict[str, list[tuple[int, Alignment]]] = {}  # and its counting alignments
     outcomes = []

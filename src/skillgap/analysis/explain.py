@@ -73,15 +73,19 @@ def person_evidence(
     rubric: Rubric | None = None,
     *,
     notes: Mapping[str, str] | None = None,
+    stacked: Mapping[str, int] | None = None,
 ) -> PersonEvidence:
     """Judge the person's awards and read their ratings as the organisation summary does:
     awards by the quality rubric (default: the documented one) at the end of ``as_of`` (one
     issued later is left out as not yet issued), ratings made by ``as_of``. ``achievements``
     should hold every achievement, so that pathways are seen whole; ``notes`` say who set an
-    achievement's assessment type."""
+    achievement's assessment type; ``stacked``: ``quality.stacked_by(achievements)``, when
+    the caller keeps it."""
     mine = [a for a in awards if a.person_id == person.employee_id]
     moment = end_of_day(as_of)
-    outcomes = assess_awards(mine, achievements, issuers, context, moment, rubric, notes=notes)
+    outcomes = assess_awards(
+        mine, achievements, issuers, context, moment, rubric, notes=notes, stacked=stacked
+    )
     ratings = tuple(
         sorted(
             (o for o in observations if o.person_id == person.employee_id),

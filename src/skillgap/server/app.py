@@ -5,10 +5,10 @@ worker process calls with the settings the CLI put in its environment."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -87,18 +87,33 @@ def create_app(
     for web in (dashboard, people_pages, upload, review, plan_pages, talent_pages):
         app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)
     return app
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+class SecurityHeaders:
+    """Adds ``SECURITY_HEADERS`` to every response that does not set them itself (a plain
+    ASGI middleware: Starlette's ``BaseHTTPMiddleware`` costs a task and a stream per
+    request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class BodyLimit:

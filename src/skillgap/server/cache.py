@@ -1,7 +1,8 @@
 """The server's read cache: workspace data every request shares and few change (frameworks
 and their ``SkillContext``, scales, roles, people and the manager tree, issuers,
-achievements, the rubric, awards and observations read whole, and the gap engine's model of
-the organisation), kept in the process between requests.
+achievements and what stacks into each, the rubric, API tokens, awards and observations
+read whole, and the gap engine's model of the organisation), kept in the process between
+requests.
 
 Never stale: the store raises the workspace's revision in the same transaction as every
 write (``store.Revision``: a counter, and per area — people, roles, meta... — the number of
@@ -213,6 +214,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "roles": _from_index(shared.role_index),
     "people": _from_index(shared.people_index),
     "issuers": _from_index(shared.issuer_index),
+    "tokens": _from_index(shared.token_index),
     "achievements": _from_index(shared.achievement_index),
     "awards": {"list": lambda ws, area: list(shared.award_list(cast(Workspace, ws)))},
     "observations": {"list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws)))},

@@ -131,7 +131,7 @@ def _walk(person_id: str, people: Mapping[str, Person], reports: ReportIndex) ->
     )
 
 
-def reach(
+async def reach(
     who: Annotated[Principal, Depends(principal)], ctx: Annotated[AppContext, Depends(context)]
 ) -> Reach:
     """The dependency: the caller's reach (a manager's is read from the workspace)."""
@@ -150,7 +150,7 @@ def check_person(person_id: str, reached: Reach, ctx: AppContext) -> str:
     return person_id
 
 
-def person_in_reach(
+async def person_in_reach(
     person_id: str,
     reached: Annotated[Reach, Depends(reach)],
     ctx: Annotated[AppContext, Depends(context)],

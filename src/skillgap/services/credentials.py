@@ -48,6 +48,7 @@ from skillgap.formats.collect import write_errors
 from skillgap.issuing.service import KeySource
 from skillgap.services.pathways import AwardRun, award_completed
 from skillgap.services.snapshots import record_snapshot
+from skillgap.services.summary import achievement_index, issuer_index
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store, Workspace
 from skillgap.trust.result import Verified
@@ -482,8 +483,7 @@ def list_credentials(
         if person_id is not None and ws.people.find(person_id) is None:
             raise NotFoundError(f"no person with employee id {person_id!r}")
         awards = ws.awards.for_person(person_id) if person_id else ws.awards.list()
-        achievements = {a.id: a for a in ws.achievements.list()}
-        issuers = {i.id: i for i in ws.issuers.list()}
+        achievements, issuers = achievement_index(ws), issuer_index(ws)
     rows = []
     for award in awards:
         achievement = achievements[award.achievement_id]

@@ -28,6 +28,7 @@ from skillgap.services.summary import (
     notes,
     rubric,
     skill_context,
+    stacking,
 )
 from skillgap.store import Store, Workspace
 
@@ -141,5 +142,6 @@ def _evidence(
         when,
         rubric(ws),
         notes=notes(ws),
+        stacked=stacking(ws),
     )
     return evidence, when

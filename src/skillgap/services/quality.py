@@ -29,9 +29,7 @@ from skillgap.analysis.quality import (
     Rubric,
     achievement_fields,
     changes,
-    profile,
     profiles,
-    stacked_by,
 )
 from skillgap.clock import Clock
 from skillgap.domain import (
@@ -248,22 +246,10 @@ def _rows(ws: Workspace) -> list[AchievementRow]:
 def quality_of(store: Store, achievement_ids: set[str]) -> dict[str, QualityProfile]:
     """The quality profiles of some achievements (as ``list_achievements`` gives them),
     without judging every achievement nor counting every award: a person's credentials."""
+    from skillgap.services import summary  # it reads the rubric from here
+
     with store.transaction() as ws:
-        achievements = {a.id: a for a in ws.achievements.list()}
-        issuers = {i.id: i for i in ws.issuers.list()}
-        rubric, notes = current_rubric(ws), assessment_notes(ws)
-    stacked = stacked_by(achievements.values())
-    return {
-        key: profile(
-            achievements[key],
-            issuers[achievements[key].issuer_id],
-            rubric,
-            stacked_by=stacked.get(key, 0),
-            assessment_note=notes.get(key),
-        )
-        for key in achievement_ids
-        if key in achievements
-    }
+        return summary.quality_of(ws, achievement_ids)
 
 
 def list_achievements(store: Store) -> list[AchievementRow]:

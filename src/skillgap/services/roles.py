@@ -12,6 +12,7 @@ from skillgap.domain import BUILTIN_SCALES, CompetencyRef, Requirement, Role
 from skillgap.errors import ConflictError, InputError, NotFoundError, ValidationError
 from skillgap.formats.collect import write_errors
 from skillgap.formats.roles import read_roles_file, read_valid_roles
+from skillgap.services.summary import cached, role_index
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
 
@@ -38,10 +39,15 @@ class RoleSummary:
     holders: int
 
 
-def role_names(store: Store) -> list[tuple[str, str]]:
+def role_names(store: Store) -> tuple[tuple[str, str], ...]:
     """Every role's id and name, by id (a form's choices: no holders counted)."""
     with store.transaction() as ws:
-        return [(r.id, r.name) for r in ws.roles.list()]
+        return cached(
+            ws,
+            "role-names",
+            frozenset({"roles"}),
+            lambda w: tuple((r.id, r.name) for r in role_index(w).values()),
+        )
 
 
 def list_roles(store: Store) -> list[RoleSummary]:

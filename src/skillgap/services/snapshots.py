@@ -20,7 +20,7 @@ from skillgap.clock import Clock, SystemClock
 from skillgap.domain import CompetencyRef
 from skillgap.domain.snapshots import MANUAL, Snapshot
 from skillgap.errors import ConflictError, NotFoundError
-from skillgap.services.summary import workspace_data
+from skillgap.services.summary import skill_context, workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store, Workspace
 
@@ -101,28 +101,41 @@ def progress(
     department: str | None = None,
     *,
     view: View = View.VERIFIED,
+    person_id: str | None = None,
 ) -> ProgressReport:
     """Gaps closed and opened, and readiness over time, across the snapshots dated on or
-    after ``since`` (all when None), for ``department`` or everyone. Snapshots are read one
-    at a time, so a long history of a large organisation needs memory for three of them."""
+    after ``since`` (all when None), for ``department`` or everyone (``person_id``: that
+    person only, read without anyone else's rows; the series' totals stay the snapshots').
+    Snapshots are read one at a time, so a long history of a large organisation needs
+    memory for three of them."""
     with store.transaction() as ws:
-        headers = ws.snapshots.list(since)
+        headers = ws.snapshots.list(since) if person_id is None else []
 
         def snapshots() -> Iterator[Snapshot]:
+            if person_id is not None:
+                yield from ws.snapshots.for_person(person_id, since)
             for header in headers:
                 yield ws.snapshots.get(header.id)
 
         result = analysis.progress(snapshots(), since=since, department=department, view=view)
-        names = {p.employee_id: p.name for p in ws.people.list()}
-        context = SkillContext.of(ws.frameworks.list())
-    changes = [
-        c
-        for period in (*result.periods, *([result.overall] if result.overall else []))
-        for c in (*period.closed, *period.opened)
-    ]
-    people = {c.person_id: names.get(c.person_id, c.person_id) for c in changes}
+        changes = [
+            c
+            for period in (*result.periods, *([result.overall] if result.overall else []))
+            for c in (*period.closed, *period.opened)
+        ]
+        people = _names(ws, {c.person_id for c in changes})
+        context = skill_context(ws)
     competencies = {c.competency: _name(context, c.competency) for c in changes}
     return ProgressReport(result, people, competencies)
+
+
+def _names(ws: Workspace, ids: set[str]) -> dict[str, str]:
+    """The names of ``ids`` (an id the workspace no longer holds stands for itself)."""
+    if len(ids) > 100:  # one read of everyone beats thousands of lookups
+        names = {p.employee_id: p.name for p in ws.people.list()}
+        return {pid: names.get(pid, pid) for pid in ids}
+    found = {pid: ws.people.find(pid) for pid in ids}
+    return {pid: person.name if person else pid for pid, person in found.items()}
 
 
 def _name(context: SkillContext, ref: CompetencyRef) -> str:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
-from skillgap.analysis.quality import Rubric
+from skillgap.analysis.quality import QualityProfile, Rubric, profile, stacked_by
 from skillgap.analysis.summary import OrganisationSummary, WorkspaceData, summarise
 from skillgap.clock import Clock
 from skillgap.domain import (
@@ -33,6 +33,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.users import ApiToken
 from skillgap.services.quality import assessment_notes, current_rubric
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
 from skillgap.store import Store, Workspace
@@ -215,6 +216,12 @@ def reports_index(ws: Workspace, people: Mapping[str, Person]) -> ReportIndex:
     return cached(ws, "reports", frozenset({"people"}), load)
 
 
+def token_index(ws: Workspace) -> dict[str, ApiToken]:
+    """API tokens by id (what authenticates a request; a revoked token's change raises the
+    revision like any write, so it is refused by the next request)."""
+    return cached(ws, "tokens", frozenset({"tokens"}), lambda w: {t.id: t for t in w.tokens.list()})
+
+
 def issuer_index(ws: Workspace) -> dict[str, Issuer]:
     return cached(
         ws, "issuers", frozenset({"issuers"}), lambda w: {i.id: i for i in w.issuers.list()}
@@ -228,6 +235,35 @@ def achievement_index(ws: Workspace) -> dict[str, Achievement]:
         frozenset({"achievements"}),
         lambda w: {a.id: a for a in w.achievements.list()},
     )
+
+
+def stacking(ws: Workspace) -> dict[str, int]:
+    """How many achievements stack into each (``quality.stacked_by``): part of every
+    achievement's quality, read across all of them."""
+    return cached(
+        ws,
+        "stacked-by",
+        frozenset({"achievements"}),
+        lambda _: stacked_by(achievement_index(ws).values()),
+    )
+
+
+def quality_of(ws: Workspace, achievement_ids: set[str]) -> dict[str, QualityProfile]:
+    """The quality profiles of some achievements (as ``quality.list_achievements`` gives
+    them), without judging every achievement nor counting every award: a person's."""
+    achievements, issuers, notes_of = achievement_index(ws), issuer_index(ws), notes(ws)
+    stacked, judged_by = stacking(ws), rubric(ws)
+    return {
+        key: profile(
+            achievements[key],
+            issuers[achievements[key].issuer_id],
+            judged_by,
+            stacked_by=stacked.get(key, 0),
+            assessment_note=notes_of.get(key),
+        )
+        for key in achievement_ids
+        if key in achievements
+    }
 
 
 def award_list(ws: Workspace) -> tuple[Award, ...]:

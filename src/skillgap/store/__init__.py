@@ -120,6 +120,12 @@ class SnapshotRepository(Protocol):
         """The last snapshot in snapshot order, with its rows (None when there is none)."""
         ...
 
+    def for_person(self, person_id: str, since: date | None = None) -> tuple[Snapshot, ...]:
+        """The snapshots dated on or after ``since``, in snapshot order, each with only
+        ``person_id``'s row (none where they were not assessed); the totals stay the whole
+        snapshot's. One person's history without reading everyone's rows."""
+        ...
+
     def count(self) -> int: ...
 
 

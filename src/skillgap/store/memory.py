@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -266,6 +266,13 @@ class MemorySnapshotRepository:
 
     def latest(self) -> Snapshot | None:
         return max(self._data.values(), key=lambda s: s.order, default=None)
+
+    def for_person(self, person_id: str, since: date | None = None) -> tuple[Snapshot, ...]:
+        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
+        return tuple(
+            replace(s, rows=tuple(r for r in s.rows if r.person_id == person_id))
+            for s in sorted(chosen, key=lambda s: s.order)
+        )
 
     def count(self) -> int:
         return len(self._data)

@@ -63,7 +63,7 @@ def show_person(person_id: InReach, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/people/{person_id}/gaps", response_model=PersonGapsOut)
-def person_gaps(
+async def person_gaps(
     person_id: InReach,
     ctx: Ctx,
     view: ViewQuery = "verified",
@@ -77,16 +77,19 @@ def person_gaps(
     """The person's gaps against their role (or ``role``) now and at a horizon: each
     requirement with the level required, held and where it comes from."""
     when = horizon_of(horizon, When.NEXT)
-    result = explain_service.person_gaps(
-        ctx.store,
-        ctx.clock,
+    return await ctx.in_lane(
+        _gaps,
+        ctx,
         person_id,
         role_id=role,
         as_of=as_of,
         horizon=when if isinstance(when, date) else None,
         view=view_of(view),
     )
-    return gaps_data(result)
+
+
+def _gaps(ctx: AppContext, person_id: str, **asked: Any) -> dict[str, Any]:
+    return gaps_data(explain_service.person_gaps(ctx.store, ctx.clock, person_id, **asked))
 
 
 @router.get("/people/{person_id}/explanation", response_model=ExplanationOut)

@@ -4,7 +4,7 @@ a hidden field, not in a header)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -31,13 +31,13 @@ REVIEW_READERS = (A, H, R)
 REVIEW_DECIDERS = (A, R)
 
 
-def page_allow(*roles: UserRole) -> Callable[..., Principal]:
+def page_allow(*roles: UserRole) -> Callable[..., Awaitable[Principal]]:
     """A page dependency admitting only ``roles``: anyone else signed in gets 403, nobody
     signed in is sent to the login form."""
     allowed = frozenset(roles)
     names = ", ".join(r.value for r in UserRole if r in allowed)
 
-    def check(who: Annotated[Principal, Depends(page_principal)]) -> Principal:
+    async def check(who: Annotated[Principal, Depends(page_principal)]) -> Principal:
         if who.role not in allowed:
             raise Forbidden(f"a {who.role.value} may not open this page (it is for: {names})")
         return who

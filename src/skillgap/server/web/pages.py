@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from skillgap.errors import AuthenticationError, LoginThrottled
 from skillgap.server.auth import SESSION_COOKIE, Principal, authenticate, check_csrf
@@ -24,11 +26,29 @@ from skillgap.services import users as service
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@lru_cache(maxsize=8)
+def _options(choices: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(k)}">{escape(v)}</option>' for k, v in choices)
+
+
+def role_options(choices: tuple[tuple[str, str], ...], chosen: str | None) -> Markup:
+    """``<option>`` elements of a role select (hundreds of roles: drawn once per list of
+    roles, not escaped anew on every page), ``chosen`` selected."""
+    drawn = _options(choices)
+    if chosen:
+        mark = f'<option value="{escape(chosen)}">'
+        drawn = drawn.replace(mark, mark[:-1] + " selected>", 1)
+    return Markup(drawn)  # every value in it is escaped
+
+
+templates.env.globals["role_options"] = role_options
 router = APIRouter(include_in_schema=False)
 Ctx = Annotated[AppContext, Depends(context)]
 
 
-def page_principal(request: Request, ctx: Ctx) -> Principal:
+async def page_principal(request: Request, ctx: Ctx) -> Principal:
     """The signed-in user of a page (a page without one sends the browser to /login)."""
     found = authenticate(request, ctx)
     if found is None:

@@ -52,7 +52,7 @@ class PersonPage:
     by_competency: dict[str, list[Credential]]  # counted credentials behind each competency
     progress: list[Progress]
     view: str
-    roles: list[tuple[str, str]]  # every role (id, name): the target role's choices
+    roles: tuple[tuple[str, str], ...]  # every role (id, name): the target role's choices
 
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
@@ -88,7 +88,7 @@ def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
 
 
 def _progress(ctx: AppContext, person_id: str, view: View) -> list[Progress]:
-    report = snapshots_service.progress(ctx.store, view=view)
+    report = snapshots_service.progress(ctx.store, view=view, person_id=person_id)
     names = report.competencies
     out = []
     for period in report.progress.periods:

@@ -113,7 +113,7 @@ class PathwayLine:
 class PersonPlanPage:
     person_id: str
     name: str
-    roles: list[tuple[str, str]]  # (id, name): the target role's choices
+    roles: tuple[tuple[str, str], ...]  # (id, name): the target role's choices
     plans: list[dict[str, Any]]  # plan_data of the person's saved plans, newest first
     pathways: list[PathwayLine]
     form: PlanForm = field(default_factory=PlanForm)
@@ -175,7 +175,7 @@ def person_plan_page(
     return PersonPlanPage(
         person_id,
         person.name if person else person_id,
-        [(r.id, r.name) for r in roles_service.list_roles(ctx.store)],
+        roles_service.role_names(ctx.store),
         [plan_data(p) for p in sorted(plans, key=lambda p: p.created_at, reverse=True)],
         pathway_lines(ctx, person_id),
         form or PlanForm(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from itertools import islice
 from typing import Any
@@ -59,6 +60,16 @@ class SnapshotMapper:
         header = _header(found)
         return Snapshot(
             header.id, header.taken_at, header.as_of, header.reason, header.totals, _rows(conn, key)
+        )
+
+    def for_person(
+        self, conn: Connection, person_id: str, since: date | None
+    ) -> tuple[Snapshot, ...]:
+        """The headers of ``headers(since)``, each with ``person_id``'s row only (read by
+        primary key: snapshot id, then person id)."""
+        return tuple(
+            replace(header, rows=_rows(conn, header.id, person_id))
+            for header in self.headers(conn, since)
         )
 
     def count(self, conn: Connection) -> int:
@@ -176,7 +187,8 @@ def _copy(
         cursor.close()
 
 
-def _rows(conn: Connection, key: str) -> tuple[SnapshotRow, ...]:
+def _rows(conn: Connection, key: str, person_id: str | None = None) -> tuple[SnapshotRow, ...]:
+    """The snapshot's rows with their lines (``person_id``: that person's only)."""
     refs: dict[tuple[str, str], CompetencyRef] = {}  # one object per competency, not per line
     importance = {i.value: i for i in Importance}
     lines: dict[str, list[tuple[int, RequirementLine]]] = defaultdict(list)
@@ -191,6 +203,8 @@ def _rows(conn: Connection, key: str) -> tuple[SnapshotRow, ...]:
         c.held_verified,
         c.held_best,
     ).where(c.snapshot_id == key)
+    if person_id is not None:
+        query = query.where(c.person_id == person_id)
     for pid, position, fw, code, weight, required, verified, best in _fetched(conn, query):
         ref = refs.get((fw, code))
         if ref is None:
@@ -199,6 +213,9 @@ def _rows(conn: Connection, key: str) -> tuple[SnapshotRow, ...]:
             (position, RequirementLine(ref, importance[weight], required, verified, best))
         )
     p = t.snapshot_people.c
+    people = sa.select(t.snapshot_people).where(p.snapshot_id == key)
+    if person_id is not None:
+        people = people.where(p.person_id == person_id)
     rows = [
         SnapshotRow(
             person_id=r.person_id,
@@ -212,7 +229,7 @@ def _rows(conn: Connection, key: str) -> tuple[SnapshotRow, ...]:
             horizon_readiness_best=r.horizon_readiness_best,
             lines=tuple(line for _, line in sorted(lines[r.person_id], key=lambda x: x[0])),
         )
-        for r in _fetched(conn, sa.select(t.snapshot_people).where(p.snapshot_id == key))
+        for r in _fetched(conn, people)
     ]
     rows.sort(key=lambda r: r.person_id)
     return tuple(rows)
