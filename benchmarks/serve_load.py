@@ -8,12 +8,16 @@ under a real HTTP load tool (wrk): issue 7's performance target, docs/benchmarks
    to up to 6 of its competencies, at levels 2, 3 and 4) and about 1.5 awards per person.
 2. Adds an HR user and API token, starts `skillgap serve --offline` (1 worker; more on
    PostgreSQL with ``--workers``), logs in through the form for a session cookie.
-3. Times the first answers of the fresh server (cold cache) and sequential warm ones, then
+3. Times the first answers of the fresh server (cold cache; the worker's warmer reads the
+   dashboard's data meanwhile) and sequential warm ones, then
    runs wrk, 50 connections for 30 s with person ids drawn at random, on ``/api/v1/me``
    (the baseline: authentication and the framework), ``/api/v1/people/{id}/gaps`` (token)
    and the person page (cookie); then the same two with clients pausing about
-   ``--think-ms`` between requests (paced).
-4. ``--uncached``: sequential timings with ``SKILLGAP_READ_CACHE=off``, for the ratio.
+   ``--think-ms`` between requests (paced: 1,000, 500 and 250 ms, i.e. about 50, 100 and
+   200 requests a second offered).
+4. The dashboard right after a write by another process, and once the warmer has read
+   the model again (``after_write_ms``).
+5. ``--uncached``: sequential timings with ``SKILLGAP_READ_CACHE=off``, for the ratio.
 
 Writes .benchmarks/serve-latest.json. Needs wrk (`apt-get install -y wrk`) and the ESCO
 release (../shared/data/esco).
@@ -58,6 +62,7 @@ from skillgap.domain import (
 )
 from skillgap.domain.users import UserRole
 from skillgap.errors import SkillgapError
+from skillgap.server.warm import INTERVAL
 from skillgap.services import users as users_service
 from skillgap.services.workspace import META_ORGANISATION, META_SNAPSHOT
 from skillgap.store.schema import open_store
@@ -410,6 +415,28 @@ def timings(base: str, token: Headers, cookie: Headers, *rounds: int) -> dict[st
     return {name: timed(base, path, h, n) for (name, path, h), n in zip(asked, rounds, strict=True)}
 
 
+def touch(settings: Settings) -> None:
+    """A write to what the dashboard reads, by another process (as the command line would)."""
+    store = open_store(settings)
+    try:
+        with store.transaction() as ws:
+            ws.meta.set(META_ORGANISATION, f"Bench Org (100,000 people) {time.time():.0f}")
+    finally:
+        store.close()
+
+
+def after_write(settings: Settings, server: Server, cookie: Headers) -> dict[str, float]:
+    """The dashboard right after a write (it waits for the model read again: by the
+    worker's warmer, already started, or by this request), and once the warmer is done."""
+    touch(settings)
+    time.sleep(0.5)
+    right_after = timed(server.base, "/dashboard", cookie)[0]
+    touch(settings)
+    time.sleep(INTERVAL + 1)  # the warmer has seen it
+    server.settle()  # and read the model again
+    return {"right_after": right_after, "once_warmed": timed(server.base, "/dashboard", cookie)[0]}
+
+
 def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     token = {"Authorization": f"Bearer {principals(settings)}"}
     gaps, page = GAPS, PAGE
@@ -422,9 +449,9 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         report["cold_ms"] = timings(server.base, token, cookie, 1, 1, 1)
         report["warm_ms"] = timings(server.base, token, cookie, 20, 20, 5)
         runs = [("me (baseline)", "/api/v1/me", token, 0), ("gaps", gaps, token, 0)]
-        runs += [("gaps, paced", gaps, token, args.think_ms)] if args.think_ms else []
+        runs += [(f"gaps, paced {t} ms", gaps, token, t) for t in args.think_ms]
         runs += [("person page", page, cookie, 0)]
-        runs += [("person page, paced", page, cookie, args.think_ms)] if args.think_ms else []
+        runs += [(f"person page, paced {t} ms", page, cookie, t) for t in args.think_ms]
         for where, header in ((gaps, token), (page, cookie)):  # every worker warm
             wrk(server.base, where, next(iter(header.items())), 5, args.connections)
         report["wrk"] = {}
@@ -435,6 +462,7 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
             report["wrk"][name] = found
             print(f"{name}: {found}", file=sys.stderr)
         report["rss_mb"] = server.rss_mb()
+        report["after_write_ms"] = after_write(settings, server, cookie)
     finally:
         server.stop()
     if args.uncached:
@@ -452,7 +480,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30, help="per wrk run (default 30)")
     parser.add_argument("--connections", type=int, default=50, help="wrk's (default 50)")
     parser.add_argument(
-        "--think-ms", type=int, default=1000, help="paced runs' pause per client (0: none)"
+        "--think-ms",
+        type=lambda text: [int(t) for t in text.split(",") if t.strip()],
+        default=[1000, 500, 250],
+        help="paced runs' mean pause per client, ms, comma-separated (default 1000,500,250; "
+        "'' for none): 50 clients offer about 50, 100 and 200 requests a second",
     )
     parser.add_argument("--rebuild", action="store_true", help="build the workspace again")
     parser.add_argument("--uncached", action="store_true", help="also time READ_CACHE=off")

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +36,7 @@ from skillgap.server.auth import Principal
 from skillgap.server.cache import CachedStore, ReadCache
 from skillgap.server.context import ServerOptions
 from skillgap.server.scope import manager_reach, reach_of
+from skillgap.server.warm import Warmer
 from skillgap.services import explain
 from skillgap.services import summary as shared
 from skillgap.store import Revision, Store
@@ -346,8 +349,43 @@ def test_a_token_revoked_from_the_command_line_is_refused_by_the_next_request(
 # --- settings, and serve --offline --documents --------------------------------------------------
 
 
+def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
+    sqlite_org: Org,
+) -> None:
+    with sqlite_org.app_client(warm_cache=True) as client:
+        assert isinstance(client.app.state.warmer, Warmer)  # type: ignore[attr-defined]
+    with sqlite_org.app_client() as client:
+        assert client.app.state.warmer is None  # type: ignore[attr-defined]
+        ctx = client.app.state.skillgap  # type: ignore[attr-defined]
+        warmer = Warmer(ctx, interval=0.02)
+        warmer.start()
+        try:
+            _wait(lambda: warmer.warmed == 1)
+            assert "workspace-data" in ctx.cache.names()
+            loads = ctx.cache.loads
+            time.sleep(0.2)  # nothing changed: nothing read again
+            assert warmer.warmed == 1 and ctx.cache.loads == loads
+            with sqlite_org.store.transaction() as ws:  # another process's write
+                ws.meta.set("organisation", "Tidewell (renamed)")
+            _wait(lambda: warmer.warmed == 2)
+            assert "workspace-data" in ctx.cache.names() and ctx.cache.loads > loads
+            dashboard = client.get("/dashboard", headers=sqlite_org.bearer(H))
+            assert dashboard.status_code == 200 and "Tidewell (renamed)" in dashboard.text
+        finally:
+            warmer.stop()
+
+
+def _wait(done: Callable[[], bool], seconds: float = 60) -> None:
+    limit = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < limit, "the warmer did not get there"
+        time.sleep(0.02)
+
+
 def test_server_options_from_the_environment(tmp_path: Path) -> None:
     assert ServerOptions.from_environ({}).read_cache
+    assert ServerOptions.from_environ({}).warm_cache and not ServerOptions().warm_cache
+    assert not ServerOptions.from_environ({"SKILLGAP_WARM_CACHE": "off"}).warm_cache
     off = ServerOptions.from_environ({"SKILLGAP_READ_CACHE": "off", "SKILLGAP_NETWORK": "off"})
     assert not off.read_cache and not off.network.online
     given = ServerOptions.from_environ({"SKILLGAP_DOCUMENTS": str(tmp_path)})

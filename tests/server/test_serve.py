@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from skillgap.cli import CliEnvironment, cli
+from skillgap.config import load_settings
 from skillgap.server import app as server_app
+from skillgap.store.memory import MemoryStore
+from skillgap.store.schema import open_store
+from skillgap.store.sql import use_write_ahead_log
 
 
 def run(*args: str, environ: dict[str, str] | None = None) -> Any:
@@ -141,3 +146,27 @@ def test_several_workers_on_postgresql(postgres_databases: Any) -> None:
             assert me.status_code == 200 and me.json()["role"] == "hr"
     finally:
         stop(server)
+
+
+def test_a_served_sqlite_workspace_uses_the_write_ahead_log(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKILLGAP_WORKSPACE", str(workspace))
+    monkeypatch.delenv("SKILLGAP_DATABASE_URL", raising=False)
+    app = server_app.from_environment()
+    app.state.skillgap.store.close()
+    with sqlite3.connect(workspace) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    settings = load_settings({}, workspace=workspace)
+    reader, writer = open_store(settings), open_store(settings)
+    try:
+        with reader.transaction() as ws:  # a long read (a model being built) is open...
+            assert ws.people.list() == []
+            with writer.transaction() as other:  # ...and a write still commits at once
+                other.meta.set("organisation", "Tidewell")
+        with reader.transaction() as ws:
+            assert ws.meta.get("organisation") == "Tidewell"
+    finally:
+        reader.close()
+        writer.close()
+    assert not use_write_ahead_log(MemoryStore())

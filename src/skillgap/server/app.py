@@ -21,6 +21,7 @@ from skillgap.fetch import Fetcher
 from skillgap.server import errors
 from skillgap.server.api import PREFIX, api_router
 from skillgap.server.context import AppContext, ServerOptions
+from skillgap.server.warm import Warmer
 from skillgap.server.web import (
     dashboard,
     docs,
@@ -33,6 +34,7 @@ from skillgap.server.web import (
 )
 from skillgap.store import Store
 from skillgap.store.schema import open_store
+from skillgap.store.sql import use_write_ahead_log
 
 DESCRIPTION = (
     "Skill gap analysis with verified micro-credentials. Authenticate with a session cookie "
@@ -62,11 +64,19 @@ def create_app(
     in-memory twin); ``options`` the server's limits (default: ``ServerOptions()``)."""
     owned = store is None
     opened = store if store is not None else open_store(settings)
+    if owned:  # served: a long read (the dashboard's model) must not block writes
+        use_write_ahead_log(opened)
     ctx = AppContext(settings, opened, clock or SystemClock(), options or ServerOptions(), fetcher)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warmer = Warmer(ctx) if ctx.options.warm_cache and ctx.cache is not None else None
+        if warmer is not None:
+            warmer.start()
+        app.state.warmer = warmer
         yield
+        if warmer is not None:
+            warmer.stop()
         if owned:
             opened.close()
 

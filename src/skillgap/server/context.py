@@ -48,6 +48,7 @@ class ServerOptions:
     read_cache: bool = True  # SKILLGAP_READ_CACHE: keep shared workspace data between requests
     documents: Path | None = None  # SKILLGAP_DOCUMENTS (serve --documents): verification's folder
     freeze_cached: bool = False  # served processes: keep the cache out of the cyclic GC
+    warm_cache: bool = False  # SKILLGAP_WARM_CACHE (served: on): read the dashboard's data ahead
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ServerOptions:
@@ -60,6 +61,7 @@ class ServerOptions:
             read_cache=_switch(environ, "SKILLGAP_READ_CACHE", True),
             documents=Path(folder) if folder else None,
             freeze_cached=True,
+            warm_cache=_switch(environ, "SKILLGAP_WARM_CACHE", True),
         )
 
 

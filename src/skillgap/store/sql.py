@@ -570,6 +570,23 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def use_write_ahead_log(store: object) -> bool:
+    """Switch a SQLite workspace file to the write-ahead log (the setting stays with the
+    file: every later connection, the command line's too, uses it), so that a long read
+    (a server reading every rating for its model) never blocks a write, nor a write the
+    readers. True if it is in that mode now; other stores are left as they are (False)."""
+    if not isinstance(store, SqlStore) or store.engine.dialect.name != "sqlite":
+        return False
+    raw = store.engine.raw_connection()
+    try:  # outside any transaction (the pragma refuses to run in one)
+        cursor = raw.cursor()
+        mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return bool(mode) and str(mode[0]).lower() == "wal"
+
+
 def db_error_summary(exc: DBAPIError) -> str:
     """The first line of the database's own message, for a one-line error."""
     text = str(exc.orig) if exc.orig is not None else str(exc)

@@ -26,6 +26,7 @@ from skillgap.services import users as service
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.auto_reload = False  # installed templates do not change: no stat per page
 
 
 @lru_cache(maxsize=8)

@@ -9,7 +9,7 @@ PostgreSQL, whose default collation may sort otherwise).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -38,13 +38,31 @@ class Mapper(Generic[T]):
         raise NotImplementedError(f"{self.what} cannot be replaced")
 
     def _parents(self, conn: Connection, where: Where) -> list[sa.Row[Any]]:
-        key: sa.ColumnElement[Any] = self.table.c[self.key]
-        if conn.dialect.name == "postgresql":
-            key = key.collate("C")
-        query = sa.select(self.table).order_by(key)
-        if where is not None:
-            query = query.where(where)
-        return list(conn.execute(query))
+        return list(conn.execute(ordered(self.table, self.key, conn, list(self.table.c), where)))
+
+
+def ordered(
+    table: sa.Table,
+    key: str,
+    conn: Connection,
+    columns: Sequence[sa.ColumnElement[Any]],
+    where: Where,
+) -> sa.Select[Any]:
+    """``columns`` of ``table``'s rows (those matching ``where``), by ``key`` in code-point
+    order on every backend."""
+    by: sa.ColumnElement[Any] = table.c[key]
+    if conn.dialect.name == "postgresql":
+        by = by.collate("C")
+    query = sa.select(*columns).order_by(by)
+    return query if where is None else query.where(where)
+
+
+def fetched(conn: Connection, query: sa.Select[Any], size: int = 5_000) -> Iterator[Any]:
+    """The rows of ``query``, fetched many at a time (iterating a result fetches one row
+    per driver call)."""
+    result = conn.execute(query)
+    while batch := result.fetchmany(size):
+        yield from batch
 
 
 #: Keys bound per IN (...) query: PostgreSQL allows at most 65,535 parameters a statement.

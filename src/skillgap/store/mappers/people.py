@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from skillgap.domain import CompetencyRef, Observation, Person, SourceKind
 from skillgap.store import tables as t
-from skillgap.store.mappers import Mapper, Where, children, insert_rows
+from skillgap.store.mappers import Mapper, Where, children, fetched, insert_rows, ordered
 
 
 class PersonMapper(Mapper[Person]):
@@ -105,18 +107,36 @@ class ObservationMapper(Mapper[Observation]):
         )
 
     def load(self, conn: Connection, where: Where = None) -> list[Observation]:
-        return [
-            Observation(
-                id=r.id,
-                person_id=r.person_id,
-                competency=CompetencyRef(r.framework_id, r.competency_code),
-                level=r.level,
-                scale_id=r.scale_id,
-                source=SourceKind(r.source),
-                observed_on=r.observed_on,
-                confidence=r.confidence,
-                provenance=r.provenance,
-                award_id=r.award_id,
+        # A whole organisation's ratings are millions of rows (the server's model reads
+        # them all after a change): the date is read as the stored text and parsed by
+        # date.fromisoformat rather than by SQLAlchemy's per-row processor, one
+        # CompetencyRef is made per competency and one SourceKind lookup per row.
+        c = self.table.c
+        columns: list[sa.ColumnElement[Any]] = [c.id, c.person_id, c.framework_id]
+        columns += [c.competency_code, c.level, c.scale_id]
+        columns += [c.source, sa.type_coerce(c.observed_on, sa.String).label("observed_on")]
+        columns += [c.confidence, c.provenance, c.award_id]
+        refs: dict[tuple[str, str], CompetencyRef] = {}
+        sources = {s.value: s for s in SourceKind}
+        out = []
+        for oid, pid, fw, code, level, scale, source, on, confidence, note, award in fetched(
+            conn, ordered(self.table, self.key, conn, columns, where)
+        ):
+            ref = refs.get((fw, code))
+            if ref is None:
+                ref = refs[(fw, code)] = CompetencyRef(fw, code)
+            out.append(
+                Observation(
+                    id=oid,
+                    person_id=pid,
+                    competency=ref,
+                    level=level,
+                    scale_id=scale,
+                    source=sources[source],
+                    observed_on=on if isinstance(on, date) else date.fromisoformat(on),
+                    confidence=confidence,
+                    provenance=note,
+                    award_id=award,
+                )
             )
-            for r in self._parents(conn, where)
-        ]
+        return out
