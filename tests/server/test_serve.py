@@ -51,6 +51,7 @@ def test_serve_hands_uvicorn_the_factory_and_the_settings(
         "port": 8123,
         "workers": 1,
         "proxy_headers": True,
+        "loop": "asyncio",
     }
     assert os.environ["SKILLGAP_WORKSPACE"] == str(workspace.resolve())
     assert "SKILLGAP_DATABASE_URL" not in os.environ  # the flag wins

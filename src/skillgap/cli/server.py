@@ -98,4 +98,13 @@ def serve(
     for name in [n for n in os.environ if n.startswith("SKILLGAP_") and n not in environ]:
         del os.environ[name]  # the command's settings, not the shell's, reach the workers
     os.environ.update(environ)
-    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+    # the asyncio loop, not uvloop: see "hot reads" in server/context.py
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        loop="asyncio",
+    )

@@ -29,7 +29,7 @@ Admin = Annotated[Principal, Depends(allow(UserRole.ADMIN))]
 
 
 @router.get("/me", response_model=Me, tags=["auth"])
-def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+async def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     """The caller: role, the person they are, and (for a session) the CSRF token to send
     with every state-changing request."""
     return {

@@ -75,21 +75,19 @@ async def person_gaps(
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """The person's gaps against their role (or ``role``) now and at a horizon: each
-    requirement with the level required, held and where it comes from."""
+    requirement with the level required, held and where it comes from. Answered on the
+    event loop (``server/context.py``, "hot reads")."""
     when = horizon_of(horizon, When.NEXT)
-    return await ctx.in_lane(
-        _gaps,
-        ctx,
+    result = explain_service.person_gaps(
+        ctx.store,
+        ctx.clock,
         person_id,
         role_id=role,
         as_of=as_of,
         horizon=when if isinstance(when, date) else None,
         view=view_of(view),
     )
-
-
-def _gaps(ctx: AppContext, person_id: str, **asked: Any) -> dict[str, Any]:
-    return gaps_data(explain_service.person_gaps(ctx.store, ctx.clock, person_id, **asked))
+    return gaps_data(result)
 
 
 @router.get("/people/{person_id}/explanation", response_model=ExplanationOut)

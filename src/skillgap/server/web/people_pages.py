@@ -4,14 +4,13 @@ page. Parse -> one call of ``persondata`` / ``orgdata`` -> render."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from skillgap.analysis.inventory import View
 from skillgap.server.auth import Principal
-from skillgap.server.context import AppContext
 from skillgap.server.scope import WHOLE_ORGANISATION, check_person, privacy_admin
 from skillgap.server.web.access import PEOPLE, Ctx, page_allow, reach_for
 from skillgap.server.web.orgdata import role_page
@@ -42,22 +41,12 @@ async def person(
     role: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """Verified skills and the credentials behind them, claimed skills, gaps against the
-    person's role and a target role, progress between snapshots."""
+    person's role and a target role, progress between snapshots. Answered on the event
+    loop (``server/context.py``, "hot reads")."""
     check_person(person_id, reach_for(who, ctx), ctx)
-    context = {"who": who, "chosen": role or ""}
-    return await ctx.in_lane(_person, request, ctx, person_id, View(view), role or None, context)
-
-
-def _person(
-    request: Request,
-    ctx: AppContext,
-    person_id: str,
-    view: View,
-    role: str | None,
-    context: dict[str, Any],
-) -> Response:
-    found = person_page(ctx, person_id, view, role)
-    return render(request, "person.html", {**context, "page": found})
+    found = person_page(ctx, person_id, View(view), role or None)
+    context = {"who": who, "page": found, "chosen": role or ""}
+    return render(request, "person.html", context)
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
