@@ -193,15 +193,20 @@ class CachedWorkspace(shared.CachingWorkspace):
 
 def _from_index(index: Callable[[Workspace], dict[str, Any]]) -> dict[str, Callable[..., Any]]:
     """``list``, ``find``, ``get`` and ``count`` answered from an index by id (a miss
-    goes to the store, which says what is missing as it always does)."""
+    goes to the store, which says what is missing, or what is wrong with the key, as it
+    always does: PostgreSQL refuses a NUL character, for instance)."""
 
     def get(ws: CachedWorkspace, area: str, key: str) -> Any:
         found = index(cast(Workspace, ws)).get(key)
         return found if found is not None else getattr(ws.inner, area).get(key)
 
+    def find(ws: CachedWorkspace, area: str, key: str) -> Any:
+        found = index(cast(Workspace, ws)).get(key)
+        return found if found is not None else getattr(ws.inner, area).find(key)
+
     return {
         "list": lambda ws, area: list(index(cast(Workspace, ws)).values()),
-        "find": lambda ws, area, key: index(cast(Workspace, ws)).get(key),
+        "find": find,
         "get": get,
         "count": lambda ws, area: len(index(cast(Workspace, ws))),
     }

@@ -63,7 +63,7 @@ def show_person(person_id: InReach, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/people/{person_id}/gaps", response_model=PersonGapsOut)
-async def person_gaps(
+async def person_gaps(  # async: answered on the event loop ("hot reads", server/context.py)
     person_id: InReach,
     ctx: Ctx,
     view: ViewQuery = "verified",
@@ -75,8 +75,7 @@ async def person_gaps(
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
     """The person's gaps against their role (or ``role``) now and at a horizon: each
-    requirement with the level required, held and where it comes from. Answered on the
-    event loop (``server/context.py``, "hot reads")."""
+    requirement with the level required, held and where it comes from."""
     when = horizon_of(horizon, When.NEXT)
     result = explain_service.person_gaps(
         ctx.store,

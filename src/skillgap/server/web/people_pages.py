@@ -32,7 +32,7 @@ def people(request: Request, ctx: Ctx, who: Reader) -> Response:
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
-async def person(
+async def person(  # async: answered on the event loop ("hot reads", server/context.py)
     request: Request,
     person_id: str,
     ctx: Ctx,
@@ -41,8 +41,7 @@ async def person(
     role: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """Verified skills and the credentials behind them, claimed skills, gaps against the
-    person's role and a target role, progress between snapshots. Answered on the event
-    loop (``server/context.py``, "hot reads")."""
+    person's role and a target role, progress between snapshots."""
     check_person(person_id, reach_for(who, ctx), ctx)
     found = person_page(ctx, person_id, View(view), role or None)
     context = {"who": who, "page": found, "chosen": role or ""}
