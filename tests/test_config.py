@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgap.config import load_settings
+from skillgap.config import load_secure_cookies, load_settings, load_switch
 from skillgap.errors import ConfigError
 
 
@@ -58,3 +58,19 @@ def test_bad_urls_are_explained(url: str, message: str) -> None:
 def test_both_locations_are_refused() -> None:
     with pytest.raises(ConfigError, match="either --workspace or --database-url"):
         load_settings({}, workspace=Path("a.db"), database_url="sqlite://")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", True), ("yes", True), (" ON ", True), ("1", True), ("no", False), ("Off", False)],
+)
+def test_a_switch_reads_yes_and_no_and_keeps_its_default_when_unset(
+    text: str, expected: bool
+) -> None:
+    assert load_switch({"SKILLGAP_X": text}, "SKILLGAP_X", True) is expected
+    assert load_switch({}, "SKILLGAP_X", False) is False
+
+
+def test_a_switch_refuses_anything_else_naming_the_variable() -> None:
+    with pytest.raises(ConfigError, match=r"SKILLGAP_SECURE_COOKIES='maybe': expected yes/no"):
+        load_secure_cookies({"SKILLGAP_SECURE_COOKIES": "maybe"})

@@ -72,17 +72,19 @@ class NetworkSettings:
     max_bytes: int = 2 * 1024 * 1024
 
 
-def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
-    def flag(name: str, default: bool) -> bool:
-        text = environ.get(name, "").strip().lower()
-        if not text:
-            return default
-        if text in ("1", "yes", "true", "on"):
-            return True
-        if text in ("0", "no", "false", "off"):
-            return False
-        raise ConfigError(f"{name}={text!r}: expected yes/no (or on/off)")
+def load_switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    """A yes/no setting: yes, true, on, 1 or no, false, off, 0 (``default`` when unset)."""
+    text = environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "yes", "true", "on"):
+        return True
+    if text in ("0", "no", "false", "off"):
+        return False
+    raise ConfigError(f"{name}={text!r}: expected yes/no (or on/off)")
 
+
+def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
     def number(name: str, default: float, low: float, high: float) -> float:
         text = environ.get(name, "").strip()
         if not text:
@@ -96,9 +98,9 @@ def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
         return value
 
     return NetworkSettings(
-        online=flag("SKILLGAP_NETWORK", True),
-        allow_http=flag("SKILLGAP_ALLOW_HTTP", False),
-        allow_private=flag("SKILLGAP_ALLOW_PRIVATE_NETWORKS", False),
+        online=load_switch(environ, "SKILLGAP_NETWORK", True),
+        allow_http=load_switch(environ, "SKILLGAP_ALLOW_HTTP", False),
+        allow_private=load_switch(environ, "SKILLGAP_ALLOW_PRIVATE_NETWORKS", False),
         timeout=number("SKILLGAP_FETCH_TIMEOUT", 10.0, 0.1, 300),
         max_bytes=int(number("SKILLGAP_FETCH_MAX_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024**2)),
     )
@@ -149,12 +151,7 @@ def load_settings(
 
 def load_secure_cookies(environ: Mapping[str, str]) -> bool:
     """``SKILLGAP_SECURE_COOKIES``: whether the web server is reached over HTTPS."""
-    text = environ.get("SKILLGAP_SECURE_COOKIES", "").strip().lower()
-    if text in ("", "0", "no", "false", "off"):
-        return False
-    if text in ("1", "yes", "true", "on"):
-        return True
-    raise ConfigError(f"SKILLGAP_SECURE_COOKIES={text!r}: expected yes or no")
+    return load_switch(environ, "SKILLGAP_SECURE_COOKIES", False)
 
 
 def parse_database_url(text: str) -> URL:

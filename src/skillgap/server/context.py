@@ -29,6 +29,7 @@ from skillgap.config import (
     Settings,
     load_min_group_size,
     load_network_settings,
+    load_switch,
 )
 from skillgap.errors import ConfigError
 from skillgap.fetch import Fetcher
@@ -62,22 +63,11 @@ class ServerOptions:
         return cls(
             min_group_size=load_min_group_size(environ),
             network=load_network_settings(environ),
-            read_cache=_switch(environ, "SKILLGAP_READ_CACHE", True),
+            read_cache=load_switch(environ, "SKILLGAP_READ_CACHE", True),
             documents=Path(folder) if folder else None,
             freeze_cached=True,
-            warm_cache=_switch(environ, "SKILLGAP_WARM_CACHE", True),
+            warm_cache=load_switch(environ, "SKILLGAP_WARM_CACHE", True),
         )
-
-
-def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    text = environ.get(name, "").strip().lower()
-    if not text:
-        return default
-    if text in ("1", "yes", "true", "on"):
-        return True
-    if text in ("0", "no", "false", "off"):
-        return False
-    raise ConfigError(f"{name}={text!r}: expected on or off")
 
 
 @dataclass(frozen=True)
