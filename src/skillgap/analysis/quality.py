@@ -276,9 +276,20 @@ def profiles(
     issuers: Mapping[str, Issuer],
     rubric: Rubric = DEFAULT_RUBRIC,
     notes: Mapping[str, str] | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    stacked: Mapping[str, int] | None = None,
 ) -> dict[str, QualityProfile]:
-    """Every achievement's profile; pathways are read across all of ``achievements``."""
-    stacked = stacked_by(achievements.values())
+    """Every achievement's profile (``only``: those of these ids that exist); pathways are
+    read across all of ``achievements`` (``stacked``: ``stacked_by`` of them, when the
+    caller keeps it)."""
+    if stacked is None:
+        stacked = stacked_by(achievements.values())
+    chosen = (
+        achievements.values()
+        if only is None
+        else [achievements[key] for key in only if key in achievements]
+    )
     return {
         a.id: profile(
             a,
@@ -287,7 +298,7 @@ def profiles(
             stacked_by=stacked.get(a.id, 0),
             assessment_note=(notes or {}).get(a.id),
         )
-        for a in achievements.values()
+        for a in chosen
     }
 
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
-from skillgap.analysis.quality import QualityProfile, Rubric, profile, stacked_by
+from skillgap.analysis.quality import QualityProfile, Rubric, profiles, stacked_by
 from skillgap.analysis.summary import OrganisationSummary, WorkspaceData, summarise
 from skillgap.clock import Clock
 from skillgap.domain import (
@@ -251,19 +251,14 @@ def stacking(ws: Workspace) -> dict[str, int]:
 def quality_of(ws: Workspace, achievement_ids: set[str]) -> dict[str, QualityProfile]:
     """The quality profiles of some achievements (as ``quality.list_achievements`` gives
     them), without judging every achievement nor counting every award: a person's."""
-    achievements, issuers, notes_of = achievement_index(ws), issuer_index(ws), notes(ws)
-    stacked, judged_by = stacking(ws), rubric(ws)
-    return {
-        key: profile(
-            achievements[key],
-            issuers[achievements[key].issuer_id],
-            judged_by,
-            stacked_by=stacked.get(key, 0),
-            assessment_note=notes_of.get(key),
-        )
-        for key in achievement_ids
-        if key in achievements
-    }
+    return profiles(
+        achievement_index(ws),
+        issuer_index(ws),
+        rubric(ws),
+        notes(ws),
+        only=achievement_ids,
+        stacked=stacking(ws),
+    )
 
 
 def award_list(ws: Workspace) -> tuple[Award, ...]:
