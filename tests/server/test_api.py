@@ -14,6 +14,7 @@ from skillgap.clock import FixedClock
 from skillgap.demo.credentials import DemoCredentials, demo_credentials
 from skillgap.domain.users import UserRole
 from skillgap.formats.bundle import Bundle
+from skillgap.server.api.reports import PersonGapsOut
 from skillgap.store.memory import MemoryStore
 
 from .conftest import EMPLOYEE, MANAGER, NOW, OUTSIDE, Org, TestClient, populate
@@ -210,6 +211,26 @@ def test_person_gaps_and_explanation(client: TestClient, org: Org) -> None:
     assert dated["horizon"] == "2028-01-31"
     why = get(client, org, M, f"/api/v1/people/{EMPLOYEE}/explanation?competency=demo:sql")
     assert why["competency"]["ref"] == "demo:sql" and "verified" in why["levels"]
+
+
+def test_every_persons_gaps_answer_is_its_documented_model(client: TestClient, org: Org) -> None:
+    """The gaps route answers its data as built (server/api/answers.py), not through its
+    response model: each answer must be exactly what the model would have given."""
+    people = get(client, org, H, "/api/v1/people?limit=500")["items"]
+    asked = 0
+    for person in people:
+        for query in ("", "?view=best-available", "?horizon=2028-01-31", "?role=data-analyst"):
+            answer = client.get(
+                f"/api/v1/people/{person['employee_id']}/gaps{query}", headers=org.bearer(H)
+            )
+            if answer.status_code != 200:  # no role to compare with
+                assert answer.status_code == 422 and person["role"] is None, answer.text
+                continue
+            assert answer.headers["content-type"] == "application/json"
+            data = answer.json()
+            assert PersonGapsOut.model_validate(data).model_dump(mode="json") == data
+            asked += 1
+    assert asked > 40
 
 
 # --- credentials: upload, verify, limits ---------------------------------------------------------

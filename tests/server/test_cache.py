@@ -195,6 +195,39 @@ def test_cached_and_uncached_person_gaps_are_equal(demo: Org) -> None:
                 assert gaps_data(cached) == gaps_data(plain)
 
 
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_persons_rows_come_from_the_rows_read_whole_once_they_are_kept(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    org: Org = request.getfixturevalue("demo" if backend == "memory" else "sqlite_org")
+    cache = ReadCache()
+    store = CachedStore(org.store, cache)
+    with org.store.transaction() as ws:
+        people = [p.employee_id for p in ws.people.list()] + ["nobody"]
+        plain = {
+            area: {p: getattr(ws, area).for_person(p) for p in people}
+            for area in ("awards", "observations")
+        }
+    assert any(plain["awards"].values()) and any(plain["observations"].values())
+
+    def answers() -> dict[str, dict[str, list[Any]]]:
+        with store.transaction() as ws:
+            return {area: {p: getattr(ws, area).for_person(p) for p in people} for area in plain}
+
+    assert answers() == plain
+    assert not {"awards", "observations"} & set(cache.names())  # a person's read loads nothing
+    with store.transaction() as ws:  # read whole (the dashboard's model does)
+        shared.award_list(ws), shared.observation_list(ws)
+    assert answers() == plain  # the same rows, in the same order
+    assert {"awards-by-person", "observations-by-person"} <= set(cache.names())
+    rating = replace(plain["observations"][EMPLOYEE][0], id="new-rating", level=1)
+    with org.store.transaction() as ws:  # the plain store: as another process would
+        ws.observations.add_all([rating])
+    with store.transaction() as ws:
+        assert rating in ws.observations.for_person(EMPLOYEE)  # out of date: the store answers
+        assert ws.awards.for_person(EMPLOYEE) == plain["awards"][EMPLOYEE]  # still kept
+
+
 def test_a_managers_reach_from_the_cached_tree(demo: Org) -> None:
     store = CachedStore(demo.store, ReadCache())
     with demo.store.transaction() as ws:
@@ -362,6 +395,7 @@ def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
         try:
             _wait(lambda: warmer.warmed == 1)
             assert "workspace-data" in ctx.cache.names()
+            assert {"awards-by-person", "observations-by-person"} <= set(ctx.cache.names())
             loads = ctx.cache.loads
             time.sleep(0.2)  # nothing changed: nothing read again
             assert warmer.warmed == 1 and ctx.cache.loads == loads

@@ -154,13 +154,18 @@ class Framework:
 
     def top_group(self, competency_code: str) -> CapabilityGroup | None:
         """The root of the competency's group hierarchy (the capability for roll-ups)."""
-        code = self.competency(competency_code).group
-        if code is None:
-            return None
-        group = self._groups[code]
-        while group.parent is not None:
-            group = self._groups[group.parent]
-        return group
+        tops = self._top_groups
+        if competency_code not in tops:
+            code = self.competency(competency_code).group
+            group = None if code is None else self._groups[code]
+            while group is not None and group.parent is not None:
+                group = self._groups[group.parent]
+            tops[competency_code] = group
+        return tops[competency_code]
+
+    @cached_property
+    def _top_groups(self) -> dict[str, CapabilityGroup | None]:
+        return {}  # filled as asked: every report line asks for its competency's
 
 
 def _require_unique(codes: list[str], what: str) -> None:

@@ -18,7 +18,10 @@ class Importance(StrEnum):
     @property
     def weight(self) -> int:
         """Weight in importance-weighted readiness and priorities (documented: 3 / 2 / 1)."""
-        return {"critical": 3, "important": 2, "useful": 1}[self.value]
+        return _WEIGHTS[self]
+
+
+_WEIGHTS = {Importance.CRITICAL: 3, Importance.IMPORTANT: 2, Importance.USEFUL: 1}
 
 
 @dataclass(frozen=True)

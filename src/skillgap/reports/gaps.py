@@ -146,15 +146,24 @@ def _claim_text(r: PersonGaps, line: GapLine) -> str:
 def gaps_data(result: PersonGaps) -> dict[str, Any]:
     """``skillgap gaps --json``."""
     r = result
+    named: dict[CompetencyRef, tuple[str, str]] = {}
+
+    def names(ref: CompetencyRef) -> tuple[str, str]:  # both profiles name the same ones
+        if ref not in named:
+            named[ref] = (competency_name(r, ref), capability_name(r, ref))
+        return named[ref]
 
     def line_data(line: GapLine) -> dict[str, Any]:
-        item, ref = line.item, line.item.requirement.competency
-        req, scale = item.requirement, scale_of(r, ref)
+        item = line.item
+        req = item.requirement
+        ref = req.competency
+        scale = scale_of(r, ref)
+        name, capability = names(ref)
         reading = line.reading
         return {
             "competency": str(ref),
-            "name": competency_name(r, ref),
-            "capability": capability_name(r, ref),
+            "name": name,
+            "capability": capability,
             "importance": req.importance.value,
             "required_level": req.level,
             "required_label": scale.level(req.level).label,

@@ -113,6 +113,15 @@ class ReadCache:
                     gc.freeze()
             return value
 
+    def kept(self, name: str, areas: frozenset[str], revision: Revision) -> Any | None:
+        """The value kept under ``name`` if it is current (as ``value`` judges), else None:
+        never loads."""
+        entry = self._entries.get(name)
+        if entry is not None and entry.areas == areas and entry.stamp == revision.stamp(areas):
+            self.hits += 1
+            return entry.value
+        return None
+
     def _lock(self, name: str) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(name, threading.Lock())
@@ -179,6 +188,15 @@ class CachedWorkspace(shared.CachingWorkspace):
             name, areas, self._revision, partial(load, self.inner), self.inner.meta.revision
         )
 
+    def kept(self, name: str, areas: frozenset[str]) -> Any | None:
+        """What ``cached(name, areas, ...)`` would give without loading anything, else None
+        (not kept, or out of date)."""
+        if self.written:
+            return None
+        if self._revision is None:
+            self._revision = self.inner.meta.revision()
+        return self._cache.kept(name, areas, self._revision)
+
     def clear(self) -> None:
         self.written.add(ANY_AREA)
         self.inner.clear()
@@ -212,6 +230,33 @@ def _from_index(index: Callable[[Workspace], dict[str, Any]]) -> dict[str, Calla
     }
 
 
+def _for_person() -> Callable[..., Any]:
+    """``for_person`` answered from the area's rows read whole (``summary.award_list`` and
+    ``observation_list`` keep them under the area's name), grouped by person, when they
+    are already kept: the dashboard's model reads
+    them (and a served worker's warmer keeps them read), a request never waits for that.
+    Until then, and in a unit of work that writes, the store answers, in the same order."""
+
+    def for_person(ws: CachedWorkspace, area: str, employee_id: str) -> Any:
+        areas = frozenset({area})
+        rows = ws.kept(area, areas)
+        if rows is None:
+            return getattr(ws.inner, area).for_person(employee_id)
+        grouped: dict[str, tuple[Any, ...]] = ws.cached(
+            f"{area}-by-person", areas, lambda _: _by_person(rows)
+        )
+        return list(grouped.get(employee_id, ()))
+
+    return for_person
+
+
+def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.person_id, []).append(row)
+    return {person: tuple(found) for person, found in grouped.items()}
+
+
 #: The reads answered from the cache, per area.
 SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "frameworks": _from_index(shared.framework_index),
@@ -221,8 +266,14 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "issuers": _from_index(shared.issuer_index),
     "tokens": _from_index(shared.token_index),
     "achievements": _from_index(shared.achievement_index),
-    "awards": {"list": lambda ws, area: list(shared.award_list(cast(Workspace, ws)))},
-    "observations": {"list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws)))},
+    "awards": {
+        "list": lambda ws, area: list(shared.award_list(cast(Workspace, ws))),
+        "for_person": _for_person(),
+    },
+    "observations": {
+        "list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws))),
+        "for_person": _for_person(),
+    },
 }
 
 

@@ -1,7 +1,8 @@
 """Keeping a served worker's read cache warm: the organisation dashboard's data (every
 person's ratings and credentials, the gap engine's model: about half a minute at 100,000
-people) is read in the background when the worker starts and again after each change to
-the workspace, so that the first person to open the dashboard after a start or an import
+people; then those ratings and credentials grouped by person, for the person views) is
+read in the background when the worker starts and again after each change to the
+workspace, so that the first person to open the dashboard after a start or an import
 does not wait for it.
 
 A thread of the worker reads the workspace's revision every few seconds (one indexed
@@ -32,9 +33,14 @@ INTERVAL = 5.0
 
 
 def warm(ctx: AppContext) -> None:
-    """Read what the organisation dashboard reads (through the context's cache)."""
+    """Read what the organisation dashboard reads (through the context's cache), then group
+    the credentials and ratings it read by person: a person's gaps and page read theirs
+    from there (``server/cache.py``)."""
     scope = Scope(ScopeKind.ORGANISATION)
     group_page(ctx, ctx.privacy(False), Reach(everyone=True), scope, View.VERIFIED, "coverage")
+    with ctx.store.transaction() as ws:
+        ws.awards.for_person("")
+        ws.observations.for_person("")
 
 
 class Warmer:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from skillgap.domain import Person
 from skillgap.domain.users import UserRole
 from skillgap.reports.gaps import gaps_data
 from skillgap.reports.why import why_data
+from skillgap.server.api.answers import json_answer
 from skillgap.server.api.models import Page, PersonDetail, PersonOut, page
 from skillgap.server.api.params import AsOfQuery, Limit, Offset, ViewQuery, horizon_of, view_of
 from skillgap.server.api.reports import ExplanationOut, PersonGapsOut
@@ -73,7 +74,7 @@ async def person_gaps(  # async: answered on the event loop ("hot reads", server
     ] = None,
     role: Annotated[str | None, Query(description="compare with this role instead")] = None,
     as_of: AsOfQuery = None,
-) -> dict[str, Any]:
+) -> Response:
     """The person's gaps against their role (or ``role``) now and at a horizon: each
     requirement with the level required, held and where it comes from."""
     when = horizon_of(horizon, When.NEXT)
@@ -86,7 +87,7 @@ async def person_gaps(  # async: answered on the event loop ("hot reads", server
         horizon=when if isinstance(when, date) else None,
         view=view_of(view),
     )
-    return gaps_data(result)
+    return json_answer(gaps_data(result))  # PersonGapsOut's shape (server/api/answers.py)
 
 
 @router.get("/people/{person_id}/explanation", response_model=ExplanationOut)
