@@ -17,6 +17,8 @@ under a real HTTP load tool (wrk): issue 7's performance target, docs/benchmarks
    200 requests a second offered).
 4. The dashboard right after a write by another process, and once the warmer has read
    the model again (``after_write_ms``).
+   Each run also reports the server's CPU time per request (``server_cpu_ms``: all its
+   processes, over the run), steadier than rates on a machine wrk shares.
 5. ``--uncached``: sequential timings with ``SKILLGAP_READ_CACHE=off``, for the ratio.
 
 Writes .benchmarks/serve-latest.json. Needs wrk (`apt-get install -y wrk`) and the ESCO
@@ -320,12 +322,13 @@ class Server:
     def settle(self) -> None:
         """Waits until the server is idle (what a load left queued is answered)."""
         for _ in range(600):
-            before = self._cpu()
+            before = self.cpu()
             time.sleep(0.5)
-            if self._cpu() - before < 0.05:
+            if self.cpu() - before < 0.05:
                 return
 
-    def _cpu(self) -> float:
+    def cpu(self) -> float:
+        """CPU seconds the server's processes have used so far."""
         ticks = 0
         for pid in self.pids():
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -458,7 +461,9 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         for name, where, header, think in runs:
             server.settle()
             [(key, value)] = header.items()
+            cpu = server.cpu()
             found = wrk(server.base, where, (key, value), args.seconds, args.connections, think)
+            found["server_cpu_ms"] = round((server.cpu() - cpu) / found["requests"] * 1000, 2)
             report["wrk"][name] = found
             print(f"{name}: {found}", file=sys.stderr)
         report["rss_mb"] = server.rss_mb()
@@ -501,7 +506,8 @@ def main() -> None:
         errors = sum(found["errors"].values())
         print(
             f"{label:20} p50 {found['p50_ms']:8.1f} ms  p99 {found['p99_ms']:8.1f} ms  "
-            f"max {found['max_ms']:8.1f} ms  {found['rps']:7.1f}/s  errors {errors}"
+            f"max {found['max_ms']:8.1f} ms  {found['rps']:7.1f}/s  errors {errors}  "
+            f"server CPU {found['server_cpu_ms']:.2f} ms/request"
         )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import event
 
 from skillgap.analysis.inventory import View
 from skillgap.cli import CliEnvironment, cli
@@ -42,6 +43,7 @@ from skillgap.services import summary as shared
 from skillgap.store import Revision, Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
+from skillgap.store.sql import SqlStore
 
 from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, login, populate
 
@@ -132,6 +134,42 @@ def test_concurrent_writers_each_count(postgres_databases: Any) -> None:
 
 
 # --- the cache -------------------------------------------------------------------------------
+
+
+def test_a_unit_of_work_begins_a_transaction_only_for_what_the_cache_does_not_answer(
+    store: Store,
+) -> None:
+    """PostgreSQL: a unit answered from memory is one statement (the revision), no
+    transaction; SQLite reads the revision inside one (its snapshot starts there)."""
+    with store.transaction() as ws:
+        ws.people.add(Person("E1", "One"))
+    cached = CachedStore(store, ReadCache())
+    with cached.transaction() as ws:
+        assert ws.people.find("E1") is not None  # loads the people: a transaction
+    if not isinstance(store, SqlStore):
+        return
+    said: list[str] = []
+    listeners = [
+        ("before_cursor_execute", lambda conn, cursor, sql, *rest: said.append(sql)),
+        ("commit", lambda conn: said.append("COMMIT")),
+    ]
+    for name, listener in listeners:
+        event.listen(store.engine, name, listener)
+    try:
+        with cached.transaction() as ws:
+            assert ws.people.find("E1") is not None
+        revision_read = [sql for sql in said if "workspace_meta" in sql]
+        if store.engine.dialect.name == "postgresql":
+            assert said == revision_read and len(said) == 1, said
+        else:
+            assert said[0] == "BEGIN" and said[-1] == "COMMIT" and len(revision_read) == 1, said
+        said.clear()
+        with cached.transaction() as ws:  # not cached: the store's transaction, as before
+            assert ws.sessions.find("no such session") is None
+        assert said[-1] == "COMMIT" and not [sql for sql in said if "workspace_meta" in sql]
+    finally:
+        for name, listener in listeners:
+            event.remove(store.engine, name, listener)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Property-based tests of the whole REST API from its own OpenAPI document (Schemathesis):
 every operation, with generated parameters and bodies (valid and invalid), must never
-answer 5xx, and every answer must match the schema the document gives for its status.
+answer 5xx, every answer's status must be one the document lists for the operation, and its
+body must match the schema the document gives for that status.
 
 The document is read in-process from the app (``from_asgi``); the calls go to another app
 of the same factory on a throwaway workspace built for this module (SQLite; PostgreSQL too
@@ -28,7 +29,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from skillgap.clock import FixedClock
 from skillgap.config import load_settings
@@ -41,7 +42,7 @@ from skillgap.store.schema import open_store
 
 from .conftest import EMAIL, EMPLOYEE, NOW, Org, populate
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 BOUNDED = settings(
     max_examples=int(os.environ.get("SKILLGAP_FUZZ_EXAMPLES", "25")),  # more: a deeper search
     deadline=None,

@@ -26,7 +26,8 @@ from skillgap.domain import (
 )
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.fetch import Fetcher
-from skillgap.services.credentials import ImportResult, import_credentials, list_credentials
+from skillgap.services.credential_views import list_credentials
+from skillgap.services.credentials import ImportResult, import_credentials
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store, Workspace
 from skillgap.store.memory import MemoryStore

@@ -24,6 +24,7 @@ from skillgap.reports.credentials import (
     render_credentials,
     render_import,
 )
+from skillgap.services import credential_views
 from skillgap.services import credentials as service
 from skillgap.services.verification import FetchPlan
 
@@ -146,7 +147,7 @@ def list_command(
         skillgap credentials list --unmatched --status valid --json
     """
     with state.store() as store:
-        rows = service.list_credentials(
+        rows = credential_views.list_credentials(
             store, person_id=person_id, status=status, unmatched=unmatched
         )
     if as_json:
@@ -167,4 +168,4 @@ def show(state: CliState, award_id: str) -> None:
         skillgap credentials show https://badges.example.org/assertions/123
     """
     with state.store() as store:
-        render_credential(service.show_credential(store, award_id), console())
+        render_credential(credential_views.show_credential(store, award_id), console())

@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from skillgap.domain import AlignmentStatus, CheckStatus
-from skillgap.services.credentials import CredentialRow, CredentialView, ImportResult
+from skillgap.services.credential_views import CredentialRow, CredentialView
+from skillgap.services.credentials import ImportResult
 
 SHOWN = 20  # unmatched awards, suggestions and notes listed after an import
 _STATUS_STYLE = {"valid": "green", "unverified": "yellow"}

@@ -34,13 +34,14 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
 
 from skillgap.services import summary as shared
 from skillgap.store import ANY_AREA, Revision, Store, Workspace
+from skillgap.store.sql import SqlStore
 
 T = TypeVar("T")
 #: Repository methods that only read: anything else marks the unit of work as writing.
@@ -158,8 +159,15 @@ class CachedStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Workspace]:
-        with self.inner.transaction() as ws:
-            work = CachedWorkspace(ws, self.cache)
+        """A unit of work: the store's transaction begins only when something is asked
+        that the cache does not answer. On PostgreSQL the revision is read by one statement
+        of its own until then (a unit answered from memory: one round trip, not three);
+        elsewhere inside the transaction (SQLite's snapshot begins with it)."""
+        alone = self.inner.revision_alone if isinstance(self.inner, SqlStore) else None
+        with ExitStack() as stack:
+            work = CachedWorkspace(
+                lambda: stack.enter_context(self.inner.transaction()), self.cache, alone
+            )
             yield cast(Workspace, work)
         if work.written:  # committed: what it wrote is not worth keeping any more
             self.cache.evict(work.written)
@@ -172,30 +180,53 @@ class CachedWorkspace(shared.CachingWorkspace):
     """One unit of work of a ``CachedStore``: a ``Workspace`` (its repositories through
     ``__getattr__``) that keeps shared data in the cache."""
 
-    def __init__(self, inner: Workspace, cache: ReadCache) -> None:
-        self.inner = inner
+    def __init__(
+        self,
+        begin: Callable[[], Workspace],
+        cache: ReadCache,
+        read_alone: Callable[[], Revision | None] | None = None,
+    ) -> None:
         self.written: set[str] = set()  # areas written in this unit of work
+        self._begin = begin  # the store's unit of work, begun when first needed
+        self._inner: Workspace | None = None
         self._cache = cache
+        self._read_alone = read_alone  # the revision outside a transaction (None: not here)
         self._revision: Revision | None = None
         self._repositories: dict[str, _Repository] = {}
+
+    def begin(self) -> Workspace:
+        """The store's unit of work, begun now if it is not yet."""
+        if self._inner is None:
+            self._inner = self._begin()
+        return self._inner
+
+    @property
+    def inner(self) -> Workspace:
+        return self.begin()
 
     def cached(self, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
         if self.written:  # it must see its own writes
             return load(self.inner)
-        if self._revision is None:
-            self._revision = self.inner.meta.revision()
         return self._cache.value(
-            name, areas, self._revision, partial(load, self.inner), self.inner.meta.revision
+            name, areas, self._current(), lambda: load(self.inner), self._reread
         )
+
+    def _current(self) -> Revision:
+        """The revision, read once per unit of work."""
+        if self._revision is None:
+            alone = self._read_alone() if self._read_alone and self._inner is None else None
+            self._revision = alone if alone is not None else self.inner.meta.revision()
+        return self._revision
+
+    def _reread(self) -> Revision:
+        return self.inner.meta.revision()
 
     def kept(self, name: str, areas: frozenset[str]) -> Any | None:
         """What ``cached(name, areas, ...)`` would give without loading anything, else None
         (not kept, or out of date)."""
         if self.written:
             return None
-        if self._revision is None:
-            self._revision = self.inner.meta.revision()
-        return self._cache.kept(name, areas, self._revision)
+        return self._cache.kept(name, areas, self._current())
 
     def clear(self) -> None:
         self.written.add(ANY_AREA)
@@ -205,7 +236,7 @@ class CachedWorkspace(shared.CachingWorkspace):
         """The repository ``area`` (``people``, ``roles``...) of the unit of work."""
         found = self._repositories.get(area)
         if found is None:
-            found = self._repositories[area] = _Repository(self, area, getattr(self.inner, area))
+            found = self._repositories[area] = _Repository(self, area)
         return found
 
 
@@ -281,10 +312,9 @@ class _Repository:
     """A repository of a ``CachedWorkspace``: reads of shared data from the cache, any
     other call to the store (a call that is not a read marks the area written)."""
 
-    def __init__(self, ws: CachedWorkspace, area: str, inner: Any) -> None:
+    def __init__(self, ws: CachedWorkspace, area: str) -> None:
         self._ws = ws
         self._area = area
-        self._inner = inner
         self._served = SERVED.get(area, {})
 
     def __getattr__(self, method: str) -> Any:
@@ -292,4 +322,4 @@ class _Repository:
             self._ws.written.add(self._area)
         elif method in self._served and not self._ws.written:
             return partial(self._served[method], self._ws, self._area)
-        return getattr(self._inner, method)
+        return getattr(getattr(self._ws.inner, self._area), method)

@@ -213,13 +213,34 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+def _documented(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody, "description": text} for status, text in answers}
+
+
 #: The error answers to list in the OpenAPI document for every route.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in (
-        (401, "Not authenticated (no or bad session, token)"),
-        (403, "The role may not do this"),
-        (404, "Not found (or outside what the caller may see)"),
-        (422, "Invalid request or input"),
-    )
-}
+ERROR_RESPONSES = _documented(
+    (400, "Refused: what was asked cannot be done (the message says why)"),
+    (401, "Not authenticated (no or bad session, token)"),
+    (403, "The role may not do this"),
+    (404, "Not found (or outside what the caller may see)"),
+    (422, "Invalid request or input"),
+    (503, "The workspace's database failed or cannot be reached"),
+)
+#: And for every operation that changes something.
+WRITE_ERRORS = (
+    (409, "Conflicts with what the workspace holds (the message says what)"),
+    (413, "The request, or a file in it, is larger than the server accepts"),
+)
+WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def document_write_errors(document: dict[str, Any]) -> dict[str, Any]:
+    """Lists ``WRITE_ERRORS`` among the answers of every write of an OpenAPI document."""
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for item in document.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in WRITES:
+                for status, text in WRITE_ERRORS:
+                    answer = {"description": text, "content": body}
+                    operation.setdefault("responses", {}).setdefault(str(status), answer)
+    return document

@@ -1,4 +1,5 @@
-"""Credentials: import files of earned credentials into the workspace; list; show one.
+"""Credentials: import files of earned credentials into the workspace (listing and showing
+them: ``credential_views``; verifying many at once: ``verifying``).
 
 Importing is verify → read → match → store. Every input is verified first, in parallel
 worker processes when there are many (each builds its own verifier from the picklable
@@ -10,13 +11,10 @@ stored: it is listed, with the reason, in a reject file a person can open in a s
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 
 from skillgap.analysis.alignment import AlignmentResolver
@@ -28,7 +26,6 @@ from skillgap.domain import (
     CompetencyRef,
     Issuer,
     IssuerTier,
-    Person,
     VerificationStatus,
 )
 from skillgap.domain.snapshots import IMPORT_CREDENTIALS
@@ -43,20 +40,16 @@ from skillgap.formats.badges.records import (
     presented_text,
     records_from,
 )
-from skillgap.formats.badges.sources import Input, iter_inputs
 from skillgap.formats.collect import write_errors
 from skillgap.issuing.service import KeySource
 from skillgap.services.pathways import AwardRun, award_completed
 from skillgap.services.snapshots import record_snapshot
-from skillgap.services.summary import achievement_index, issuer_index
 from skillgap.services.verification import FetchPlan
+from skillgap.services.verifying import verify_inputs
 from skillgap.store import Store, Workspace
-from skillgap.trust.result import Verified
-from skillgap.trust.verifier import Verifier
 
 #: Called after each input is verified: how many are done, and the input's name.
 Progress = Callable[[int, str], None]
-BATCH = 16  # inputs sent to a worker at once
 
 
 @dataclass(frozen=True)
@@ -159,7 +152,7 @@ def import_credentials(
     fetcher = fetch_plan.fetcher(clock, network)  # a bad --documents index fails here, once
     records: list[CredentialRecord | StatusUpdate] = []
     rejects: list[Rejected] = []
-    verified = _verify(paths, fetch_plan, clock, at, 0 if network else workers, fetcher)
+    verified = verify_inputs(paths, fetch_plan, clock, at, 0 if network else workers, fetcher)
     for done, (item, outcome) in enumerate(verified, 1):
         if isinstance(outcome, str):
             rejects.append(Rejected(item.name, outcome))
@@ -385,134 +378,3 @@ class _Import:
             for s in resolution.suggestions
         )
         return achievement
-
-
-# --------------------------------------------------------------------------- verifying
-
-
-def _verify(
-    paths: Sequence[Path],
-    plan: FetchPlan,
-    clock: Clock,
-    at: datetime,
-    workers: int,
-    fetcher: Fetcher,
-) -> Iterator[tuple[Input, Verified | str]]:
-    """Each input with its verification (or why it could not be read), in input order: in
-    ``workers`` processes, or here with ``fetcher`` when ``workers`` is below 2."""
-    inputs = iter_inputs(paths)
-    if workers < 2:
-        verifier = Verifier(fetcher, at)
-        for item in inputs:
-            yield item, _verify_one(verifier, item)
-        return
-    context = _worker_context()
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(plan, clock, at)
-    ) as pool:
-        pending: deque[tuple[list[Input], Future[list[Verified | str]]]] = deque()
-        while batch := list(islice(inputs, BATCH)):
-            pending.append((batch, pool.submit(_verify_batch, batch)))
-            while len(pending) >= 2 * workers:
-                done, future = pending.popleft()  # bounded: read inputs as workers keep up
-                yield from zip(done, future.result(), strict=True)
-        while pending:
-            done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
-
-
-_worker: Verifier | None = None
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers come from a fork server that has already imported the verifier (no inherited
-    database connections or threads, and no second import per worker); where there is no
-    fork server (Windows, macOS defaults), a fresh interpreter each."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["skillgap.trust.verifier", "skillgap.services.credentials"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def _start_worker(plan: FetchPlan, clock: Clock, at: datetime) -> None:
-    global _worker
-    _worker = Verifier(plan.fetcher(clock), at)
-
-
-def _verify_batch(batch: list[Input]) -> list[Verified | str]:
-    assert _worker is not None, "the worker was not started"
-    return [_verify_one(_worker, item) for item in batch]
-
-
-def _verify_one(verifier: Verifier, item: Input) -> Verified | str:
-    if item.data is None:
-        return item.error or "cannot be read"
-    try:
-        return verifier.verify_bytes(item.name, item.data)
-    except Exception as exc:  # a verifier bug must not lose the other inputs
-        return f"verification failed unexpectedly ({type(exc).__name__}: {exc})"
-
-
-# --------------------------------------------------------------------------- list, show
-
-
-def _status(award: Award) -> str:
-    return str(award.verification.status) if award.verification else "unverified"
-
-
-@dataclass(frozen=True)
-class CredentialRow:
-    award: Award
-    achievement: Achievement
-    issuer: Issuer
-
-    @property
-    def status(self) -> str:
-        return _status(self.award)
-
-
-def list_credentials(
-    store: Store,
-    *,
-    person_id: str | None = None,
-    status: str | None = None,
-    unmatched: bool = False,
-) -> list[CredentialRow]:
-    with store.transaction() as ws:
-        if person_id is not None and ws.people.find(person_id) is None:
-            raise NotFoundError(f"no person with employee id {person_id!r}")
-        awards = ws.awards.for_person(person_id) if person_id else ws.awards.list()
-        achievements, issuers = achievement_index(ws), issuer_index(ws)
-    rows = []
-    for award in awards:
-        achievement = achievements[award.achievement_id]
-        row = CredentialRow(award, achievement, issuers[achievement.issuer_id])
-        if (status is None or row.status == status) and not (unmatched and award.person_id):
-            rows.append(row)
-    return rows
-
-
-@dataclass(frozen=True)
-class CredentialView:
-    row: CredentialRow
-    person: Person | None
-    competencies: dict[CompetencyRef, str]  # the names of the competencies aligned to
-
-
-def show_credential(store: Store, award_id: str) -> CredentialView:
-    with store.transaction() as ws:
-        award = ws.awards.find(award_id)
-        if award is None:
-            raise NotFoundError(f"no credential with id {award_id!r}")
-        achievement = ws.achievements.get(award.achievement_id)
-        issuer = ws.issuers.get(achievement.issuer_id)
-        person = ws.people.find(award.person_id) if award.person_id else None
-        refs = [a.competency for a in achievement.alignments if a.competency is not None]
-        frameworks = {ref.framework: ws.frameworks.find(ref.framework) for ref in refs}
-    names = {
-        ref: framework.competency(ref.code).name
-        for ref in refs
-        if (framework := frameworks[ref.framework]) is not None and framework.has(ref.code)
-    }
-    return CredentialView(CredentialRow(award, achievement, issuer), person, names)

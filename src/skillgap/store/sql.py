@@ -250,6 +250,26 @@ class SqlStore:
         with self.engine.connect() as conn:
             return schema_revision(conn)
 
+    def revision_alone(self) -> Revision | None:
+        """The workspace's revision read by one statement outside any unit of work, where
+        that loses nothing: on PostgreSQL, whose transactions (read committed) see each
+        statement's latest commits anyway, it is one round trip instead of three (begin,
+        read, commit). None on SQLite, where a unit of work's snapshot begins with its
+        first read: read it there (``Workspace.meta.revision``)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        try:
+            with self._autocommit.connect() as conn:
+                return SqlMeta(conn).revision()
+        except DBAPIError as exc:
+            raise WorkspaceError(
+                f"the workspace database at {self._location} failed: {db_error_summary(exc)}"
+            ) from exc
+
+    @cached_property
+    def _autocommit(self) -> Engine:
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
     @contextmanager
     def transaction(self) -> Iterator[SqlWorkspace]:
         try:

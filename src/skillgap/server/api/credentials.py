@@ -28,8 +28,10 @@ from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
 from skillgap.server.issuer import issuer_keys
 from skillgap.server.scope import WHOLE_ORGANISATION, Reach, check_person, reach
+from skillgap.services import credential_views
 from skillgap.services import credentials as service
-from skillgap.services.credentials import CredentialView, ImportResult
+from skillgap.services.credential_views import CredentialView
+from skillgap.services.credentials import ImportResult
 from skillgap.services.verification import verify_paths
 from skillgap.trust.result import Verified
 
@@ -115,7 +117,9 @@ def list_credentials(
     everything = reached.everyone or who.role is UserRole.REVIEWER
     if person is not None:
         check_person(person, Reach(everyone=True) if everything else reached, ctx)
-    rows = service.list_credentials(ctx.store, person_id=person, status=status, unmatched=unmatched)
+    rows = credential_views.list_credentials(
+        ctx.store, person_id=person, status=status, unmatched=unmatched
+    )
     visible = [r for r in rows if everything or reached.sees(r.award.person_id)]
     return page(credentials_json(visible), limit, offset)
 
@@ -126,7 +130,7 @@ def show_credential(
 ) -> dict[str, Any]:
     """One credential: the award, its achievement and issuer, alignments, and every
     verification check."""
-    view = service.show_credential(ctx.store, award_id)
+    view = credential_views.show_credential(ctx.store, award_id)
     if not (reached.everyone or who.role is UserRole.REVIEWER) and not reached.sees(
         view.row.award.person_id
     ):

@@ -1,5 +1,5 @@
 """What the person and upload pages show, from the services the API uses: a person's gaps
-(``services.explain``), their credentials with each one's quality (``services.credentials``,
+(``services.explain``), their credentials with each one's quality (``services.credential_views``,
 ``services.quality``), their progress between snapshots (``services.snapshots``), and what
 an upload changed in their gaps."""
 
@@ -12,7 +12,7 @@ from skillgap.analysis.inventory import View
 from skillgap.analysis.quality import CheckName
 from skillgap.reports.gaps import gaps_data
 from skillgap.server.context import AppContext
-from skillgap.services import credentials as credentials_service
+from skillgap.services import credential_views
 from skillgap.services import explain as explain_service
 from skillgap.services import quality as quality_service
 from skillgap.services import roles as roles_service
@@ -56,7 +56,7 @@ class PersonPage:
 
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
-    rows = credentials_service.list_credentials(ctx.store, person_id=person_id)
+    rows = credential_views.list_credentials(ctx.store, person_id=person_id)
     quality = quality_service.quality_of(ctx.store, {row.achievement.id for row in rows})
     out = []
     for row in rows:
