@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -88,6 +89,8 @@ def serve(
     """
     import uvicorn
 
+    from skillgap.server.workers import Workers, balanced  # the server's imports: only here
+
     settings = state.settings
     check_workers(settings, workers)
     with state.store():  # fails now, not in every worker: missing, newer, unreachable
@@ -99,12 +102,8 @@ def serve(
         del os.environ[name]  # the command's settings, not the shell's, reach the workers
     os.environ.update(environ)
     # the asyncio loop, not uvloop: see "hot reads" in server/context.py
-    uvicorn.run(
-        FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        loop="asyncio",
-    )
+    options: dict[str, Any] = {"factory": True, "proxy_headers": True, "loop": "asyncio"}
+    if workers > 1 and balanced():  # a socket per worker: connections spread evenly
+        Workers(host, port, workers, {"app": FACTORY, **options}).run()
+        return
+    uvicorn.run(FACTORY, host=host, port=port, workers=workers, **options)

@@ -1,0 +1,131 @@
+"""`skillgap serve --workers N` on Linux: a listening socket per worker in one reuse-port
+group (the kernel spreads connections over them), a worker that dies is replaced, a port
+in use or a worker that cannot start stops the server with a clear error."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from skillgap.errors import ConfigError
+from skillgap.server.workers import Workers, balanced, check_free, listening_socket
+
+from .test_serve import _free_port, clean_environment, run, serving, stop, wait_for
+
+pytestmark = pytest.mark.skipif(not balanced(), reason="reuse-port balancing is Linux's")
+
+
+def listeners(port: int) -> int:
+    """How many sockets listen on ``port`` (IPv4 and IPv6), from /proc/net."""
+    found = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            found += state == "0A" and int(local.rsplit(":", 1)[1], 16) == port
+    return found
+
+
+def workers_of(pid: int) -> list[int]:
+    """The worker processes the server ``pid`` started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def until(done: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_sockets_of_a_group_share_the_port_and_a_plain_one_is_refused() -> None:
+    port = _free_port()
+    one = listening_socket("127.0.0.1", port, reuse_port=True)
+    two = listening_socket("127.0.0.1", port, reuse_port=True)
+    try:
+        assert listeners(port) == 2
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
+            check_free("127.0.0.1", port)
+    finally:
+        one.close()
+        two.close()
+    check_free("127.0.0.1", port)  # free again
+
+
+def test_connections_are_spread_over_the_group() -> None:
+    port = _free_port()
+    group = [listening_socket("127.0.0.1", port, reuse_port=True) for _ in range(2)]
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(200)]
+    try:
+        for sock in group:
+            sock.setblocking(False)
+        accepted: Counter[int] = Counter()
+        for n, sock in enumerate(group):
+            while True:
+                try:
+                    sock.accept()[0].close()
+                except BlockingIOError:
+                    break
+                accepted[n] += 1
+        assert sum(accepted.values()) == 200
+        assert min(accepted.values()) >= 60, accepted  # even in expectation: 100 each
+    finally:
+        for sock in [*group, *clients]:
+            sock.close()
+
+
+def test_a_worker_that_cannot_start_stops_the_server() -> None:
+    port = _free_port()
+    options = {"app": "skillgap.no_such_module:app", "factory": True, "log_level": "critical"}
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match="a worker failed to start"):
+        Workers("127.0.0.1", port, 2, options).run()
+    assert time.monotonic() - started < 60
+    assert listeners(port) == 0
+
+
+@pytest.mark.postgres
+def test_each_worker_listens_and_a_dead_one_is_replaced(postgres_databases: Any) -> None:
+    url = postgres_databases.create()
+    assert run("--database-url", url, "init").exit_code == 0
+    port = _free_port()
+    args = ["--database-url", url, "serve", "--port", str(port), "--workers", "2"]
+    server = serving(args, clean_environment())
+    try:
+        assert wait_for(port).status_code == 200
+        assert until(lambda: len(workers_of(server.pid)) == 2 and listeners(port) == 2)
+        first = workers_of(server.pid)
+        os.kill(first[0], signal.SIGKILL)
+        replaced = until(
+            lambda: (
+                first[0] not in (now := workers_of(server.pid))
+                and len(now) == 2
+                and listeners(port) == 2
+            )
+        )
+        assert replaced, (workers_of(server.pid), listeners(port))
+        for _ in range(10):
+            answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
+            assert answer.status_code == 200
+    finally:
+        stop(server)
+    assert listeners(port) == 0 and not workers_of(server.pid)
