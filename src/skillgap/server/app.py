@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -92,14 +91,6 @@ def create_app(
     )
     app.state.skillgap = ctx
     errors.install(app)
-    generate = app.openapi  # FastAPI's, which keeps what it made in app.openapi_schema
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = errors.document_write_errors(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
     app.include_router(api_router())
     app.include_router(docs.router)
     app.include_router(pages.router)

@@ -261,24 +261,20 @@ def _from_index(index: Callable[[Workspace], dict[str, Any]]) -> dict[str, Calla
     }
 
 
-def _for_person() -> Callable[..., Any]:
-    """``for_person`` answered from the area's rows read whole (``summary.award_list`` and
-    ``observation_list`` keep them under the area's name), grouped by person, when they
-    are already kept: the dashboard's model reads
-    them (and a served worker's warmer keeps them read), a request never waits for that.
-    Until then, and in a unit of work that writes, the store answers, in the same order."""
-
-    def for_person(ws: CachedWorkspace, area: str, employee_id: str) -> Any:
-        areas = frozenset({area})
-        rows = ws.kept(area, areas)
-        if rows is None:
-            return getattr(ws.inner, area).for_person(employee_id)
-        grouped: dict[str, tuple[Any, ...]] = ws.cached(
-            f"{area}-by-person", areas, lambda _: _by_person(rows)
-        )
-        return list(grouped.get(employee_id, ()))
-
-    return for_person
+def _for_person(ws: CachedWorkspace, area: str, employee_id: str) -> Any:
+    """``for_person`` of awards or ratings from the area's rows read whole (which
+    ``summary.award_list`` and ``observation_list`` keep under the area's name), grouped
+    by person, when they are kept already: the dashboard's model reads them, and a served
+    worker's warmer keeps them read; a request never starts that read. Until then, and in
+    a unit of work that writes, the store answers, in the same order."""
+    areas = frozenset({area})
+    rows = ws.kept(area, areas)
+    if rows is None:
+        return getattr(ws.inner, area).for_person(employee_id)
+    grouped: dict[str, tuple[Any, ...]] = ws.cached(
+        f"{area}-by-person", areas, lambda _: _by_person(rows)
+    )
+    return list(grouped.get(employee_id, ()))
 
 
 def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
@@ -299,11 +295,11 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "achievements": _from_index(shared.achievement_index),
     "awards": {
         "list": lambda ws, area: list(shared.award_list(cast(Workspace, ws))),
-        "for_person": _for_person(),
+        "for_person": _for_person,
     },
     "observations": {
         "list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws))),
-        "for_person": _for_person(),
+        "for_person": _for_person,
     },
 }
 

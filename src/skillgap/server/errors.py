@@ -206,11 +206,20 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Register the translations on ``app``."""
+    """Register the translations on ``app``, and list in its OpenAPI document the errors a
+    write may answer besides ``ERROR_RESPONSES`` (``document_write_errors``)."""
     app.add_exception_handler(SkillgapError, _skillgap_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    generate = app.openapi  # FastAPI's, which keeps what it made in app.openapi_schema
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_write_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _documented(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:

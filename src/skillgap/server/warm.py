@@ -38,7 +38,7 @@ def warm(ctx: AppContext) -> None:
     from there (``server/cache.py``)."""
     scope = Scope(ScopeKind.ORGANISATION)
     group_page(ctx, ctx.privacy(False), Reach(everyone=True), scope, View.VERIFIED, "coverage")
-    with ctx.store.transaction() as ws:
+    with ctx.store.transaction() as ws:  # any person's: the groupings are made for all
         ws.awards.for_person("")
         ws.observations.for_person("")
 
