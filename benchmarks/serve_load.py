@@ -65,6 +65,7 @@ from skillgap.domain import (
 from skillgap.domain.users import UserRole
 from skillgap.errors import SkillgapError
 from skillgap.server.warm import INTERVAL
+from skillgap.services import tokens as tokens_service
 from skillgap.services import users as users_service
 from skillgap.services.workspace import META_ORGANISATION, META_SNAPSHOT
 from skillgap.store.schema import open_store
@@ -349,7 +350,7 @@ def principals(settings: Settings) -> str:
             known = ws.users.find(EMAIL) is not None
         if not known:
             users_service.add_user(store, clock, EMAIL, role=UserRole.HR, password=PASSWORD)
-        made = users_service.create_token(
+        made = tokens_service.create_token(
             store, clock, "load test", role=UserRole.HR, created_by="serve_load"
         )
     finally:

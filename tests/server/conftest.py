@@ -19,6 +19,7 @@ from skillgap.fetch import Fetcher, MemoryFetcher
 from skillgap.formats.bundle import Bundle
 from skillgap.server import create_app
 from skillgap.server.context import ServerOptions
+from skillgap.services import tokens as tokens_service
 from skillgap.services import users as users_service
 from skillgap.services.bundles import store_bundle
 from skillgap.services.snapshots import take_snapshot
@@ -82,7 +83,7 @@ def populate(store: Store, bundle: Bundle, password_hash: str, clock: FixedClock
             ws.users.add(User(email, role.value, role, password_hash, NOW, PERSON.get(role)))
     take_snapshot(store, clock)
     tokens = {
-        role: users_service.create_token(
+        role: tokens_service.create_token(
             store, clock, f"{role} token", role=role, created_by="tests", person_id=PERSON.get(role)
         ).secret
         for role in UserRole

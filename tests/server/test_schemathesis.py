@@ -36,7 +36,7 @@ from skillgap.config import load_settings
 from skillgap.domain.users import UserRole
 from skillgap.formats.bundle import Bundle
 from skillgap.server import create_app
-from skillgap.services import users as users_service
+from skillgap.services import tokens as tokens_service
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
 
@@ -115,7 +115,7 @@ def fuzz_org(
     clock = FixedClock(NOW)
     org = populate(store, demo_bundle, password_hash, clock)
     org.settings = found_settings
-    victim = users_service.create_token(
+    victim = tokens_service.create_token(
         store, clock, "revoked by the fuzzer", role=UserRole.HR, created_by="tests"
     )
     yield org, Known(demo_bundle, victim.token.id)

@@ -12,6 +12,7 @@ from skillgap.clock import FixedClock
 from skillgap.domain import Person
 from skillgap.domain.users import UserRole
 from skillgap.errors import ConflictError, NotFoundError, ValidationError
+from skillgap.services import tokens
 from skillgap.services import users as service
 from skillgap.services.users import (
     ACCOUNT_LIMIT,
@@ -214,46 +215,46 @@ def test_malformed_login_is_a_wrong_login(ws: Store, clock: FixedClock) -> None:
 
 
 def test_token_lifecycle(ws: Store, clock: FixedClock) -> None:
-    made = service.create_token(ws, clock, " HR system ", role=UserRole.HR, created_by="ann")
+    made = tokens.create_token(ws, clock, " HR system ", role=UserRole.HR, created_by="ann")
     prefix, token_id, secret = made.secret.split("_", 2)
     assert prefix == "sg" and token_id == made.token.id and len(token_id) == 16
     assert made.token.name == "HR system" and made.token.created_by == "ann"
     assert made.token.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
-    assert service.token_of(ws, made.secret).id == token_id
-    assert [t.id for t in service.list_tokens(ws)] == [token_id]
-    revoked = service.revoke_token(ws, clock, token_id)
+    assert tokens.token_of(ws, made.secret).id == token_id
+    assert [t.id for t in tokens.list_tokens(ws)] == [token_id]
+    revoked = tokens.revoke_token(ws, clock, token_id)
     assert revoked.revoked_at == NOW and not revoked.active
-    assert service.revoke_token(ws, clock, token_id) == revoked  # again: nothing changes
+    assert tokens.revoke_token(ws, clock, token_id) == revoked  # again: nothing changes
     with pytest.raises(AuthenticationError, match="revoked"):
-        service.token_of(ws, made.secret)
+        tokens.token_of(ws, made.secret)
     with pytest.raises(NotFoundError, match="no API token 'nope'"):
-        service.revoke_token(ws, clock, "nope")
+        tokens.revoke_token(ws, clock, "nope")
 
 
 @pytest.mark.parametrize("presented", ["", "sg_", "sg_abc_def", "Bearer sg_x_y", "x" * 500])
 def test_malformed_tokens_are_refused(ws: Store, presented: str) -> None:
     with pytest.raises(AuthenticationError):
-        service.token_of(ws, presented)
+        tokens.token_of(ws, presented)
 
 
 def test_wrong_secret_for_a_real_token_is_refused(ws: Store, clock: FixedClock) -> None:
-    made = service.create_token(ws, clock, "x", role=UserRole.HR, created_by="ann")
-    other = service.create_token(ws, clock, "y", role=UserRole.HR, created_by="ann")
+    made = tokens.create_token(ws, clock, "x", role=UserRole.HR, created_by="ann")
+    other = tokens.create_token(ws, clock, "y", role=UserRole.HR, created_by="ann")
     forged = f"sg_{made.token.id}_{other.secret.split('_', 2)[2]}"
     with pytest.raises(AuthenticationError):
-        service.token_of(ws, forged)
+        tokens.token_of(ws, forged)
 
 
 def test_token_scope_rules(ws: Store, clock: FixedClock) -> None:
     with pytest.raises(ValidationError, match="linked to a person"):
-        service.create_token(ws, clock, "x", role=UserRole.EMPLOYEE, created_by="ann")
+        tokens.create_token(ws, clock, "x", role=UserRole.EMPLOYEE, created_by="ann")
     with pytest.raises(NotFoundError):
-        service.create_token(
+        tokens.create_token(
             ws, clock, "x", role=UserRole.EMPLOYEE, created_by="ann", person_id="E9"
         )
     with pytest.raises(ValidationError, match="name the token"):
-        service.create_token(ws, clock, "  ", role=UserRole.HR, created_by="ann")
-    made = service.create_token(
+        tokens.create_token(ws, clock, "  ", role=UserRole.HR, created_by="ann")
+    made = tokens.create_token(
         ws, clock, "x", role=UserRole.EMPLOYEE, created_by="ann", person_id="E2"
     )
-    assert service.token_of(ws, made.secret).person_id == "E2"
+    assert tokens.token_of(ws, made.secret).person_id == "E2"

@@ -22,6 +22,7 @@ from skillgap.reports.users import (
     token_data,
     user_data,
 )
+from skillgap.services import tokens
 from skillgap.services import users as service
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -231,7 +232,7 @@ def token_create(
         skillgap token create --name "Team board" --role manager --person E1002
     """
     with state.store() as store:
-        made = service.create_token(
+        made = tokens.create_token(
             store,
             state.env.clock,
             name,
@@ -254,7 +255,7 @@ def token_list(state: CliState, as_json: bool) -> None:
         skillgap token list
     """
     with state.store() as store:
-        found = service.list_tokens(store)
+        found = tokens.list_tokens(store)
     if as_json:
         click.echo(json.dumps([token_data(t) for t in found], indent=2))
     else:
@@ -273,5 +274,5 @@ def token_revoke(state: CliState, token_id: str) -> None:
         skillgap token revoke 3f2a9c0d1e4b5a67
     """
     with state.store() as store:
-        revoked = service.revoke_token(store, state.env.clock, token_id)
+        revoked = tokens.revoke_token(store, state.env.clock, token_id)
     console().print(f"Revoked API token {revoked.id} ({revoked.name}).")

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from skillgap.domain.users import ApiToken, User
-from skillgap.services.users import NewToken
+from skillgap.services.tokens import NewToken
 
 
 def user_data(user: User) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from skillgap.domain.users import UserRole
 from skillgap.errors import AuthenticationError, CsrfRefused, Forbidden
 from skillgap.server.context import AppContext, context
+from skillgap.services import tokens
 from skillgap.services import users as service
 
 SESSION_COOKIE = "skillgap_session"
@@ -52,7 +53,7 @@ def authenticate(request: Request, ctx: AppContext) -> Principal | None:
         scheme, _, value = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise AuthenticationError("use an API token: Authorization: Bearer sg_...")
-        token = service.token_of(ctx.store, value)
+        token = tokens.token_of(ctx.store, value)
         found = Principal(token.role, f"token:{token.id}", token.person_id, "token", token.name)
     elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
         user, session = service.session_user(ctx.store, ctx.clock, cookie)

@@ -1,4 +1,5 @@
-"""Users of the web application and API: accounts, passwords, logins, sessions and API tokens.
+"""Users of the web application and API: accounts, passwords, logins and sessions (API
+tokens: ``services.tokens``).
 
 Secrets never rest in the clear. A password is kept as an scrypt hash with its own random
 salt and parameters (``scrypt$n$r$p$salt$hash``); a session id (the cookie) and an API
@@ -25,7 +26,7 @@ from functools import cache
 
 from skillgap.clock import Clock
 from skillgap.domain.people import Person, normalise_email
-from skillgap.domain.users import ApiToken, Session, User, UserRole
+from skillgap.domain.users import Session, User, UserRole
 from skillgap.errors import (
     AuthenticationError,
     ConflictError,
@@ -43,9 +44,7 @@ SESSION_LIFETIME = timedelta(hours=8)
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_LIMIT = 5
 CLIENT_LIMIT = 20
-TOKEN_PREFIX = "sg"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_TOKEN = re.compile(r"sg_([0-9a-f]{16})_([A-Za-z0-9_-]{40,64})")
 
 
 # --- passwords -----------------------------------------------------------------------------
@@ -145,7 +144,7 @@ def add_user(
     with store.transaction() as ws:
         if ws.users.find(login) is not None:
             raise ConflictError(f"user {login!r} exists already")
-        person_name = _check_person(ws, role, person_id)
+        person_name = check_link(ws, role, person_id)
         user = User(
             id=login,
             name=(name or "").strip() or person_name or login,
@@ -165,7 +164,7 @@ def find_person(store: Store, person_id: str) -> Person | None:
         return ws.people.find(person_id)
 
 
-def _check_person(ws: Workspace, role: UserRole, person_id: str | None) -> str | None:
+def check_link(ws: Workspace, role: UserRole, person_id: str | None) -> str | None:
     """The linked person's name; a manager or employee must be linked to one that exists."""
     if person_id is None:
         if role.needs_person:
@@ -189,7 +188,7 @@ def set_role(store: Store, email: str, role: UserRole, *, person_id: str | None 
     with store.transaction() as ws:
         user = _user(ws, login)
         person = person_id if person_id is not None else user.person_id
-        _check_person(ws, role, person)
+        check_link(ws, role, person)
         if user.role is UserRole.ADMIN and role is not UserRole.ADMIN:
             _keep_an_admin(ws, user)
         changed = replace(user, role=role, person_id=person)
@@ -331,76 +330,3 @@ def session_user(store: Store, clock: Clock, cookie: str) -> tuple[User, Session
 def logout(store: Store, cookie: str) -> None:
     with store.transaction() as ws:
         ws.sessions.remove(digest(cookie))
-
-
-# --- API tokens ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NewToken:
-    token: ApiToken
-    secret: str  # the whole token, "sg_<id>_<secret>": shown once, never stored
-
-
-def create_token(
-    store: Store,
-    clock: Clock,
-    name: str,
-    *,
-    role: UserRole,
-    created_by: str,
-    person_id: str | None = None,
-) -> NewToken:
-    """A token for an integration, scoped to ``role`` (and a person, for a manager's or an
-    employee's view)."""
-    label = name.strip()
-    if not label:
-        raise ValidationError("name the token (what it is for): --name TEXT")
-    with store.transaction() as ws:
-        _check_person(ws, role, person_id)
-        token_id = secrets.token_hex(8)
-        while ws.tokens.find(token_id) is not None:  # pragma: no cover - 64 random bits
-            token_id = secrets.token_hex(8)
-        secret = secrets.token_urlsafe(32)
-        token = ApiToken(
-            id=token_id,
-            name=label,
-            role=role,
-            secret_hash=digest(secret),
-            created_at=clock.now(),
-            created_by=created_by,
-            person_id=person_id,
-        )
-        ws.tokens.add(token)
-    return NewToken(token, f"{TOKEN_PREFIX}_{token_id}_{secret}")
-
-
-def list_tokens(store: Store) -> list[ApiToken]:
-    with store.transaction() as ws:
-        return ws.tokens.list()
-
-
-def revoke_token(store: Store, clock: Clock, token_id: str) -> ApiToken:
-    with store.transaction() as ws:
-        token = ws.tokens.find(token_id.strip())
-        if token is None:
-            raise NotFoundError(f"no API token {token_id!r} (see `skillgap token list`)")
-        if token.revoked_at is not None:
-            return token
-        revoked = replace(token, revoked_at=clock.now())
-        ws.tokens.put(revoked)
-    return revoked
-
-
-def token_of(store: Store, presented: str) -> ApiToken:
-    """The active token ``presented`` ("sg_<id>_<secret>") is, else ``AuthenticationError``."""
-    match = _TOKEN.fullmatch(presented.strip())
-    if match is None:
-        raise AuthenticationError("the API token is malformed, unknown or revoked")
-    token_id, secret = match.groups()
-    with store.transaction() as ws:
-        token = ws.tokens.find(token_id)
-    expected = token.secret_hash if token is not None else digest("")
-    if not hmac.compare_digest(digest(secret), expected) or token is None or not token.active:
-        raise AuthenticationError("the API token is malformed, unknown or revoked")
-    return token

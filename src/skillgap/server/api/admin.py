@@ -21,6 +21,7 @@ from skillgap.server.api.models import (
 )
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
+from skillgap.services import tokens
 from skillgap.services import users as service
 
 router = APIRouter()
@@ -85,14 +86,14 @@ def set_password(email: str, body: PasswordChange, ctx: Ctx, who: Admin) -> dict
 @router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
 def list_tokens(ctx: Ctx, who: Admin) -> list[dict[str, Any]]:
     """Every API token, revoked ones too (never a secret)."""
-    return [token_data(t) for t in service.list_tokens(ctx.store)]
+    return [token_data(t) for t in tokens.list_tokens(ctx.store)]
 
 
 @router.post("/tokens", response_model=NewTokenOut, status_code=201, tags=["tokens"])
 def create_token(body: NewTokenIn, ctx: Ctx, who: Admin) -> dict[str, Any]:
     """A token for an integration, scoped to a role (and a person, for a manager's or an
     employee's view). The secret is in this answer only."""
-    made = service.create_token(
+    made = tokens.create_token(
         ctx.store,
         ctx.clock,
         body.name,
@@ -106,4 +107,4 @@ def create_token(body: NewTokenIn, ctx: Ctx, who: Admin) -> dict[str, Any]:
 @router.delete("/tokens/{token_id}", response_model=TokenOut, tags=["tokens"])
 def revoke_token(token_id: str, ctx: Ctx, who: Admin) -> dict[str, Any]:
     """Revoke a token: it is refused from now on."""
-    return token_data(service.revoke_token(ctx.store, ctx.clock, token_id))
+    return token_data(tokens.revoke_token(ctx.store, ctx.clock, token_id))
