@@ -71,6 +71,12 @@ def test_sockets_of_a_group_share_the_port_and_a_plain_one_is_refused() -> None:
     check_free("127.0.0.1", port)  # free again
 
 
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "192.0.2.1"])
+def test_an_address_that_cannot_be_listened_on_is_a_clear_error(host: str) -> None:
+    with pytest.raises(ConfigError, match=f"cannot listen on {host}:"):
+        check_free(host, _free_port())
+
+
 def test_connections_are_spread_over_the_group() -> None:
     port = _free_port()
     group = [listening_socket("127.0.0.1", port, reuse_port=True) for _ in range(2)]
