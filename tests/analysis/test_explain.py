@@ -139,9 +139,18 @@ def test_the_requirement_now_and_at_each_horizon_in_both_views() -> None:
 
 def test_profile_gaps_agree_with_person_gap_and_list_claims_met_on_ratings_alone() -> None:
     ev = evidence()
-    for view in View:
-        profile = profile_gaps(ev, ROLE, view, AS_OF)
-        expected = person_gap(ANA, ROLE, ev.inventory, ev.context, view=view, horizon=AS_OF)
+    for view, on in [(v, d) for v in View for d in (AS_OF, HORIZON)]:
+        profile = profile_gaps(ev, ROLE, view, on)
+        expected = person_gap(ANA, ROLE, ev.inventory, ev.context, view=view, horizon=on)
+        assert profile.gap == expected  # every item, in the role's order (one pass, same rule)
+        for line in profile.lines:  # and each line holds the item of either view
+            ref = line.item.requirement.competency
+            for v, item in (
+                (View.VERIFIED, line.verified),
+                (View.BEST_AVAILABLE, line.best_available),
+            ):
+                other = person_gap(ANA, ROLE, ev.inventory, ev.context, view=v, horizon=on)
+                assert item in [i for i in other.items if i.requirement.competency == ref]
         assert profile.readiness == pytest.approx(expected.readiness)
         weighted = [line.item.weighted_gap for line in profile.lines]
         assert weighted == sorted(weighted, reverse=True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from skillgap.clock import FixedClock
 from skillgap.config import Settings, load_settings
@@ -26,6 +30,7 @@ from skillgap.services.snapshots import take_snapshot
 from skillgap.store import Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
+from skillgap.store.sql import SqlStore
 
 with warnings.catch_warnings():  # starlette asks for httpx2; the httpx client is the same
     warnings.simplefilter("ignore")
@@ -109,6 +114,16 @@ def sqlite_org(demo_bundle: Bundle, password_hash: str, tmp_path: Path) -> Itera
 
 
 @pytest.fixture
+def postgres_org(demo_bundle: Bundle, password_hash: str, postgres_databases: Any) -> Iterator[Org]:
+    settings = load_settings({}, database_url=postgres_databases.create())
+    store = open_store(settings, create=True)
+    found = populate(store, demo_bundle, password_hash, FixedClock(NOW))
+    found.settings = settings
+    yield found
+    store.close()
+
+
+@pytest.fixture
 def client(org: Org) -> Iterator[TestClient]:
     with org.app_client() as found:
         yield found
@@ -129,3 +144,34 @@ def csrf_of(client: TestClient) -> str:
     assert found.status_code == 200, found.text
     token: str = found.json()["csrf_token"]
     return token
+
+
+@contextmanager
+def watched(store: Store) -> Iterator[list[str]]:
+    """The statements run on ``store`` (a SqlStore), on any of its engines: "BEGIN" for each
+    transaction begun (not for a statement that commits by itself), and "COMMIT"."""
+    assert isinstance(store, SqlStore)
+    url = store.engine.url
+    said: list[str] = []
+
+    def statement(conn: Any, cursor: Any, sql: str, *rest: Any) -> None:
+        if conn.engine.url == url and sql != "BEGIN":  # SQLite's BEGIN: counted by ``began``
+            said.append(sql)
+
+    def began(conn: Any) -> None:
+        autocommit = getattr(conn.connection.dbapi_connection, "autocommit", False) is True
+        if conn.engine.url == url and not autocommit:
+            said.append("BEGIN")
+
+    def committed(conn: Any) -> None:
+        if conn.engine.url == url:
+            said.append("COMMIT")
+
+    listeners = [("before_cursor_execute", statement), ("begin", began), ("commit", committed)]
+    for name, listener in listeners:
+        event.listen(Engine, name, listener)
+    try:
+        yield said
+    finally:
+        for name, listener in listeners:
+            event.remove(Engine, name, listener)

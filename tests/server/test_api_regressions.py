@@ -3,21 +3,16 @@ the probing around them found, each pinned with the request that showed it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from skillgap.clock import FixedClock
-from skillgap.config import load_settings
 from skillgap.domain.users import UserRole
 from skillgap.errors import WorkspaceError
-from skillgap.formats.bundle import Bundle
 from skillgap.services import roles as roles_service
-from skillgap.store.schema import open_store
 
-from .conftest import NOW, Org, TestClient, populate
+from .conftest import Org, TestClient
 
 NUL_REFUSED = "PostgreSQL text fields cannot contain NUL (0x00) bytes"
 
@@ -61,16 +56,6 @@ def test_a_workspace_that_fails_otherwise_is_still_503(
     monkeypatch.setattr(roles_service, "show_role", broken)
     answer = client.get("/api/v1/roles/data-analyst", headers=org.bearer(UserRole.ADMIN))
     assert answer.status_code == 503 and answer.json()["error"]["code"] == "workspace"
-
-
-@pytest.fixture
-def postgres_org(demo_bundle: Bundle, password_hash: str, postgres_databases: Any) -> Iterator[Org]:
-    settings = load_settings({}, database_url=postgres_databases.create())
-    store = open_store(settings, create=True)
-    found = populate(store, demo_bundle, password_hash, FixedClock(NOW))
-    found.settings = settings
-    yield found
-    store.close()
 
 
 @pytest.mark.postgres

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import event
 
 from skillgap.analysis.inventory import View
 from skillgap.cli import CliEnvironment, cli
@@ -45,7 +44,7 @@ from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
 from skillgap.store.sql import SqlStore
 
-from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, login, populate
+from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, login, populate, watched
 
 H, E = UserRole.HR, UserRole.EMPLOYEE
 GAPS = f"/api/v1/people/{EMPLOYEE}/gaps?view=best-available"
@@ -136,11 +135,13 @@ def test_concurrent_writers_each_count(postgres_databases: Any) -> None:
 # --- the cache -------------------------------------------------------------------------------
 
 
-def test_a_unit_of_work_begins_a_transaction_only_for_what_the_cache_does_not_answer(
+def test_a_unit_of_work_begins_a_transaction_only_to_write(
     store: Store,
 ) -> None:
     """PostgreSQL: a unit answered from memory is one statement (the revision), no
-    transaction; SQLite reads the revision inside one (its snapshot starts there)."""
+    transaction, and a read the cache does not answer one more; the transaction begins with
+    the first write, and what is read after it is read inside. SQLite reads everything
+    inside one (its snapshot starts with the first read)."""
     with store.transaction() as ws:
         ws.people.add(Person("E1", "One"))
     cached = CachedStore(store, ReadCache())
@@ -148,14 +149,7 @@ def test_a_unit_of_work_begins_a_transaction_only_for_what_the_cache_does_not_an
         assert ws.people.find("E1") is not None  # loads the people: a transaction
     if not isinstance(store, SqlStore):
         return
-    said: list[str] = []
-    listeners = [
-        ("before_cursor_execute", lambda conn, cursor, sql, *rest: said.append(sql)),
-        ("commit", lambda conn: said.append("COMMIT")),
-    ]
-    for name, listener in listeners:
-        event.listen(store.engine, name, listener)
-    try:
+    with watched(store) as said:
         with cached.transaction() as ws:
             assert ws.people.find("E1") is not None
         revision_read = [sql for sql in said if "workspace_meta" in sql]
@@ -164,12 +158,24 @@ def test_a_unit_of_work_begins_a_transaction_only_for_what_the_cache_does_not_an
         else:
             assert said[0] == "BEGIN" and said[-1] == "COMMIT" and len(revision_read) == 1, said
         said.clear()
-        with cached.transaction() as ws:  # not cached: the store's transaction, as before
+        with cached.transaction() as ws:  # not cached
             assert ws.sessions.find("no such session") is None
-        assert said[-1] == "COMMIT" and not [sql for sql in said if "workspace_meta" in sql]
-    finally:
-        for name, listener in listeners:
-            event.remove(store.engine, name, listener)
+        if store.engine.dialect.name == "postgresql":
+            assert len(said) == 1 and "FROM sessions" in said[0], said
+        else:
+            assert said[0] == "BEGIN" and said[-1] == "COMMIT" and len(said) == 3, said
+        said.clear()
+        with cached.transaction() as ws:  # a read, a write, a read: the last sees the write
+            assert ws.people.find("E2") is None
+            ws.people.add(Person("E2", "Two"))
+            assert ws.people.find("E2") == Person("E2", "Two")
+        began = said.index("BEGIN")
+        assert [sql for sql in said[began:] if "INSERT INTO people" in sql], said
+        if store.engine.dialect.name == "postgresql":  # the first read came before BEGIN
+            assert [sql for sql in said[:began] if "workspace_meta" in sql], said
+        assert said[-1] == "COMMIT"
+    with cached.transaction() as ws:
+        assert ws.people.find("E2") == Person("E2", "Two")
 
 
 @pytest.fixture

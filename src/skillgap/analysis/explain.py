@@ -9,13 +9,13 @@ Pure functions over what a service loaded (no I/O). They reuse the rules of ``ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, expires
-from skillgap.analysis.gaps import PersonGap, RequirementGap, person_gap
+from skillgap.analysis.gaps import PersonGap, RequirementGap, person_gap, requirement_gap
 from skillgap.analysis.inventory import Holding, Inventory, Reading, View, build_inventory
 from skillgap.analysis.quality import QualityProfile, Rubric
 from skillgap.domain import (
@@ -103,32 +103,32 @@ def person_evidence(
 
 @dataclass(frozen=True)
 class GapLine:
-    """One requirement, held in both views; ``view`` says which one the report shows."""
+    """One requirement, held in both views; ``view`` says which one the report shows.
+    ``item`` (the chosen view's) and ``claimed_only`` are worked out when it is made."""
 
     view: View
     verified: RequirementGap
     best_available: RequirementGap
     holding: Holding | None
+    item: RequirementGap = field(init=False, compare=False)
+    claimed_only: bool = field(init=False, compare=False)
 
-    @property
-    def item(self) -> RequirementGap:
-        return self.verified if self.view is View.VERIFIED else self.best_available
-
-    @property
-    def reading(self) -> Reading | None:
-        """Where the held level of the chosen view comes from."""
-        return self.holding.reading(self.view) if self.holding else None
-
-    @property
-    def claimed_only(self) -> bool:
-        """Met on a self or manager rating alone: short on verified evidence."""
+    def __post_init__(self) -> None:
         best = self.best_available
-        return (
+        object.__setattr__(self, "item", self.verified if self.view is View.VERIFIED else best)
+        # met on a self or manager rating alone: short on verified evidence
+        claimed = (
             self.verified.gap > 0
             and best.gap == 0
             and best.source is not None
             and not best.source.verified
         )
+        object.__setattr__(self, "claimed_only", claimed)
+
+    @property
+    def reading(self) -> Reading | None:
+        """Where the held level of the chosen view comes from."""
+        return self.holding.reading(self.view) if self.holding else None
 
     @property
     def claim(self) -> Reading | None:
@@ -159,17 +159,34 @@ class ProfileGaps:
 def profile_gaps(
     evidence: PersonEvidence, role: Role, view: View, on: date, *, future: bool = False
 ) -> ProfileGaps:
-    """The person's gaps against ``role`` as in force on ``on``, in both views."""
-    person, inventory, context = evidence.person, evidence.inventory, evidence.context
-    verified = person_gap(person, role, inventory, context, view=View.VERIFIED, horizon=on)
-    best = person_gap(person, role, inventory, context, view=View.BEST_AVAILABLE, horizon=on)
-    lines = [
-        GapLine(view, v, b, evidence.holding(v.requirement.competency))
-        for v, b in zip(verified.items, best.items, strict=True)
-    ]
-    lines.sort(key=lambda line: (-line.item.weighted_gap, line.item.requirement.competency))
+    """The person's gaps against ``role`` as in force on ``on``, in both views (one pass
+    over the requirements: each holding looked up once, a requirement held alike in both
+    views judged once)."""
+    person, context = evidence.person, evidence.context
+    holdings = evidence.inventory.of(person.employee_id)
+    verified: list[RequirementGap] = []
+    best: list[RequirementGap] = []
+    lines = []
+    for req in role.requirements_at(on):
+        required = context.canonical(req.competency, req.level)
+        holding = holdings.get(req.competency)
+        if holding is None:
+            v = b = requirement_gap(req, required, None)
+        else:
+            held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
+            v = requirement_gap(req, required, held)
+            b = v if best_held is held else requirement_gap(req, required, best_held)
+        verified.append(v)
+        best.append(b)
+        lines.append(GapLine(view, v, b, holding))
+    lines.sort(key=_largest_gap_first)
     chosen = verified if view is View.VERIFIED else best
-    return ProfileGaps(on, future, chosen, tuple(lines))
+    return ProfileGaps(on, future, PersonGap(person, role, on, view, tuple(chosen)), tuple(lines))
+
+
+def _largest_gap_first(line: GapLine) -> tuple[float, str, str]:
+    ref = line.item.requirement.competency  # (framework, code): CompetencyRef's own order
+    return (-line.item.weighted_gap, ref.framework, ref.code)
 
 
 # --- one competency, explained -------------------------------------------------------------

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
 from skillgap.analysis.context import SkillContext
-from skillgap.analysis.inventory import Inventory, View
+from skillgap.analysis.inventory import Inventory, Reading, View
 from skillgap.domain import CompetencyRef, Person, Requirement, Role, SourceKind
 
 
@@ -29,32 +29,42 @@ class GapStatus(StrEnum):
 
 @dataclass(frozen=True)
 class RequirementGap:
+    """One requirement against the level held. ``gap``, ``status``, ``coverage`` and
+    ``weighted_gap`` follow from the four fields; they are worked out once, when it is made
+    (a person's answer reads each of them several times per line)."""
+
     requirement: Requirement
     required: float
     held: float | None
     source: SourceKind | None
+    gap: float = field(init=False, compare=False)
+    status: GapStatus = field(init=False, compare=False)
+    coverage: float = field(init=False, compare=False)
+    weighted_gap: float = field(init=False, compare=False)
 
-    @property
-    def gap(self) -> float:
-        return max(0.0, self.required - (self.held or 0.0))
+    def __post_init__(self) -> None:
+        held, required = self.held or 0.0, self.required
+        gap = max(0.0, required - held)
+        if held >= required:
+            status = GapStatus.MET
+        else:
+            status = GapStatus.MISSING if held <= 0 else GapStatus.PARTIAL
+        coverage = 1.0 if required <= 0 else min(held, required) / required
+        put = object.__setattr__
+        put(self, "gap", gap)
+        put(self, "status", status)
+        put(self, "coverage", coverage)
+        put(self, "weighted_gap", self.requirement.importance.weight * gap)
 
-    @property
-    def status(self) -> GapStatus:
-        if (self.held or 0.0) >= self.required:
-            return GapStatus.MET
-        if self.held is None or self.held <= 0:
-            return GapStatus.MISSING
-        return GapStatus.PARTIAL
 
-    @property
-    def coverage(self) -> float:
-        if self.required <= 0:
-            return 1.0
-        return min(self.held or 0.0, self.required) / self.required
-
-    @property
-    def weighted_gap(self) -> float:
-        return self.requirement.importance.weight * self.gap
+def requirement_gap(
+    requirement: Requirement, required: float, held: Reading | None
+) -> RequirementGap:
+    """``requirement`` (``required`` on the canonical scale) against the reading of the
+    level held in one view (None: nothing held)."""
+    if held is None:
+        return RequirementGap(requirement, required, None, None)
+    return RequirementGap(requirement, required, held.level, held.observation.source)
 
 
 @dataclass(frozen=True)
@@ -101,15 +111,8 @@ def person_gap(
     items = []
     for req in role.requirements_at(horizon):
         holding = holdings.get(req.competency)
-        reading = holding.reading(view) if holding else None
-        items.append(
-            RequirementGap(
-                requirement=req,
-                required=context.canonical(req.competency, req.level),
-                held=reading.level if reading else None,
-                source=reading.observation.source if reading else None,
-            )
-        )
+        required = context.canonical(req.competency, req.level)
+        items.append(requirement_gap(req, required, holding.reading(view) if holding else None))
     return PersonGap(person, role, horizon, view, tuple(items))
 
 

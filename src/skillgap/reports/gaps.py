@@ -14,6 +14,7 @@ from skillgap.analysis.explain import (
     GapLine,
     ProfileGaps,
 )
+from skillgap.analysis.gaps import RequirementGap
 from skillgap.domain import CompetencyRef, ProficiencyScale
 from skillgap.reports.explain import (
     STATUS_STYLE,
@@ -146,31 +147,36 @@ def _claim_text(r: PersonGaps, line: GapLine) -> str:
 def gaps_data(result: PersonGaps) -> dict[str, Any]:
     """``skillgap gaps --json``."""
     r = result
-    named: dict[CompetencyRef, tuple[str, str]] = {}
+    heads: dict[int, dict[str, Any]] = {}  # by id(requirement): both profiles share most
 
-    def names(ref: CompetencyRef) -> tuple[str, str]:  # both profiles name the same ones
-        if ref not in named:
-            named[ref] = (competency_name(r, ref), capability_name(r, ref))
-        return named[ref]
+    def head(item: RequirementGap) -> dict[str, Any]:
+        """What a line says of its requirement alone."""
+        req = item.requirement
+        found = heads.get(id(req))
+        if found is None:
+            ref = req.competency
+            found = heads[id(req)] = {
+                "competency": str(ref),
+                "name": competency_name(r, ref),
+                "capability": capability_name(r, ref),
+                "importance": req.importance.value,
+                "required_level": req.level,
+                "required_label": scale_of(r, ref).level(req.level).label,
+                "required": item.required,
+                "since": req.horizon.isoformat() if req.horizon else None,
+            }
+        return found
 
     def line_data(line: GapLine) -> dict[str, Any]:
         item = line.item
-        req = item.requirement
-        ref = req.competency
-        scale = scale_of(r, ref)
-        name, capability = names(ref)
+        held = item.held
         reading = line.reading
         return {
-            "competency": str(ref),
-            "name": name,
-            "capability": capability,
-            "importance": req.importance.value,
-            "required_level": req.level,
-            "required_label": scale.level(req.level).label,
-            "required": item.required,
-            "since": req.horizon.isoformat() if req.horizon else None,
-            "held": item.held,
-            "held_label": None if item.held is None else level_text(scale, item.held),
+            **head(item),
+            "held": held,
+            "held_label": None
+            if held is None
+            else level_text(scale_of(r, item.requirement.competency), held),
             "source": item.source.value if item.source else None,
             "held_from": reading.observation.provenance if reading else None,
             "gap": item.gap,

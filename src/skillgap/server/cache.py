@@ -1,6 +1,6 @@
 """The server's read cache: workspace data every request shares and few change (frameworks
 and their ``SkillContext``, scales, roles, people and the manager tree, issuers,
-achievements and what stacks into each, the rubric, API tokens, awards and observations
+achievements and what stacks into each, the rubric, API tokens and users, awards and observations
 read whole, and the gap engine's model of the organisation), kept in the process between
 requests.
 
@@ -26,7 +26,9 @@ are still freed by reference counting (they hold no reference cycles).
 ``get`` and ``count`` of the areas above from the cache (so every service reads them once
 per change, not once per request), and the services that read derived data
 (``services.summary.cached``: the SkillContext, the rubric, the model) find the cache
-there. Everything else goes to the store as before.
+there. Everything else goes to the store as before; on PostgreSQL, a read made before the
+unit writes anything is a statement of its own, outside a transaction
+(``CachedStore.transaction``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -160,13 +162,16 @@ class CachedStore:
     @contextmanager
     def transaction(self) -> Iterator[Workspace]:
         """A unit of work: the store's transaction begins only when something is asked
-        that the cache does not answer. On PostgreSQL the revision is read by one statement
-        of its own until then (a unit answered from memory: one round trip, not three);
-        elsewhere inside the transaction (SQLite's snapshot begins with it)."""
-        alone = self.inner.revision_alone if isinstance(self.inner, SqlStore) else None
+        that the cache does not answer and cannot be read alone. On PostgreSQL, until the
+        unit writes, the revision and every read the cache does not answer are single
+        statements outside a transaction (``SqlStore.alone``: a unit that only reads costs
+        one round trip per read, not three more); elsewhere all is read inside the
+        transaction (SQLite's snapshot begins with the first read)."""
+        inner = self.inner
+        alone = inner.alone if isinstance(inner, SqlStore) and inner.reads_alone else None
         with ExitStack() as stack:
             work = CachedWorkspace(
-                lambda: stack.enter_context(self.inner.transaction()), self.cache, alone
+                lambda: stack.enter_context(inner.transaction()), self.cache, alone
             )
             yield cast(Workspace, work)
         if work.written:  # committed: what it wrote is not worth keeping any more
@@ -184,13 +189,13 @@ class CachedWorkspace(shared.CachingWorkspace):
         self,
         begin: Callable[[], Workspace],
         cache: ReadCache,
-        read_alone: Callable[[], Revision | None] | None = None,
+        alone: Callable[[], AbstractContextManager[Workspace]] | None = None,
     ) -> None:
         self.written: set[str] = set()  # areas written in this unit of work
         self._begin = begin  # the store's unit of work, begun when first needed
         self._inner: Workspace | None = None
         self._cache = cache
-        self._read_alone = read_alone  # the revision outside a transaction (None: not here)
+        self._alone = alone  # single statements outside a transaction (None: not here)
         self._revision: Revision | None = None
         self._repositories: dict[str, _Repository] = {}
 
@@ -204,6 +209,24 @@ class CachedWorkspace(shared.CachingWorkspace):
     def inner(self) -> Workspace:
         return self.begin()
 
+    @property
+    def reads_alone(self) -> bool:
+        """Whether a read goes to the store as a statement of its own: where the store
+        allows it, until the unit has begun its transaction (to write)."""
+        return self._alone is not None and self._inner is None and not self.written
+
+    def read_alone(self, area: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        assert self._alone is not None
+        with self._alone() as ws:
+            return getattr(getattr(ws, area), method)(*args, **kwargs)
+
+    def store_read(self, area: str, method: str) -> Callable[..., Any]:
+        """The store's read ``method`` of ``area``: alone where it may be, else in the
+        unit's transaction."""
+        if self.reads_alone:
+            return partial(self.read_alone, area, method)
+        return getattr(getattr(self.inner, area), method)  # type: ignore[no-any-return]
+
     def cached(self, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
         if self.written:  # it must see its own writes
             return load(self.inner)
@@ -214,8 +237,10 @@ class CachedWorkspace(shared.CachingWorkspace):
     def _current(self) -> Revision:
         """The revision, read once per unit of work."""
         if self._revision is None:
-            alone = self._read_alone() if self._read_alone and self._inner is None else None
-            self._revision = alone if alone is not None else self.inner.meta.revision()
+            if self.reads_alone:
+                self._revision = self.read_alone("meta", "revision")
+            else:
+                self._revision = self.inner.meta.revision()
         return self._revision
 
     def _reread(self) -> Revision:
@@ -247,11 +272,11 @@ def _from_index(index: Callable[[Workspace], dict[str, Any]]) -> dict[str, Calla
 
     def get(ws: CachedWorkspace, area: str, key: str) -> Any:
         found = index(cast(Workspace, ws)).get(key)
-        return found if found is not None else getattr(ws.inner, area).get(key)
+        return found if found is not None else ws.store_read(area, "get")(key)
 
     def find(ws: CachedWorkspace, area: str, key: str) -> Any:
         found = index(cast(Workspace, ws)).get(key)
-        return found if found is not None else getattr(ws.inner, area).find(key)
+        return found if found is not None else ws.store_read(area, "find")(key)
 
     return {
         "list": lambda ws, area: list(index(cast(Workspace, ws)).values()),
@@ -270,7 +295,7 @@ def _for_person(ws: CachedWorkspace, area: str, employee_id: str) -> Any:
     areas = frozenset({area})
     rows = ws.kept(area, areas)
     if rows is None:
-        return getattr(ws.inner, area).for_person(employee_id)
+        return ws.store_read(area, "for_person")(employee_id)
     grouped: dict[str, tuple[Any, ...]] = ws.cached(
         f"{area}-by-person", areas, lambda _: _by_person(rows)
     )
@@ -292,6 +317,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "people": _from_index(shared.people_index),
     "issuers": _from_index(shared.issuer_index),
     "tokens": _from_index(shared.token_index),
+    "users": _from_index(shared.user_index),
     "achievements": _from_index(shared.achievement_index),
     "awards": {
         "list": lambda ws, area: list(shared.award_list(cast(Workspace, ws))),
@@ -318,4 +344,6 @@ class _Repository:
             self._ws.written.add(self._area)
         elif method in self._served and not self._ws.written:
             return partial(self._served[method], self._ws, self._area)
+        else:
+            return self._ws.store_read(self._area, method)
         return getattr(getattr(self._ws.inner, self._area), method)

@@ -16,7 +16,9 @@ routes were answered out of order under load (p99 ten times the median)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from skillgap.server.cache import CachedStore, ReadCache
 from skillgap.services.organisation import Privacy
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
+from skillgap.store.one_unit import one_unit
 
 MIB = 1024 * 1024
 
@@ -95,6 +98,15 @@ class AppContext:
 
     def privacy(self, admin: bool) -> Privacy:
         return Privacy(self.options.min_group_size, admin)
+
+    @contextmanager
+    def one_unit(self) -> Iterator[AppContext]:
+        """This context with every service call made through it in one unit of work of
+        the store (``store/one_unit.py``): for the reads of one hot page or answer."""
+        with one_unit(self.store) as store:
+            shared = copy.copy(self)  # a copy, not a new context: the same read cache
+            object.__setattr__(shared, "store", store)
+            yield shared
 
 
 async def context(request: Request) -> AppContext:

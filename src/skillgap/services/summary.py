@@ -33,7 +33,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
-from skillgap.domain.users import ApiToken
+from skillgap.domain.users import ApiToken, User
 from skillgap.services.quality import assessment_notes, current_rubric
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
 from skillgap.store import Store, Workspace
@@ -220,6 +220,12 @@ def token_index(ws: Workspace) -> dict[str, ApiToken]:
     """API tokens by id (what authenticates a request; a revoked token's change raises the
     revision like any write, so it is refused by the next request)."""
     return cached(ws, "tokens", frozenset({"tokens"}), lambda w: {t.id: t for t in w.tokens.list()})
+
+
+def user_index(ws: Workspace) -> dict[str, User]:
+    """Users by id (a session's user is looked up on every page: deactivating one, or
+    changing their role, raises the revision like any write)."""
+    return cached(ws, "users", frozenset({"users"}), lambda w: {u.id: u for u in w.users.list()})
 
 
 def issuer_index(ws: Workspace) -> dict[str, Issuer]:

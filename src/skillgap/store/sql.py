@@ -250,17 +250,22 @@ class SqlStore:
         with self.engine.connect() as conn:
             return schema_revision(conn)
 
-    def revision_alone(self) -> Revision | None:
-        """The workspace's revision read by one statement outside any unit of work, where
-        that loses nothing: on PostgreSQL, whose transactions (read committed) see each
-        statement's latest commits anyway, it is one round trip instead of three (begin,
-        read, commit). None on SQLite, where a unit of work's snapshot begins with its
-        first read: read it there (``Workspace.meta.revision``)."""
-        if self.engine.dialect.name != "postgresql":
-            return None
+    @property
+    def reads_alone(self) -> bool:
+        """Whether a read loses nothing by running as one statement outside any unit of
+        work (``alone``): on PostgreSQL, whose transactions (read committed) see each
+        statement's latest commits anyway, so a read made alone is one round trip instead
+        of three (begin, read, commit). Not on SQLite, where a unit of work's snapshot
+        begins with its first read."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def alone(self) -> Iterator[SqlWorkspace]:
+        """Repositories whose every statement commits by itself (see ``reads_alone``):
+        for reads only."""
         try:
             with self._autocommit.connect() as conn:
-                return SqlMeta(conn).revision()
+                yield SqlWorkspace(conn)
         except DBAPIError as exc:
             raise WorkspaceError(
                 f"the workspace database at {self._location} failed: {db_error_summary(exc)}"
@@ -268,7 +273,9 @@ class SqlStore:
 
     @cached_property
     def _autocommit(self) -> Engine:
-        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # an engine (and pool) of its own: switching a pooled connection in and out of
+        # autocommit at each checkout costs a quarter of a single read
+        return sa.create_engine(self.engine.url, isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[SqlWorkspace]:
@@ -286,6 +293,8 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        if "_autocommit" in self.__dict__:
+            self._autocommit.dispose()
 
 
 def create_engine(settings: Settings) -> Engine:

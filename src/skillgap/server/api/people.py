@@ -18,7 +18,7 @@ from skillgap.server.api.params import AsOfQuery, Limit, Offset, ViewQuery, hori
 from skillgap.server.api.reports import ExplanationOut, PersonGapsOut
 from skillgap.server.auth import allow
 from skillgap.server.context import AppContext, context
-from skillgap.server.scope import Reach, person_in_reach, reach
+from skillgap.server.scope import Reach, check_person, person_in_reach, reach
 from skillgap.services import explain as explain_service
 from skillgap.services import people as people_service
 from skillgap.services.organisation import When
@@ -65,8 +65,9 @@ def show_person(person_id: InReach, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/people/{person_id}/gaps", response_model=PersonGapsOut)
 async def person_gaps(  # async: answered on the event loop ("hot reads", server/context.py)
-    person_id: InReach,
+    person_id: str,
     ctx: Ctx,
+    reached: Annotated[Reach, Depends(reach)],
     view: ViewQuery = "verified",
     horizon: Annotated[
         str | None,
@@ -77,16 +78,18 @@ async def person_gaps(  # async: answered on the event loop ("hot reads", server
 ) -> Response:
     """The person's gaps against their role (or ``role``) now and at a horizon: each
     requirement with the level required, held and where it comes from."""
-    when = horizon_of(horizon, When.NEXT)
-    result = explain_service.person_gaps(
-        ctx.store,
-        ctx.clock,
-        person_id,
-        role_id=role,
-        as_of=as_of,
-        horizon=when if isinstance(when, date) else None,
-        view=view_of(view),
-    )
+    with ctx.one_unit() as one:  # the reach check and the answer: one unit of work
+        check_person(person_id, reached, one)
+        when = horizon_of(horizon, When.NEXT)
+        result = explain_service.person_gaps(
+            one.store,
+            one.clock,
+            person_id,
+            role_id=role,
+            as_of=as_of,
+            horizon=when if isinstance(when, date) else None,
+            view=view_of(view),
+        )
     return json_answer(gaps_data(result))  # PersonGapsOut's shape (server/api/answers.py)
 
 

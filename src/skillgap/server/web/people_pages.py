@@ -42,8 +42,9 @@ async def person(  # async: answered on the event loop ("hot reads", server/cont
 ) -> Response:
     """Verified skills and the credentials behind them, claimed skills, gaps against the
     person's role and a target role, progress between snapshots."""
-    check_person(person_id, reach_for(who, ctx), ctx)
-    found = person_page(ctx, person_id, View(view), role or None)
+    with ctx.one_unit() as one:  # one snapshot, one revision read, for all it reads
+        check_person(person_id, reach_for(who, one), one)
+        found = person_page(one, person_id, View(view), role or None)
     context = {"who": who, "page": found, "chosen": role or ""}
     return render(request, "person.html", context)
 

@@ -1,0 +1,116 @@
+"""Several service calls as one unit of work (store/one_unit.py), and what the hot requests
+cost the database: a person's gaps and their page are each one unit of work beside the
+one that authenticates, and on PostgreSQL neither begins a transaction."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+from skillgap.config import load_settings
+from skillgap.domain import Person
+from skillgap.domain.users import UserRole
+from skillgap.errors import ValidationError
+from skillgap.services import people as people_service
+from skillgap.store import Store, Workspace
+from skillgap.store.one_unit import one_unit
+from skillgap.store.schema import open_store
+from skillgap.store.sql import use_write_ahead_log
+
+from .conftest import EMPLOYEE, Org, login, watched
+
+
+class Counting:
+    """``store``, counting the units of work opened on it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.units = 0
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    @property
+    def schema(self) -> str | None:
+        return self.store.schema
+
+    def transaction(self) -> AbstractContextManager[Workspace]:
+        self.units += 1
+        return self.store.transaction()
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def add(store: Store, person: Person) -> None:
+    """A service that writes: a unit of work of its own."""
+    with store.transaction() as ws:
+        ws.people.add(person)
+
+
+def test_service_calls_in_one_unit_open_one(store: Store) -> None:
+    counting = Counting(store)
+    with one_unit(counting) as shared:
+        add(shared, Person("E1", "One"))
+        with shared.transaction() as ws:
+            assert ws.people.find("E1") == Person("E1", "One")  # its own write, seen
+        assert [p.employee_id for p in people_service.list_people(shared)] == ["E1"]
+        assert shared.location == store.location and shared.schema == store.schema
+    assert counting.units == 1
+    with store.transaction() as ws:
+        assert ws.people.find("E1") is not None  # committed when the whole ended
+
+
+def test_an_error_anywhere_in_one_unit_rolls_all_of_it_back(store: Store) -> None:
+    with pytest.raises(ValidationError), one_unit(store) as shared:
+        add(shared, Person("E1", "One"))  # its own "unit" ended well
+        raise ValidationError("later, something fails")
+    with store.transaction() as ws:
+        assert ws.people.find("E1") is None
+
+
+def test_one_unit_reads_one_snapshot_on_sqlite(tmp_path: Path) -> None:
+    """SQLite: what another connection commits between two service calls is not seen by
+    the second (separate units would see it)."""
+    settings = load_settings({}, workspace=tmp_path / "ws.db")
+    store = open_store(settings, create=True)
+    assert use_write_ahead_log(store)  # as served: a reader does not block the writer
+    other = open_store(settings)
+    try:
+        add(store, Person("E1", "One"))
+        with one_unit(store) as shared:
+            assert len(people_service.list_people(shared)) == 1
+            add(other, Person("E2", "Two"))
+            assert len(people_service.list_people(shared)) == 1
+        assert len(people_service.list_people(store)) == 2
+    finally:
+        other.close()
+        store.close()
+
+
+# --- what a hot request costs the database ------------------------------------------------
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_persons_gaps_and_page_are_one_unit_of_work_beside_authentication(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    org: Org = request.getfixturevalue("sqlite_org" if backend == "sqlite" else "postgres_org")
+    with org.app_client() as client:
+        assert login(client, "hr@tidewell.example").status_code == 303
+        gaps = f"/api/v1/people/{EMPLOYEE}/gaps"
+        for path, headers in ((gaps, org.bearer(UserRole.HR)), (f"/people/{EMPLOYEE}", {})):
+            assert client.get(path, headers=headers).status_code == 200  # the cache filled
+            with watched(org.store) as said:
+                assert client.get(path, headers=headers).status_code == 200
+            if backend == "sqlite":  # authentication, then the answer: a transaction each
+                assert said.count("BEGIN") == 2 and said.count("COMMIT") == 2, said
+            else:  # single statements, no transaction: a revision read for each unit
+                assert "BEGIN" not in said and "COMMIT" not in said, said
+                assert sum("workspace_meta" in sql for sql in said) == 2, said
