@@ -1,6 +1,7 @@
 """Several service calls as one unit of work (store/one_unit.py), and what the hot requests
 cost the database: a person's gaps and their page are each one unit of work beside the
-one that authenticates, and on PostgreSQL neither begins a transaction."""
+one that authenticates; on PostgreSQL neither begins a transaction, and a request reads
+the revision once (server/cache.py, ``one_revision``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from skillgap.config import load_settings
 from skillgap.domain import Person
 from skillgap.domain.users import UserRole
 from skillgap.errors import ValidationError
+from skillgap.server.cache import CachedStore, ReadCache, one_revision
 from skillgap.services import people as people_service
 from skillgap.store import Store, Workspace
 from skillgap.store.one_unit import one_unit
@@ -111,6 +113,30 @@ def test_a_persons_gaps_and_page_are_one_unit_of_work_beside_authentication(
                 assert client.get(path, headers=headers).status_code == 200
             if backend == "sqlite":  # authentication, then the answer: a transaction each
                 assert said.count("BEGIN") == 2 and said.count("COMMIT") == 2, said
-            else:  # single statements, no transaction: a revision read for each unit
+            else:  # single statements, no transaction, the revision read once
                 assert "BEGIN" not in said and "COMMIT" not in said, said
-                assert sum("workspace_meta" in sql for sql in said) == 2, said
+                assert sum("workspace_meta" in sql for sql in said) == 1, said
+
+
+@pytest.mark.postgres
+def test_a_request_reads_the_revision_once_until_it_writes(postgres_org: Org) -> None:
+    cached = CachedStore(postgres_org.store, ReadCache())
+    with cached.transaction() as ws:  # the people read once (a load reads the revision again)
+        assert ws.people.find(EMPLOYEE) is not None
+    with watched(postgres_org.store) as said, one_revision():
+        for _ in range(3):
+            with cached.transaction() as ws:
+                assert ws.people.find(EMPLOYEE) is not None
+        assert sum("workspace_meta" in sql for sql in said) == 1, said
+        with cached.transaction() as ws:
+            ws.people.add(Person("E-NEW", "New"))
+        said.clear()
+        with cached.transaction() as ws:  # the revision read again: the write is seen
+            assert ws.people.find("E-NEW") == Person("E-NEW", "New")
+        assert "workspace_meta" in said[0], said
+    said.clear()
+    with watched(postgres_org.store) as said:  # outside a request: once per unit
+        for _ in range(2):
+            with cached.transaction() as ws:
+                assert ws.people.find(EMPLOYEE) is not None
+    assert sum("workspace_meta" in sql for sql in said) == 2, said

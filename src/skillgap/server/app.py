@@ -20,6 +20,7 @@ from skillgap.errors import PayloadTooLarge
 from skillgap.fetch import Fetcher
 from skillgap.server import errors
 from skillgap.server.api import PREFIX, api_router
+from skillgap.server.cache import one_revision
 from skillgap.server.context import AppContext, ServerOptions
 from skillgap.server.warm import Warmer
 from skillgap.server.web import (
@@ -97,6 +98,7 @@ def create_app(
     for web in (dashboard, people_pages, upload, review, plan_pages, talent_pages):
         app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+    app.add_middleware(OneRevisionPerRequest)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)
     return app
@@ -124,6 +126,21 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class OneRevisionPerRequest:
+    """Each GET or HEAD request reads the workspace's revision once (``cache.one_revision``:
+    PostgreSQL; elsewhere nothing changes)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        with one_revision():
+            await self.app(scope, receive, send)
 
 
 class BodyLimit:

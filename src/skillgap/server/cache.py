@@ -37,6 +37,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -144,6 +145,27 @@ class ReadCache:
         return sorted(self._entries)
 
 
+#: The revision the request being served has read (PostgreSQL; see ``one_revision``).
+_REQUEST_REVISION: ContextVar[list[Revision] | None] = ContextVar(
+    "skillgap_request_revision", default=None
+)
+
+
+@contextmanager
+def one_revision() -> Iterator[None]:
+    """Within: on PostgreSQL, the units of work that only read reuse the revision the first
+    one read (a request that authenticates, then answers, reads it once, not twice). Its
+    reads are statements of their own (read committed) either way, so this widens the
+    window in which a commit by another process is not yet seen from one unit to one
+    request, never more. A unit that writes forgets it: the next reads it again.
+    (``server/app.py`` wraps each GET in it.)"""
+    token = _REQUEST_REVISION.set([])
+    try:
+        yield
+    finally:
+        _REQUEST_REVISION.reset(token)
+
+
 class CachedStore:
     """``store`` with its reads of shared data answered from ``cache`` (see the module)."""
 
@@ -176,6 +198,8 @@ class CachedStore:
             yield cast(Workspace, work)
         if work.written:  # committed: what it wrote is not worth keeping any more
             self.cache.evict(work.written)
+            if held := _REQUEST_REVISION.get():
+                held.clear()
 
     def close(self) -> None:
         self.inner.close()
@@ -238,7 +262,13 @@ class CachedWorkspace(shared.CachingWorkspace):
         """The revision, read once per unit of work."""
         if self._revision is None:
             if self.reads_alone:
-                self._revision = self.read_alone("meta", "revision")
+                held = _REQUEST_REVISION.get()
+                if held:  # read by an earlier unit of this request (``one_revision``)
+                    self._revision = held[0]
+                else:
+                    self._revision = self.read_alone("meta", "revision")
+                    if held is not None:
+                        held.append(self._revision)
             else:
                 self._revision = self.inner.meta.revision()
         return self._revision
