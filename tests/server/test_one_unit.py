@@ -6,6 +6,7 @@ the revision once (server/cache.py, ``one_revision``)."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from skillgap.services import people as people_service
 from skillgap.store import Store, Workspace
 from skillgap.store.one_unit import one_unit
 from skillgap.store.schema import open_store
-from skillgap.store.sql import use_write_ahead_log
+from skillgap.store.sql import SqlStore, use_write_ahead_log
+from tests.store.test_contract_snapshots import make
 
 from .conftest import EMPLOYEE, Org, login, watched
 
@@ -140,3 +142,35 @@ def test_a_request_reads_the_revision_once_until_it_writes(postgres_org: Org) ->
             with cached.transaction() as ws:
                 assert ws.people.find(EMPLOYEE) is not None
     assert sum("workspace_meta" in sql for sql in said) == 2, said
+
+
+def test_snapshots_through_the_cache_are_the_stores(store: Store) -> None:
+    """The headers are kept (a person's page reads them on every view); a person's rows
+    come from the store, and none is read while there is no snapshot."""
+    cached = CachedStore(store, ReadCache())
+    with cached.transaction() as ws:
+        assert ws.snapshots.list() == [] and ws.snapshots.for_person("E1") == ()
+    first, second = make("S1"), make("S2", date(2026, 12, 1))
+    with cached.transaction() as ws:
+        ws.snapshots.add(first)
+    with store.transaction() as ws:  # not through the cache: as the command line would
+        ws.snapshots.add(second)
+    for since in (None, date(2026, 11, 15), date(2027, 1, 1)):
+        with store.transaction() as ws:
+            expected = (ws.snapshots.list(since), ws.snapshots.for_person("E1", since))
+        with cached.transaction() as ws:
+            assert (ws.snapshots.list(since), ws.snapshots.for_person("E1", since)) == expected
+    with cached.transaction() as ws:
+        assert [s.id for s in ws.snapshots.for_person("E1")] == ["S1", "S2"]
+
+
+def test_a_persons_rows_of_many_snapshots_are_three_queries(store: Store) -> None:
+    if not isinstance(store, SqlStore):
+        pytest.skip("counts SQL statements")
+    with store.transaction() as ws:
+        for n in range(6):
+            ws.snapshots.add(make(f"S{n}", date(2026, 1 + n, 1)))
+    with watched(store) as said, store.transaction() as ws:
+        found = ws.snapshots.for_person("E1")
+    assert [s.rows[0].person_id for s in found] == ["E1"] * 6
+    assert len([sql for sql in said if sql.lstrip().upper().startswith("SELECT")]) == 3, said

@@ -39,9 +39,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar, cast
 
+from skillgap.domain.snapshots import Snapshot
 from skillgap.services import summary as shared
 from skillgap.store import ANY_AREA, Revision, Store, Workspace
 from skillgap.store.sql import SqlStore
@@ -332,6 +334,22 @@ def _for_person(ws: CachedWorkspace, area: str, employee_id: str) -> Any:
     return list(grouped.get(employee_id, ()))
 
 
+def _snapshot_headers(ws: CachedWorkspace, since: date | None) -> list[Snapshot]:
+    headers = shared.snapshot_headers(cast(Workspace, ws))
+    return [h for h in headers if since is None or h.as_of >= since]
+
+
+def _snapshots_for_person(
+    ws: CachedWorkspace, area: str, person_id: str, since: date | None = None
+) -> tuple[Snapshot, ...]:
+    """A person's row of each snapshot: none to read when there is no snapshot (the
+    headers are kept), else the store's (three queries however many there are)."""
+    if not _snapshot_headers(ws, since):
+        return ()
+    found: tuple[Snapshot, ...] = ws.store_read(area, "for_person")(person_id, since)
+    return found
+
+
 def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
     grouped: dict[str, list[Any]] = {}
     for row in rows:
@@ -356,6 +374,10 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "observations": {
         "list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws))),
         "for_person": _for_person,
+    },
+    "snapshots": {
+        "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
+        "for_person": _snapshots_for_person,
     },
 }
 

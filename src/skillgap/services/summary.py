@@ -33,6 +33,7 @@ from skillgap.domain import (
     ProficiencyScale,
     Role,
 )
+from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import ApiToken, User
 from skillgap.services.quality import assessment_notes, current_rubric
 from skillgap.services.workspace import META_ORGANISATION, snapshot_date
@@ -226,6 +227,13 @@ def user_index(ws: Workspace) -> dict[str, User]:
     """Users by id (a session's user is looked up on every page: deactivating one, or
     changing their role, raises the revision like any write)."""
     return cached(ws, "users", frozenset({"users"}), lambda w: {u.id: u for u in w.users.list()})
+
+
+def snapshot_headers(ws: Workspace) -> tuple[Snapshot, ...]:
+    """Every snapshot, without rows, in snapshot order (a person's page shows their
+    progress across them)."""
+    areas = frozenset({"snapshots"})
+    return cached(ws, "snapshot-headers", areas, lambda w: tuple(w.snapshots.list()))
 
 
 def issuer_index(ws: Workspace) -> dict[str, Issuer]:

@@ -11,7 +11,7 @@ whatever the database's collation).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from itertools import islice
@@ -66,11 +66,13 @@ class SnapshotMapper:
         self, conn: Connection, person_id: str, since: date | None
     ) -> tuple[Snapshot, ...]:
         """The headers of ``headers(since)``, each with ``person_id``'s row only (read by
-        primary key: snapshot id, then person id)."""
-        return tuple(
-            replace(header, rows=_rows(conn, header.id, person_id))
-            for header in self.headers(conn, since)
-        )
+        primary key: snapshot id, then person id): three queries, however many snapshots."""
+        headers = self.headers(conn, since)
+        rows: dict[str, tuple[SnapshotRow, ...]] = {}
+        for start in range(0, len(headers), CHUNK):
+            part = [h.id for h in headers[start : start + CHUNK]]
+            rows |= _rows_of(conn, part, person_id)
+        return tuple(replace(header, rows=rows.get(header.id, ())) for header in headers)
 
     def count(self, conn: Connection) -> int:
         query = sa.select(sa.func.count()).select_from(t.snapshots)
@@ -189,11 +191,20 @@ def _copy(
 
 def _rows(conn: Connection, key: str, person_id: str | None = None) -> tuple[SnapshotRow, ...]:
     """The snapshot's rows with their lines (``person_id``: that person's only)."""
+    return _rows_of(conn, [key], person_id).get(key, ())
+
+
+def _rows_of(
+    conn: Connection, keys: Sequence[str], person_id: str | None = None
+) -> dict[str, tuple[SnapshotRow, ...]]:
+    """The rows of the snapshots ``keys`` with their lines, by snapshot id (``person_id``:
+    that person's only): two queries for any number of snapshots (up to ``CHUNK``)."""
     refs: dict[tuple[str, str], CompetencyRef] = {}  # one object per competency, not per line
     importance = {i.value: i for i in Importance}
-    lines: dict[str, list[tuple[int, RequirementLine]]] = defaultdict(list)
+    lines: dict[tuple[str, str], list[tuple[int, RequirementLine]]] = defaultdict(list)
     c = t.snapshot_lines.c
     query = sa.select(
+        c.snapshot_id,
         c.person_id,
         c.position,
         c.framework_id,
@@ -202,37 +213,40 @@ def _rows(conn: Connection, key: str, person_id: str | None = None) -> tuple[Sna
         c.required,
         c.held_verified,
         c.held_best,
-    ).where(c.snapshot_id == key)
+    ).where(c.snapshot_id.in_(keys) if len(keys) > 1 else c.snapshot_id == keys[0])
     if person_id is not None:
         query = query.where(c.person_id == person_id)
-    for pid, position, fw, code, weight, required, verified, best in _fetched(conn, query):
+    for key, pid, position, fw, code, weight, required, verified, best in _fetched(conn, query):
         ref = refs.get((fw, code))
         if ref is None:
             ref = refs[(fw, code)] = CompetencyRef(fw, code)
-        lines[pid].append(
+        lines[(key, pid)].append(
             (position, RequirementLine(ref, importance[weight], required, verified, best))
         )
     p = t.snapshot_people.c
-    people = sa.select(t.snapshot_people).where(p.snapshot_id == key)
+    people = sa.select(t.snapshot_people).where(
+        p.snapshot_id.in_(keys) if len(keys) > 1 else p.snapshot_id == keys[0]
+    )
     if person_id is not None:
         people = people.where(p.person_id == person_id)
-    rows = [
-        SnapshotRow(
-            person_id=r.person_id,
-            department=r.department,
-            team=r.team,
-            role_id=r.role_id,
-            readiness_verified=r.readiness_verified,
-            readiness_best=r.readiness_best,
-            horizon=r.horizon,
-            horizon_readiness_verified=r.horizon_readiness_verified,
-            horizon_readiness_best=r.horizon_readiness_best,
-            lines=tuple(line for _, line in sorted(lines[r.person_id], key=lambda x: x[0])),
+    found: dict[str, list[SnapshotRow]] = defaultdict(list)
+    for r in _fetched(conn, people):
+        mine = sorted(lines[(r.snapshot_id, r.person_id)], key=lambda x: x[0])
+        found[r.snapshot_id].append(
+            SnapshotRow(
+                person_id=r.person_id,
+                department=r.department,
+                team=r.team,
+                role_id=r.role_id,
+                readiness_verified=r.readiness_verified,
+                readiness_best=r.readiness_best,
+                horizon=r.horizon,
+                horizon_readiness_verified=r.horizon_readiness_verified,
+                horizon_readiness_best=r.horizon_readiness_best,
+                lines=tuple(line for _, line in mine),
+            )
         )
-        for r in _fetched(conn, people)
-    ]
-    rows.sort(key=lambda r: r.person_id)
-    return tuple(rows)
+    return {key: tuple(sorted(rows, key=lambda r: r.person_id)) for key, rows in found.items()}
 
 
 def _fetched(conn: Connection, query: sa.Select[Any]) -> Iterator[Any]:
