@@ -20,7 +20,7 @@ from skillgap.services import people as people_service
 from skillgap.store import Store, Workspace
 from skillgap.store.one_unit import one_unit
 from skillgap.store.schema import open_store
-from skillgap.store.sql import SqlStore, use_write_ahead_log
+from skillgap.store.sql import use_write_ahead_log
 from tests.store.test_contract_snapshots import make
 
 from .conftest import EMPLOYEE, Org, login, watched
@@ -164,13 +164,24 @@ def test_snapshots_through_the_cache_are_the_stores(store: Store) -> None:
         assert [s.id for s in ws.snapshots.for_person("E1")] == ["S1", "S2"]
 
 
-def test_a_persons_rows_of_many_snapshots_are_three_queries(store: Store) -> None:
-    if not isinstance(store, SqlStore):
-        pytest.skip("counts SQL statements")
-    with store.transaction() as ws:
-        for n in range(6):
-            ws.snapshots.add(make(f"S{n}", date(2026, 1 + n, 1)))
-    with watched(store) as said, store.transaction() as ws:
-        found = ws.snapshots.for_person("E1")
-    assert [s.rows[0].person_id for s in found] == ["E1"] * 6
-    assert len([sql for sql in said if sql.lstrip().upper().startswith("SELECT")]) == 3, said
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_persons_rows_of_many_snapshots_are_three_queries(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if backend == "sqlite":
+        settings = load_settings({}, workspace=tmp_path / "ws.db")
+    else:
+        url = request.getfixturevalue("postgres_databases").create()
+        settings = load_settings({}, database_url=url)
+    store = open_store(settings, create=True)
+    try:
+        with store.transaction() as ws:
+            for n in range(6):
+                ws.snapshots.add(make(f"S{n}", date(2026, 1 + n, 1)))
+        with watched(store) as said, store.transaction() as ws:
+            found = ws.snapshots.for_person("E1")
+        assert [s.rows[0].person_id for s in found] == ["E1"] * 6
+        selects = [sql for sql in said if sql.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 3, said  # the headers, then lines and people of all six
+    finally:
+        store.close()

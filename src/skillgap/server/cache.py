@@ -394,8 +394,7 @@ class _Repository:
     def __getattr__(self, method: str) -> Any:
         if method not in READS:
             self._ws.written.add(self._area)
-        elif method in self._served and not self._ws.written:
+            return getattr(getattr(self._ws.inner, self._area), method)
+        if method in self._served and not self._ws.written:
             return partial(self._served[method], self._ws, self._area)
-        else:
-            return self._ws.store_read(self._area, method)
-        return getattr(getattr(self._ws.inner, self._area), method)
+        return self._ws.store_read(self._area, method)

@@ -213,7 +213,7 @@ def _rows_of(
         c.required,
         c.held_verified,
         c.held_best,
-    ).where(c.snapshot_id.in_(keys) if len(keys) > 1 else c.snapshot_id == keys[0])
+    ).where(_one_of(c.snapshot_id, keys))
     if person_id is not None:
         query = query.where(c.person_id == person_id)
     for key, pid, position, fw, code, weight, required, verified, best in _fetched(conn, query):
@@ -224,9 +224,7 @@ def _rows_of(
             (position, RequirementLine(ref, importance[weight], required, verified, best))
         )
     p = t.snapshot_people.c
-    people = sa.select(t.snapshot_people).where(
-        p.snapshot_id.in_(keys) if len(keys) > 1 else p.snapshot_id == keys[0]
-    )
+    people = sa.select(t.snapshot_people).where(_one_of(p.snapshot_id, keys))
     if person_id is not None:
         people = people.where(p.person_id == person_id)
     found: dict[str, list[SnapshotRow]] = defaultdict(list)
@@ -247,6 +245,12 @@ def _rows_of(
             )
         )
     return {key: tuple(sorted(rows, key=lambda r: r.person_id)) for key, rows in found.items()}
+
+
+def _one_of(column: sa.ColumnElement[Any], keys: Sequence[str]) -> sa.ColumnElement[bool]:
+    """``column = key`` for one key (the statement a whole snapshot's load has always
+    been), ``column IN (...)`` for several."""
+    return column == keys[0] if len(keys) == 1 else column.in_(keys)
 
 
 def _fetched(conn: Connection, query: sa.Select[Any]) -> Iterator[Any]:
