@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from skillgap.domain import Achievement, Award, CompetencyRef, Issuer, Person
 from skillgap.errors import NotFoundError
-from skillgap.services.summary import achievement_index, issuer_index
+from skillgap.services.summary import credential_indexes
 from skillgap.store import Store
 
 
@@ -37,7 +37,8 @@ def list_credentials(
         if person_id is not None and ws.people.find(person_id) is None:
             raise NotFoundError(f"no person with employee id {person_id!r}")
         awards = ws.awards.for_person(person_id) if person_id else ws.awards.list()
-        achievements, issuers = achievement_index(ws), issuer_index(ws)
+        named = {award.achievement_id for award in awards}
+        achievements, issuers = credential_indexes(ws, named)
     rows = []
     for award in awards:
         achievement = achievements[award.achievement_id]

@@ -22,9 +22,8 @@ from skillgap.clock import Clock
 from skillgap.domain import Person, Role
 from skillgap.errors import NotFoundError, ValidationError
 from skillgap.services.summary import (
-    achievement_index,
     analysis_date,
-    issuer_index,
+    credential_indexes,
     notes,
     rubric,
     skill_context,
@@ -132,11 +131,12 @@ def _evidence(
     awards = ws.awards.for_person(person.employee_id)
     # Every achievement, not only the person's: what stacks into an achievement (its
     # pathway) is part of its quality, as in the summary.
+    achievements, issuers = credential_indexes(ws, {a.achievement_id for a in awards})
     evidence = person_evidence(
         person,
         awards,
-        achievement_index(ws),
-        issuer_index(ws),
+        achievements,
+        issuers,
         ws.observations.for_person(person.employee_id),
         skill_context(ws),
         when,

@@ -251,6 +251,23 @@ def achievement_index(ws: Workspace) -> dict[str, Achievement]:
     )
 
 
+def credential_indexes(
+    ws: Workspace, achievement_ids: set[str]
+) -> tuple[Mapping[str, Achievement], Mapping[str, Issuer]]:
+    """The achievement and issuer indexes, with any of ``achievement_ids`` they lack (and
+    its issuer) read from the store, where it exists. A person's awards are read afresh, the indexes may be
+    kept from the request's revision: on PostgreSQL (read committed) an award read now can
+    name an achievement, of a new issuer, committed since."""
+    achievements: Mapping[str, Achievement] = achievement_index(ws)
+    issuers: Mapping[str, Issuer] = issuer_index(ws)
+    if missing := achievement_ids - achievements.keys():
+        read = [a for i in sorted(missing) if (a := ws.achievements.find(i)) is not None]
+        achievements = {**achievements, **{a.id: a for a in read}}
+        named = {a.issuer_id for a in read} - issuers.keys()
+        issuers = {**issuers, **{i: ws.issuers.get(i) for i in sorted(named)}}
+    return achievements, issuers
+
+
 def stacking(ws: Workspace) -> dict[str, int]:
     """How many achievements stack into each (``quality.stacked_by``): part of every
     achievement's quality, read across all of them."""
@@ -265,9 +282,10 @@ def stacking(ws: Workspace) -> dict[str, int]:
 def quality_of(ws: Workspace, achievement_ids: set[str]) -> dict[str, QualityProfile]:
     """The quality profiles of some achievements (as ``quality.list_achievements`` gives
     them), without judging every achievement nor counting every award: a person's."""
+    achievements, issuers = credential_indexes(ws, achievement_ids)
     return profiles(
-        achievement_index(ws),
-        issuer_index(ws),
+        achievements,
+        issuers,
         rubric(ws),
         notes(ws),
         only=achievement_ids,
