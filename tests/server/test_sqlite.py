@@ -8,7 +8,7 @@ import hashlib
 from skillgap.domain.users import UserRole
 from skillgap.services.users import ACCOUNT_LIMIT
 
-from .conftest import EMAIL, EMPLOYEE, Org, csrf_of, login
+from .conftest import EMAIL, EMPLOYEE, Org, csrf_of, login, watched
 
 
 def test_login_session_and_logout_on_sqlite(sqlite_org: Org) -> None:
@@ -80,3 +80,19 @@ def test_user_management_on_sqlite(sqlite_org: Org) -> None:
         assert {u["id"] for u in listed} >= {"new.person@tidewell.example", EMAIL[UserRole.HR]}
         assert login(client, "new.person@tidewell.example", "a long enough password").status_code
         assert client.get("/api/v1/people").json()["items"][0]["employee_id"] == "E1040"
+
+
+def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
+    sqlite_org: Org,
+) -> None:
+    """A POST's units of work begin ``BEGIN IMMEDIATE`` (``store.sql.writes``): two that
+    each read and then write take turns (tests/store/test_sqlite_writers.py); a GET's
+    begin plainly, never waiting for a writer."""
+    with sqlite_org.app_client() as client:
+        with watched(sqlite_org.store) as said:
+            assert login(client, EMAIL[UserRole.HR]).status_code == 303
+        assert "BEGIN IMMEDIATE" in said, said
+        with watched(sqlite_org.store) as said:
+            assert client.get(f"/api/v1/people/{EMPLOYEE}/gaps").status_code == 200
+            assert client.get(f"/people/{EMPLOYEE}").status_code == 200
+        assert said and "BEGIN IMMEDIATE" not in said, said

@@ -35,7 +35,7 @@ from skillgap.server.web import (
 )
 from skillgap.store import Store
 from skillgap.store.schema import open_store
-from skillgap.store.sql import use_write_ahead_log
+from skillgap.store.sql import use_write_ahead_log, writes
 
 DESCRIPTION = (
     "Skill gap analysis with verified micro-credentials. Authenticate with a session cookie "
@@ -98,7 +98,7 @@ def create_app(
     for web in (dashboard, people_pages, upload, review, plan_pages, talent_pages):
         app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
-    app.add_middleware(OneRevisionPerRequest)
+    app.add_middleware(UnitsPerRequest)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)
     return app
@@ -128,18 +128,20 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-class OneRevisionPerRequest:
-    """Each GET or HEAD request reads the workspace's revision once (``cache.one_revision``:
-    PostgreSQL; elsewhere nothing changes)."""
+class UnitsPerRequest:
+    """A GET or HEAD request reads the workspace's revision once (``cache.one_revision``:
+    PostgreSQL); the units of work of any other request take the write lock as they begin
+    (``store.sql.writes``: SQLite), so two requests that each read and then write take
+    turns, where the later writer would fail ("database is locked")."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with one_revision():
+        with one_revision() if scope["method"] in ("GET", "HEAD") else writes():
             await self.app(scope, receive, send)
 
 

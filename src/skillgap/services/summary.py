@@ -255,9 +255,9 @@ def credential_indexes(
     ws: Workspace, achievement_ids: set[str]
 ) -> tuple[Mapping[str, Achievement], Mapping[str, Issuer]]:
     """The achievement and issuer indexes, with any of ``achievement_ids`` they lack (and
-    its issuer) read from the store, where it exists. A person's awards are read afresh, the indexes may be
-    kept from the request's revision: on PostgreSQL (read committed) an award read now can
-    name an achievement, of a new issuer, committed since."""
+    its issuer) read from the store, where it exists. A person's awards are read afresh,
+    the indexes may be kept from the request's revision: on PostgreSQL (read committed)
+    an award read now can name an achievement, of a new issuer, committed since."""
     achievements: Mapping[str, Achievement] = achievement_index(ws)
     issuers: Mapping[str, Issuer] = issuer_index(ws)
     if missing := achievement_ids - achievements.keys():
