@@ -260,7 +260,7 @@ def credential_indexes(
     an award read now can name an achievement, of a new issuer, committed since."""
     achievements: Mapping[str, Achievement] = achievement_index(ws)
     issuers: Mapping[str, Issuer] = issuer_index(ws)
-    if missing := achievement_ids - achievements.keys():
+    if missing := {i for i in achievement_ids if i not in achievements}:  # keys() copies
         read = [a for i in sorted(missing) if (a := ws.achievements.find(i)) is not None]
         achievements = {**achievements, **{a.id: a for a in read}}
         named = {a.issuer_id for a in read} - issuers.keys()
