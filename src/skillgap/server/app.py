@@ -92,10 +92,13 @@ def create_app(
     )
     app.state.skillgap = ctx
     errors.install(app)
+    # A request is matched against the routes in this order (each one tried costs a few
+    # microseconds, twice): the person pages, asked most, first; then the API.
+    app.include_router(people_pages.router)
     app.include_router(api_router())
     app.include_router(docs.router)
     app.include_router(pages.router)
-    for web in (dashboard, people_pages, upload, review, plan_pages, talent_pages):
+    for web in (dashboard, upload, review, plan_pages, talent_pages):
         app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_middleware(UnitsPerRequest)

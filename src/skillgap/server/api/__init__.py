@@ -21,6 +21,7 @@ PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
-    for area in (admin, catalog, people, credentials, organisation, quality, plans, talent):
+    # people first: a person's gaps are asked most, and routes are matched in this order
+    for area in (people, admin, catalog, credentials, organisation, quality, plans, talent):
         router.include_router(area.router)
     return router
