@@ -20,6 +20,8 @@ under a real HTTP load tool (wrk): issue 7's performance target, docs/benchmarks
    Each run also reports the server's CPU time per request (``server_cpu_ms``: all its
    processes, over the run), steadier than rates on a machine wrk shares.
 5. ``--uncached``: sequential timings with ``SKILLGAP_READ_CACHE=off``, for the ratio.
+6. ``machine_ns``: how fast this machine ran plain Python at the start and after the load
+   runs (``machine_speed``), to compare runs made on different days.
 
 Writes .benchmarks/serve-latest.json. Needs wrk (`apt-get install -y wrk`) and the ESCO
 release (../shared/data/esco).
@@ -36,6 +38,7 @@ import socket
 import subprocess
 import sys
 import time
+import timeit
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -441,11 +444,21 @@ def after_write(settings: Settings, server: Server, cookie: Headers) -> dict[str
     return {"right_after": right_after, "once_warmed": timed(server.base, "/dashboard", cookie)[0]}
 
 
+def machine_speed() -> float:
+    """ns per ``sum(range(100))`` in this process (best of 5): how fast the machine runs
+    plain Python now. Shared machines vary (seen here: 760 ns at one hour, 1,450 ns an
+    hour later, nothing else running), so runs on different days compare only through it
+    and the baseline request (``/api/v1/me``) of each run."""
+    loops = 100_000
+    return round(min(timeit.repeat("sum(range(100))", number=loops, repeat=5)) / loops * 1e9)
+
+
 def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     token = {"Authorization": f"Bearer {principals(settings)}"}
     gaps, page = GAPS, PAGE
     report: dict[str, Any] = {"at": datetime.now(UTC).isoformat(timespec="seconds")}
     report |= {"cpus": os.cpu_count(), "load_at_start": os.getloadavg(), "args": vars(args)}
+    report["machine_ns"] = {"at_start": machine_speed()}
     server = Server(settings, workers=args.workers)
     try:
         cookie = {"Cookie": f"skillgap_session={session(server.base)}"}
@@ -468,6 +481,7 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
             report["wrk"][name] = found
             print(f"{name}: {found}", file=sys.stderr)
         report["rss_mb"] = server.rss_mb()
+        report["machine_ns"]["after_load"] = machine_speed()
         report["after_write_ms"] = after_write(settings, server, cookie)
     finally:
         server.stop()
@@ -503,6 +517,11 @@ def main() -> None:
     name = "serve-latest.json" if args.database_url is None else "serve-latest-postgres.json"
     (ROOT / ".benchmarks" / name).write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
+    speed = report["machine_ns"]
+    print(
+        f"machine: sum(range(100)) {speed['at_start']} ns at the start, "
+        f"{speed['after_load']} ns after the load runs"
+    )
     for label, found in report["wrk"].items():
         errors = sum(found["errors"].values())
         print(

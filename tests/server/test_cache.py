@@ -34,11 +34,13 @@ from skillgap.reports.gaps import gaps_data
 from skillgap.server import create_app
 from skillgap.server.auth import Principal
 from skillgap.server.cache import CachedStore, ReadCache
-from skillgap.server.context import ServerOptions
-from skillgap.server.scope import manager_reach, reach_of
+from skillgap.server.context import AppContext, ServerOptions
+from skillgap.server.scope import Reach, manager_reach, reach_of
 from skillgap.server.warm import Warmer
+from skillgap.server.web.orgdata import GroupPage, group_page
 from skillgap.services import explain
 from skillgap.services import summary as shared
+from skillgap.services.organisation import Scope, ScopeKind
 from skillgap.store import Revision, Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
@@ -541,3 +543,36 @@ def test_a_served_cache_keeps_its_values_out_of_the_collector(demo: Org) -> None
         assert gc.get_freeze_count() > 0  # what was loaded is frozen out of collections
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_groups_figures_are_kept_until_a_write(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    """The organisation's and a department's figures (gaps, priorities, heatmap) are
+    computed once per state of the workspace and privacy, equal to an uncached server's;
+    a write makes the next view compute them again."""
+    org: Org = request.getfixturevalue("org" if backend == "memory" else "sqlite_org")
+    everyone = Reach(everyone=True)
+    organisation, operations = (
+        Scope(ScopeKind.ORGANISATION),
+        Scope(ScopeKind.DEPARTMENT, "Operations"),
+    )
+    with org.app_client() as cached, org.app_client(read_cache=False) as plain:
+        ctx, bare = cached.app.state.skillgap, plain.app.state.skillgap  # type: ignore[attr-defined]
+
+        def page(on: AppContext, scope: Scope, metric: str = "coverage") -> GroupPage:
+            return group_page(on, on.privacy(False), everyone, scope, View.VERIFIED, metric)
+
+        for scope in (organisation, operations):
+            first, again = page(ctx, scope), page(ctx, scope)
+            assert again.gaps is first.gaps and again.heatmap is first.heatmap
+            assert again == first == page(bare, scope)
+            assert page(ctx, scope, "gap").heatmap != first.heatmap  # the metric is in the key
+        kept = page(ctx, organisation)
+        with org.store.transaction() as ws:  # another process's write
+            ws.meta.set("organisation", "Tidewell (renamed)")
+        renamed = page(ctx, organisation)
+        assert renamed.gaps is not kept.gaps
+        assert renamed.gaps["scope"]["name"] == "Tidewell (renamed)"
+        assert renamed == page(bare, organisation)

@@ -9,6 +9,7 @@ role, a role's holders). Both are read only for what the caller may see.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from skillgap.server.scope import Reach
 from skillgap.services import organisation as service
 from skillgap.services import roles as roles_service
 from skillgap.services.organisation import Privacy, Scope, ScopeKind, When, build_model
-from skillgap.services.summary import workspace_data
+from skillgap.services.summary import memoised, workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store
 
@@ -99,7 +100,8 @@ def heatmap(
     labels = [(key(p) or "(none)") if within.member(p) else _OUTSIDE for p in model.people]
     table = model.aggregate_capabilities(view, labels)
     rows = sorted({label for label in labels if label != _OUTSIDE})
-    sizes = tuple(labels.count(r) for r in rows)
+    counted = Counter(labels)
+    sizes = tuple(counted[r] for r in rows)
     found: dict[tuple[str, str], Cell] = {}
     for row in table.rows():
         if row.group == _OUTSIDE:
@@ -162,11 +164,28 @@ def group_page(
 ) -> GroupPage:
     """The organisation's, a department's or a team's page: its gaps (today's profiles and
     every later horizon's), priorities, heatmap of its sub-groups, and the people furthest
-    from their role."""
+    from their role. All but the last are the same for every caller with the same privacy,
+    and are kept with the workspace data while a cache keeps that (``summary.memoised``):
+    the heatmap and the report's ten thousand rows took most of a warm dashboard's time."""
+    with ctx.store.transaction() as ws:
+        data = workspace_data(ws)
+        when = snapshot_date(ws) or ctx.clock.now().date()
+    key = ("group-page", scope, view, privacy, metric, when)
+    gaps, priorities, chart, resolved = memoised(
+        data, key, lambda: _group_figures(ctx, privacy, scope, view, metric)
+    )
+    furthest: list[PersonLine] = []
+    if resolved.kind is not ScopeKind.ORGANISATION:
+        furthest = readiness_of(ctx, view, resolved.member, reached)[:10]
+    return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
+
+
+def _group_figures(
+    ctx: AppContext, privacy: Privacy, scope: Scope, view: View, metric: str
+) -> tuple[dict[str, Any], dict[str, Any] | None, Heatmap | None, Scope]:
     found = service.scope_gaps(
         ctx.store, ctx.clock, scope, horizon=When.FUTURE, view=view, privacy=privacy
     )
-    gaps = scope_data(found)
     resolved = found.frame.scope
     priorities = None
     if resolved.kind is not ScopeKind.TEAM:
@@ -178,10 +197,7 @@ def group_page(
     chart = None
     if resolved.kind in by:
         chart = heatmap(ctx, resolved, by[resolved.kind], view, privacy, metric)
-    furthest: list[PersonLine] = []
-    if resolved.kind is not ScopeKind.ORGANISATION:
-        furthest = readiness_of(ctx, view, resolved.member, reached)[:10]
-    return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
+    return scope_data(found), priorities, chart, resolved
 
 
 @dataclass(frozen=True)
