@@ -569,6 +569,9 @@ def test_a_groups_figures_are_kept_until_a_write(
             assert again.gaps is first.gaps and again.heatmap is first.heatmap
             assert again == first == page(bare, scope)
             assert page(ctx, scope, "gap").heatmap != first.heatmap  # the metric is in the key
+        for _ in range(2):  # an unknown department is refused each time, never kept
+            with pytest.raises(NotFoundError, match="Nowhere"):
+                page(ctx, Scope(ScopeKind.DEPARTMENT, "Nowhere"))
         kept = page(ctx, organisation)
         with org.store.transaction() as ws:  # another process's write
             ws.meta.set("organisation", "Tidewell (renamed)")

@@ -87,7 +87,7 @@ def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
 ) -> None:
     """A POST's units of work begin ``BEGIN IMMEDIATE`` (``store.sql.writes``): two that
     each read and then write take turns (tests/store/test_sqlite_writers.py); a GET's
-    begin plainly, never waiting for a writer."""
+    begin plainly, never waiting for a writer, and an OPTIONS takes no lock."""
     with sqlite_org.app_client() as client:
         with watched(sqlite_org.store) as said:
             assert login(client, EMAIL[UserRole.HR]).status_code == 303
@@ -96,3 +96,6 @@ def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
             assert client.get(f"/api/v1/people/{EMPLOYEE}/gaps").status_code == 200
             assert client.get(f"/people/{EMPLOYEE}").status_code == 200
         assert said and "BEGIN IMMEDIATE" not in said, said
+        with watched(sqlite_org.store) as said:
+            assert client.options("/api/v1/me").status_code == 405
+        assert "BEGIN IMMEDIATE" not in said, said

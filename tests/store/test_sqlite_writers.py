@@ -27,9 +27,11 @@ def store(tmp_path: Path) -> Iterator[SqlStore]:
     found.close()
 
 
-def race(store: SqlStore, intent: Callable[[], AbstractContextManager[None]]) -> list[Exception]:
-    """The first unit reads, then lets the second run (at most a second) before it writes;
-    the second reads and writes. The errors each raised."""
+def race(
+    store: SqlStore, intent: Callable[[], AbstractContextManager[None]], wait: float
+) -> list[Exception]:
+    """The first unit reads, then lets the second run (for up to ``wait`` seconds) before
+    it writes; the second reads and writes. The errors each raised."""
     first_read, second_done = threading.Event(), threading.Event()
     failed: list[Exception] = []
 
@@ -38,7 +40,7 @@ def race(store: SqlStore, intent: Callable[[], AbstractContextManager[None]]) ->
             with intent(), store.transaction() as ws:
                 ws.people.list()
                 first_read.set()
-                second_done.wait(timeout=1.0)  # the second waits for this commit, or not
+                second_done.wait(timeout=wait)  # with the intent the second waits for this commit
                 ws.people.add(Person("E1", "First"))
         except Exception as exc:
             failed.append(exc)
@@ -65,13 +67,13 @@ def race(store: SqlStore, intent: Callable[[], AbstractContextManager[None]]) ->
 
 
 def test_units_that_write_take_turns(store: SqlStore) -> None:
-    assert race(store, writes) == []
+    assert race(store, writes, wait=1.0) == []
     with store.transaction() as ws:
         assert [p.employee_id for p in ws.people.list()] == ["E1", "E2"]
 
 
 def test_without_the_intent_the_older_snapshot_cannot_write(store: SqlStore) -> None:
-    failed = race(store, nullcontext)
+    failed = race(store, nullcontext, wait=30.0)  # the second commits first
     assert len(failed) == 1 and isinstance(failed[0], WorkspaceError)
     assert "database is locked" in str(failed[0])
     with store.transaction() as ws:  # nothing of the failed unit is stored

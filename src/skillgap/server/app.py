@@ -135,16 +135,18 @@ class UnitsPerRequest:
     """A GET or HEAD request reads the workspace's revision once (``cache.one_revision``:
     PostgreSQL); the units of work of any other request take the write lock as they begin
     (``store.sql.writes``: SQLite), so two requests that each read and then write take
-    turns, where the later writer would fail ("database is locked")."""
+    turns, where the later writer would fail ("database is locked"). OPTIONS reads and
+    writes nothing."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        method = scope.get("method") if scope["type"] == "http" else None
+        if method is None or method == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        with one_revision() if scope["method"] in ("GET", "HEAD") else writes():
+        with one_revision() if method in ("GET", "HEAD") else writes():
             await self.app(scope, receive, send)
 
 
