@@ -22,6 +22,7 @@ from skillgap.server.web.cookies import (
     set_login_csrf,
     set_session,
 )
+from skillgap.server.web.fragments import gap_table
 from skillgap.services import users as service
 
 HERE = Path(__file__).parent
@@ -45,6 +46,7 @@ def role_options(choices: tuple[tuple[str, str], ...], chosen: str | None) -> Ma
 
 
 templates.env.globals["role_options"] = role_options
+templates.env.globals["gap_table"] = gap_table
 router = APIRouter(include_in_schema=False)
 Ctx = Annotated[AppContext, Depends(context)]
 

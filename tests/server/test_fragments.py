@@ -1,0 +1,95 @@
+"""The HTML drawn in Python (``server/web/fragments.py``) against the Jinja macro it
+replaced: the same markup for every demo person's gap tables, and every text escaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from jinja2 import Environment
+
+from skillgap.analysis.inventory import View
+from skillgap.reports.gaps import gaps_data
+from skillgap.server.web.fragments import gap_table, text
+from skillgap.services import explain as explain_service
+from skillgap.services import people as people_service
+
+from .conftest import Org
+
+#: the template macro the fragment replaced (person.html before it moved to Python)
+REFERENCE = """{% macro gap_table(d, caption) %}
+<table>
+  <caption>{{ caption }}</caption>
+  <thead><tr><th scope="col">Competency</th><th scope="col">Importance</th><th scope="col">Required</th><th scope="col">Held</th><th scope="col">Status</th></tr></thead>
+  <tbody>
+  {% for r in d["requirements"] %}
+    <tr class="gap-{{ r["status"] }}"><th scope="row">{{ r["name"] }}{% if r["since"] %} <span class="hint">(from {{ r["since"] }})</span>{% endif %}</th>
+    <td>{{ r["importance"] }}</td><td>{{ r["required_label"] }} ({{ r["required_level"] }})</td>
+    <td>{{ r["held_label"] or "nothing" }}{% if r["source"] %} <span class="hint">({{ r["source"] }})</span>{% endif %}{% if r["claimed_only"] %} <span class="claimed">claimed, not verified</span>{% endif %}</td>
+    <td><span class="status status-{{ r["status"] }}">{{ r["status"] }}</span></td></tr>
+  {% endfor %}
+  </tbody>
+</table>
+{% endmacro %}"""  # noqa: E501
+
+
+def reference(profile: dict[str, Any], caption: str) -> str:
+    env = Environment(autoescape=True, trim_blocks=False)
+    return str(env.from_string(REFERENCE).module.gap_table(profile, caption))  # type: ignore[attr-defined]
+
+
+def squeeze(html: str) -> str:
+    """The markup without the whitespace between lines (the template's loop leaves some)."""
+    return "".join(line.strip() for line in html.splitlines())
+
+
+@pytest.mark.parametrize("view", list(View))
+def test_every_demo_persons_tables_equal_the_former_macros(org: Org, view: View) -> None:
+    people = [p for p in people_service.list_people(org.store) if p.role_id]
+    assert len(people) > 20
+    tables = 0
+    for person in people:
+        data = gaps_data(
+            explain_service.person_gaps(org.store, org.clock, person.employee_id, view=view)
+        )
+        for profile in (data["now"], data["at_horizon"]):
+            if profile is None:
+                continue
+            caption = f"Now ({profile['date']})"
+            assert squeeze(str(gap_table(profile, caption))) == squeeze(reference(profile, caption))
+            tables += 1
+    assert tables > len(people)  # the horizon's tables were compared too
+
+
+HOSTILE = {
+    "status": 'gap"><script>',
+    "name": "<img src=x onerror=alert(1)> & Co",
+    "since": "2027-01-01</span>",
+    "importance": "'essential'",
+    "required_label": "Expert <b>",
+    "required_level": 4,
+    "held_label": "&amp;",
+    "source": "self<",
+    "claimed_only": True,
+}
+
+
+def test_every_text_is_escaped() -> None:
+    profile = {"requirements": [HOSTILE, {**HOSTILE, "since": None, "held_label": None}]}
+    drawn = str(gap_table(profile, "<caption>"))
+    assert squeeze(drawn) == squeeze(reference(profile, "<caption>"))
+    assert "<script>" not in drawn and "<img" not in drawn and "<b>" not in drawn
+    assert "&amp;amp;" in drawn and "&lt;caption&gt;" in drawn
+    assert "<td>nothing <span" in drawn  # no level held
+
+
+def test_a_non_integer_level_is_refused_not_written() -> None:
+    with pytest.raises(ValueError):
+        gap_table({"requirements": [{**HOSTILE, "required_level": "4<script>"}]}, "x")
+
+
+def test_escaping_is_kept_per_distinct_text() -> None:
+    text.cache_clear()
+    for _ in range(3):
+        assert text("R&D") == "R&amp;D"
+    assert text.cache_info().hits == 2 and text.cache_info().misses == 1
