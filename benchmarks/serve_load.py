@@ -7,7 +7,7 @@ under a real HTTP load tool (wrk): issue 7's performance target, docs/benchmarks
    credential observations, credentials: 6 issuers, 3 achievements per role (each aligned
    to up to 6 of its competencies, at levels 2, 3 and 4) and about 1.5 awards per person.
 2. Adds an HR user and API token, starts `skillgap serve --offline` (1 worker; more on
-   PostgreSQL with ``--workers``), logs in through the form for a session cookie.
+   ``--workers``), logs in through the form for a session cookie.
 3. Times the first answers of the fresh server (cold cache; the worker's warmer reads the
    dashboard's data meanwhile) and sequential warm ones, then
    runs wrk, 50 connections for 30 s with person ids drawn at random, on ``/api/v1/me``
@@ -509,7 +509,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the workspace again")
     parser.add_argument("--uncached", action="store_true", help="also time READ_CACHE=off")
     parser.add_argument("--database-url", help="an empty PostgreSQL database instead")
-    parser.add_argument("--workers", type=int, default=1, help="PostgreSQL only (default 1)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("needs wrk: apt-get install -y wrk")

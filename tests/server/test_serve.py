@@ -1,5 +1,6 @@
 """`skillgap serve`: the uvicorn factory gets its settings through the environment; several
-workers only on PostgreSQL; and a real server answering real HTTP."""
+workers on PostgreSQL and on SQLite (its write-ahead log set first), writing in turn; and a
+real server answering real HTTP."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from skillgap.cli import CliEnvironment, cli
+from skillgap.cli.server import check_workers
 from skillgap.config import load_settings
+from skillgap.errors import ConfigError
 from skillgap.server import app as server_app
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
@@ -72,10 +76,14 @@ def test_factory_reads_the_environment_when_called(
     ctx.store.close()
 
 
-def test_several_workers_need_postgresql(workspace: Path) -> None:
-    result = run("--workspace", str(workspace), "serve", "--workers", "2")
-    assert result.exit_code == 1
-    assert "--workers 2 needs a PostgreSQL workspace" in result.output
+def test_several_workers_on_sqlite_need_the_write_ahead_log(workspace: Path) -> None:
+    settings = load_settings({}, workspace=workspace)
+    with pytest.raises(ConfigError, match="--workers 2 needs the write-ahead log"):
+        check_workers(settings, 2, write_ahead=False)
+    check_workers(settings, 2, write_ahead=True)
+    check_workers(settings, 1, write_ahead=False)
+    postgres = load_settings({}, database_url="postgresql+psycopg://u@h/db")
+    check_workers(postgres, 4, write_ahead=False)  # PostgreSQL has no such log to set
 
 
 def test_serve_refuses_a_missing_workspace(tmp_path: Path) -> None:
@@ -147,6 +155,43 @@ def test_several_workers_on_postgresql(postgres_databases: Any) -> None:
             assert me.status_code == 200 and me.json()["role"] == "hr"
     finally:
         stop(server)
+
+
+def test_several_workers_on_sqlite_write_in_turn(workspace: Path) -> None:
+    """Two workers on one SQLite file, 4 clients at once, each of its 10 requests on a new
+    connection (spread over both workers' sockets): 20 API tokens made while the list is
+    read. Every write lands, none refused "database is locked"."""
+    made = run("--workspace", str(workspace), "token", "create", "--name", "a", "--role", "admin")
+    secret = made.stdout.split("cannot be shown again):")[1].split()[0]
+    port = _free_port()
+    args = ["--workspace", str(workspace), "serve", "--port", str(port), "--workers", "2"]
+    server = serving(args, clean_environment())
+    headers = {"Authorization": f"Bearer {secret}"}
+    base = f"http://127.0.0.1:{port}/api/v1"
+
+    def client(n: int) -> list[int]:
+        answers = []
+        for k in range(10):
+            if (n + k) % 2:
+                made = httpx.post(
+                    f"{base}/tokens", json={"name": f"t{n}-{k}", "role": "hr"}, headers=headers
+                )
+            else:
+                made = httpx.get(f"{base}/tokens", headers=headers)
+            answers.append(made.status_code)
+        return answers
+
+    try:
+        assert wait_for(port).status_code == 200
+        with ThreadPoolExecutor(4) as pool:
+            answers = [a for found in pool.map(client, range(4)) for a in found]
+        assert sorted(set(answers)) == [200, 201] and answers.count(201) == 20, answers
+        listed = httpx.get(f"{base}/tokens", headers=headers).json()
+        assert len(listed) == 21
+    finally:
+        stop(server)
+    with sqlite3.connect(workspace) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_a_served_sqlite_workspace_uses_the_write_ahead_log(

@@ -4,9 +4,10 @@ the SQL repositories; an upload is stored in one transaction."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from skillgap.domain.users import UserRole
-from skillgap.services.users import ACCOUNT_LIMIT
+from skillgap.services.users import ACCOUNT_LIMIT, SESSION_LIFETIME
 
 from .conftest import EMAIL, EMPLOYEE, Org, csrf_of, login, watched
 
@@ -85,7 +86,7 @@ def test_user_management_on_sqlite(sqlite_org: Org) -> None:
 def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
     sqlite_org: Org,
 ) -> None:
-    """A POST's units of work begin ``BEGIN IMMEDIATE`` (``store.sql.writes``): two that
+    """A POST's units of work begin ``BEGIN IMMEDIATE`` (``store.intent.writes``): two that
     each read and then write take turns (tests/store/test_sqlite_writers.py); a GET's
     begin plainly, never waiting for a writer, and an OPTIONS takes no lock."""
     with sqlite_org.app_client() as client:
@@ -99,3 +100,53 @@ def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
         with watched(sqlite_org.store) as said:
             assert client.options("/api/v1/me").status_code == 405
         assert "BEGIN IMMEDIATE" not in said, said
+
+
+def writes_without_intent(said: list[str]) -> list[str]:
+    """The writing statements of units that did not begin ``BEGIN IMMEDIATE`` (a SQLite
+    unit that reads first, then writes, fails if another connection committed between)."""
+    found, intent = [], False
+    for sql in said:
+        if sql == "BEGIN":
+            intent = False
+        elif sql == "BEGIN IMMEDIATE":
+            intent = True
+        elif sql.lstrip().split(" ", 1)[0].upper() in WRITING and not intent:
+            found.append(sql.split("\n", 1)[0])
+    return found
+
+
+WRITING = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+
+def test_no_get_writes_outside_a_unit_that_means_to_write(sqlite_org: Org, tmp_path: Any) -> None:
+    """Every GET route of the app, as an administrator with a token and with a session
+    (pages), on SQLite: whatever one writes (a session forgotten, say) is written in a unit
+    begun ``BEGIN IMMEDIATE``. What makes several SQLite workers safe."""
+    from .test_matrix import EXPECTED
+
+    setups = {id(c.setup): c.setup for c in EXPECTED.values() if c.setup is not None}
+    for setup in setups.values():
+        setup(sqlite_org, tmp_path)
+    gets = sorted(case.url for (method, _), case in EXPECTED.items() if method == "GET")
+    assert len(gets) > 50
+    admin = sqlite_org.bearer(UserRole.ADMIN)
+    with sqlite_org.app_client() as client:
+        assert login(client, EMAIL[UserRole.ADMIN]).status_code == 303
+        with watched(sqlite_org.store) as said:
+            answered = [client.get(url, headers=admin).status_code for url in gets]
+            pages = [client.get(url).status_code for url in gets if not url.startswith("/api")]
+        assert set(answered) == set(pages) == {200}, (answered, pages)
+        assert said.count("BEGIN") > 100
+        assert writes_without_intent(said) == []
+        sqlite_org.clock.moment += SESSION_LIFETIME  # the session has ended: forgotten
+        with watched(sqlite_org.store) as said:
+            assert client.get("/api/v1/me").status_code == 401
+        assert any(s.startswith("DELETE FROM sessions") for s in said), said
+        assert writes_without_intent(said) == [], said
+
+
+def test_the_check_finds_a_write_in_a_plain_unit() -> None:
+    said = ["BEGIN", "SELECT 1", "DELETE FROM sessions WHERE 1", "COMMIT"]
+    assert writes_without_intent(said) == ["DELETE FROM sessions WHERE 1"]
+    assert writes_without_intent(["BEGIN", "BEGIN IMMEDIATE", *said[1:]]) == []

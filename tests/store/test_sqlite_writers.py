@@ -15,8 +15,9 @@ import pytest
 from skillgap.config import load_settings
 from skillgap.domain import Person
 from skillgap.errors import WorkspaceError
+from skillgap.store.intent import writes
 from skillgap.store.schema import open_store
-from skillgap.store.sql import SqlStore, use_write_ahead_log, writes
+from skillgap.store.sql import SqlStore, use_write_ahead_log
 
 
 @pytest.fixture

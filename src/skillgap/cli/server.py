@@ -37,11 +37,15 @@ def server_environment(
     return environ
 
 
-def check_workers(settings: Settings, workers: int) -> None:
-    if workers > 1 and settings.url.get_backend_name() != "postgresql":
+def check_workers(settings: Settings, workers: int, write_ahead: bool) -> None:
+    """Several workers on SQLite need the write-ahead log: readers and the one writer at a
+    time then never block each other, and the workers' writes take turns (each unit that
+    may write takes the write lock as it begins, ``store/intent.py``)."""
+    if workers > 1 and settings.url.get_backend_name() == "sqlite" and not write_ahead:
         raise ConfigError(
-            f"--workers {workers} needs a PostgreSQL workspace: a SQLite workspace has one "
-            "writer at a time (use --workers 1, or --database-url postgresql://...)"
+            f"--workers {workers} needs the write-ahead log, which the SQLite workspace at "
+            f"{settings.display_location} cannot use (a file on a network share?): use "
+            "--workers 1, or a PostgreSQL workspace (--database-url postgresql://...)"
         )
 
 
@@ -59,7 +63,7 @@ def check_workers(settings: Settings, workers: int) -> None:
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Worker processes (more than 1 on PostgreSQL only).",
+    help="Worker processes (each keeps its own read cache in memory).",
 )
 @FETCH_OPTIONS[0]
 @FETCH_OPTIONS[1]
@@ -90,11 +94,12 @@ def serve(
     import uvicorn
 
     from skillgap.server.workers import Workers, balanced  # the server's imports: only here
+    from skillgap.store.sql import use_write_ahead_log
 
     settings = state.settings
-    check_workers(settings, workers)
-    with state.store():  # fails now, not in every worker: missing, newer, unreachable
-        pass
+    with state.store() as store:  # fails now, not in every worker: missing, newer, unreachable
+        write_ahead = use_write_ahead_log(store)  # before the workers: each finds it set
+    check_workers(settings, workers, write_ahead)
     environ = server_environment(state, offline=offline, documents=documents)
     where = str(settings.workspace) if settings.workspace else masked(settings.url)
     click.echo(f"skillgap on {where}: http://{host}:{port}/ (API: /api/v1/docs)", err=True)

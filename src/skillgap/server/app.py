@@ -34,8 +34,9 @@ from skillgap.server.web import (
     upload,
 )
 from skillgap.store import Store
+from skillgap.store.intent import writes
 from skillgap.store.schema import open_store
-from skillgap.store.sql import use_write_ahead_log, writes
+from skillgap.store.sql import use_write_ahead_log
 
 DESCRIPTION = (
     "Skill gap analysis with verified micro-credentials. Authenticate with a session cookie "
@@ -134,7 +135,7 @@ class SecurityHeaders:
 class UnitsPerRequest:
     """A GET or HEAD request reads the workspace's revision once (``cache.one_revision``:
     PostgreSQL); the units of work of any other request take the write lock as they begin
-    (``store.sql.writes``: SQLite), so two requests that each read and then write take
+    (``store.intent.writes``: SQLite), so two requests that each read and then write take
     turns, where the later writer would fail ("database is locked"). OPTIONS reads and
     writes nothing."""
 

@@ -31,6 +31,7 @@ from skillgap.services.plans import offers, person_needs
 from skillgap.services.summary import workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store, Workspace
+from skillgap.store.intent import writes
 
 PLAN_TIME_LIMIT = 1.0
 MAX_AUDIT_DAYS = 36_525  # a hundred years: the whole log  # seconds per candidate's plan
@@ -101,25 +102,32 @@ def candidates(
                         time_limit=PLAN_TIME_LIMIT,
                     )
                 )
-        ws.audit.append(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="candidates",
-                subject=f"role:{role.id}",
-                details={
-                    "view": "verified",
-                    "filters": {"department": department, "team": team, **(attributes or {})},
-                    "exclude_holders": exclude_holders,
-                    "listed": [
-                        {"person": r.person.employee_id, "readiness": round(r.readiness, 1)}
-                        for r in rows
-                    ],
-                    "in_scope": table.total,
-                },
-            )
+        entry = AuditEntry(
+            at=now,
+            actor=actor,
+            action="candidates",
+            subject=f"role:{role.id}",
+            details={
+                "view": "verified",
+                "filters": {"department": department, "team": team, **(attributes or {})},
+                "exclude_holders": exclude_holders,
+                "listed": [
+                    {"person": r.person.employee_id, "readiness": round(r.readiness, 1)}
+                    for r in rows
+                ],
+                "in_scope": table.total,
+            },
         )
+    audited(store, entry)
     return Candidates(role, as_of, table, plans, model.context)
+
+
+def audited(store: Store, entry: AuditEntry) -> AuditEntry:
+    """``entry`` written to the audit log, in a unit of its own that means to write (the
+    reads before it are long and take no write lock) and is committed before the result
+    is shown: what is not in the log is not shown."""
+    with writes(), store.transaction() as ws:
+        return ws.audit.append(entry)
 
 
 def _lack_needs(table: CandidateTable, person_id: str) -> tuple[Need, ...]:
@@ -188,15 +196,14 @@ def hiring_needs_report(
                 for open_gap in late_gaps(gap, plan, need_by):
                     found.append((person, role, open_gap, when))
         needs = hiring_needs(_first_per_competency(found), context=context)
-        ws.audit.append(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="hiring needs",
-                subject=f"role:{role_id or '*'}",
-                details={"needs": [{"role": n.role.id, "people": list(n.people)} for n in needs]},
-            )
+        entry = AuditEntry(
+            at=now,
+            actor=actor,
+            action="hiring needs",
+            subject=f"role:{role_id or '*'}",
+            details={"needs": [{"role": n.role.id, "people": list(n.people)} for n in needs]},
         )
+    audited(store, entry)
     return HiringNeeds(as_of, tuple(needs), len(people), context)
 
 
@@ -279,21 +286,20 @@ def check_policy(
         model, outcomes = build_model(data, as_of)
         credentials = counted_credentials(outcomes, model.context)
         results = evaluate(rules, data.people, data.roles, model.context, credentials, as_of=as_of)
-        entry = ws.audit.append(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="policy check",
-                subject="rules:" + ",".join(r.id for r in rules),
-                details={
-                    "as_of": as_of.isoformat(),
-                    "rules": [r.id for r in rules],
-                    "qualified": {
-                        o.rule.id: [q.person.employee_id for q in o.qualified] for o in results
-                    },
+        check = AuditEntry(
+            at=now,
+            actor=actor,
+            action="policy check",
+            subject="rules:" + ",".join(r.id for r in rules),
+            details={
+                "as_of": as_of.isoformat(),
+                "rules": [r.id for r in rules],
+                "qualified": {
+                    o.rule.id: [q.person.employee_id for q in o.qualified] for o in results
                 },
-            )
+            },
         )
+    entry = audited(store, check)
     return PolicyCheck(as_of, tuple(results), entry.id)
 
 

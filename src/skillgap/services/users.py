@@ -35,6 +35,7 @@ from skillgap.errors import (
     ValidationError,
 )
 from skillgap.store import Store, Workspace
+from skillgap.store.intent import writes
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # scrypt reads it all: a megabyte "password" is an attack
@@ -320,10 +321,11 @@ def session_user(store: Store, clock: Clock, cookie: str) -> tuple[User, Session
             refused = "the session has expired: log in again"
         elif user is None or not user.active:
             refused = "not logged in, or the session has ended"
-        if refused is not None:
+    if refused is not None or user is None:
+        # a unit of its own that means to write (the caller's request may only read)
+        with writes(), store.transaction() as ws:
             ws.sessions.remove(session.id_hash)
-    if refused is not None or user is None:  # committed first: the session stays forgotten
-        raise AuthenticationError(refused or "not logged in")
+        raise AuthenticationError(refused or "not logged in")  # committed first: forgotten
     return user, session
 
 

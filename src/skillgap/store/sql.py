@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
 
@@ -35,6 +34,7 @@ from skillgap.domain.users import ApiToken, User
 from skillgap.errors import ConfigError, WorkspaceError
 from skillgap.store import ANY_AREA, REVISION_KEY, UNREVISED, Revision
 from skillgap.store import tables as t
+from skillgap.store.intent import writing
 from skillgap.store.mappers.catalog import (
     CatalogItemMapper,
     PathwayAwardMapper,
@@ -311,25 +311,6 @@ def create_engine(settings: Settings) -> Engine:
     return engine
 
 
-#: Whether the units of work begun now are expected to write (``writes``).
-_WRITES: ContextVar[bool] = ContextVar("skillgap_writes", default=False)
-
-
-@contextmanager
-def writes() -> Iterator[None]:
-    """Within: the units of work begun are expected to write. On SQLite each then takes
-    the write lock as it begins (``BEGIN IMMEDIATE``: it waits its turn, up to the busy
-    timeout), not at its first write. A unit that read first and then writes would fail
-    ("database is locked") if another connection committed in between: its reads are of
-    an older snapshot, which SQLite cannot turn into a writer. Other stores ignore it
-    (PostgreSQL reads each statement's latest commits; its writes wait on row locks)."""
-    token = _WRITES.set(True)
-    try:
-        yield
-    finally:
-        _WRITES.reset(token)
-
-
 def _make_sqlite_transactional(engine: Engine) -> None:
     # pysqlite's own transaction handling skips BEGIN before DDL and breaks SAVEPOINT;
     # the SQLAlchemy docs' recipe hands transaction control to SQLAlchemy instead.
@@ -342,7 +323,7 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITES.get() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")
 
 
 def use_write_ahead_log(store: object) -> bool:
