@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -24,6 +24,7 @@ from skillgap.config import Settings, load_settings
 from skillgap.errors import SkillgapError
 from skillgap.fetch import Fetcher
 from skillgap.store import Store
+from skillgap.store.intent import writes
 from skillgap.store.schema import open_store
 
 P = ParamSpec("P")
@@ -55,9 +56,14 @@ class CliState:
 
     @contextmanager
     def store(self, create: bool = False) -> Iterator[Store]:
+        """The workspace, for the command running. Its units of work take SQLite's write
+        lock as they begin unless the command only reads (``READS``): a command that reads
+        and then writes would otherwise fail if the server (or another command) committed
+        in between."""
         store = open_store(self.settings, create=create)
         try:
-            yield store
+            with nullcontext() if running() in READS else writes():
+                yield store
         finally:
             store.close()
 
@@ -75,6 +81,65 @@ class CliState:
             return True
 
         return confirm
+
+
+#: The commands that only read the workspace (tests/cli/test_intent.py runs each and checks
+#: that it writes nothing); every other command's units mean to write.
+READS = frozenset(
+    {
+        "achievements list",
+        "achievements show",
+        "alignments review",
+        "audit",
+        "bench-strength",
+        "catalog export",
+        "catalog list",
+        "credentials list",
+        "credentials show",
+        "framework diff",
+        "framework export",
+        "framework list",
+        "framework search",
+        "framework show",
+        "gaps",
+        "issuer list-issued",
+        "issuers list",
+        "pathways progress",
+        "pathways queue",
+        "pathways show",
+        "people list",
+        "people show",
+        "plans list",
+        "plans show",
+        "policy show",
+        "priorities",
+        "progress",
+        "roles list",
+        "roles occupations",
+        "roles show",
+        "rubric export",
+        "rubric history",
+        "rubric show",
+        "scales list",
+        "snapshots list",
+        "status",
+        "summary",
+        "token list",
+        "user list",
+        "verify",
+        "why",
+    }
+)
+
+
+def running() -> str:
+    """The command running, without the program's name: "gaps", "framework import"."""
+    names = []
+    ctx: click.Context | None = click.get_current_context(silent=True)
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 def console() -> Console:
