@@ -16,7 +16,8 @@ from skillgap.domain import AssessmentType, IssuerTier
 from skillgap.domain.catalog import CatalogItem
 from skillgap.domain.pathways import Pathway, StepRule, UnitKind
 from skillgap.formats.bundle import Bundle
-from skillgap.formats.catalog import CompetencyLookup, catalog_yaml, read_catalog_file
+from skillgap.formats.catalog import catalog_yaml, read_catalog_file
+from skillgap.formats.catalog_lookup import CompetencyLookup
 from skillgap.formats.pathways import pathways_yaml, read_pathways_file
 from skillgap.services.bundles import demo_folder
 

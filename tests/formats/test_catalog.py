@@ -15,11 +15,8 @@ from skillgap.errors import InputError, InputErrors, ValidationError
 from skillgap.formats import tabular
 from skillgap.formats.badges import sources
 from skillgap.formats.badges.catalog import read_badge_catalog
-from skillgap.formats.catalog import (
-    CompetencyLookup,
-    catalog_yaml,
-    read_catalog_file,
-)
+from skillgap.formats.catalog import catalog_yaml, read_catalog_file
+from skillgap.formats.catalog_lookup import CompetencyLookup
 from tests.formats.test_sheets import Text, write_xlsx
 
 DATA = Path(__file__).parent.parent / "data" / "catalog"

@@ -40,7 +40,7 @@ from skillgap.server.warm import Warmer
 from skillgap.server.web.orgdata import GroupPage, group_page
 from skillgap.services import explain
 from skillgap.services import summary as shared
-from skillgap.services.organisation import Scope, ScopeKind
+from skillgap.services.organisation_scope import Scope, ScopeKind
 from skillgap.store import Revision, Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store

@@ -21,18 +21,8 @@ from skillgap.domain import CompetencyRef
 from skillgap.errors import ConfigError, NotFoundError, ValidationError
 from skillgap.formats.bundle import Bundle
 from skillgap.services.bundles import store_bundle
-from skillgap.services.organisation import (
-    Privacy,
-    Reason,
-    Scope,
-    ScopeGaps,
-    ScopeKind,
-    Suppressed,
-    When,
-    bench_strength,
-    priorities,
-    scope_gaps,
-)
+from skillgap.services.organisation import ScopeGaps, bench_strength, priorities, scope_gaps
+from skillgap.services.organisation_scope import Privacy, Reason, Scope, ScopeKind, Suppressed, When
 from skillgap.services.summary import organisation_summary, workspace_data
 from skillgap.store import Store
 

@@ -99,7 +99,7 @@ def test_migrating_twice_changes_nothing(engine: Engine) -> None:
 # --------------------------------------------------------------------------- data survives
 
 
-# The 0001 tables as that revision made them (not tables.py, which is the head schema).
+# The 0001 tables as that revision made them (not the tables package, which is the head schema).
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 SCALES_0001 = sa.table("scales", sa.column("id"), sa.column("name"), sa.column("description"))
 SCALE_LEVELS_0001 = sa.table(

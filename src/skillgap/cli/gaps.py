@@ -16,11 +16,13 @@ from skillgap.analysis.inventory import View
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
 from skillgap.config import MIN_GROUP_SIZE_RANGE, load_min_group_size
 from skillgap.reports.gaps import gaps_data, render_gaps
-from skillgap.reports.organisation import person_csv, render_scope, scope_csv, scope_data
+from skillgap.reports.organisation import scope_data
+from skillgap.reports.organisation_csv import person_csv, scope_csv
+from skillgap.reports.organisation_terminal import render_scope
 from skillgap.reports.why import render_why, why_data
 from skillgap.services import explain as service
 from skillgap.services import organisation
-from skillgap.services.organisation import Horizon, Privacy, Scope, ScopeKind, When
+from skillgap.services.organisation_scope import Horizon, Privacy, Scope, ScopeKind, When
 
 F = TypeVar("F", bound=Callable[..., Any])
 

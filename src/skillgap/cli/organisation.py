@@ -20,16 +20,11 @@ from skillgap.cli.gaps import (
     privacy_options,
 )
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
-from skillgap.reports.organisation import (
-    bench_csv,
-    bench_data,
-    priorities_csv,
-    priorities_data,
-    render_bench,
-    render_priorities,
-)
+from skillgap.reports.organisation import bench_data, priorities_data
+from skillgap.reports.organisation_csv import bench_csv, priorities_csv
+from skillgap.reports.organisation_terminal import render_bench, render_priorities
 from skillgap.services import organisation as service
-from skillgap.services.organisation import Horizon, When
+from skillgap.services.organisation_scope import Horizon, When
 
 
 @cli.command()

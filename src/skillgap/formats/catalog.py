@@ -43,22 +43,18 @@ with the limits of ``tabular`` and ``sheets`` (and ``badges.sources.load_json`` 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from skillgap.analysis.assessment import infer_assessment
-from skillgap.domain import AssessmentType, CompetencyRef, Framework, IssuerTier
+from skillgap.domain import AssessmentType, CompetencyRef, IssuerTier
 from skillgap.domain.catalog import MAX_COST, MAX_HOURS, CatalogItem, ItemKind, Outcome
-from skillgap.domain.catalog import check_prerequisites as check_catalog
 from skillgap.domain.credentials import MAX_VALIDITY_DAYS
-from skillgap.domain.scales import ProficiencyScale
 from skillgap.errors import InputError, ValidationError
+from skillgap.formats.catalog_lookup import CompetencyLookup
+from skillgap.formats.catalog_reading import CatalogRead, Reading, finish_reading
 from skillgap.formats.collect import ErrorList
 from skillgap.formats.sheets import OTHER_SPREADSHEETS, SUFFIXES, RowReader, read_table
 from skillgap.formats.tabular import (
@@ -80,87 +76,6 @@ FIELDS = (
 )  # fmt: skip
 REQUIRED = ("id", "name", "provider")
 YAML_SUFFIXES = (".yaml", ".yml")
-LEVEL_SUFFIX = re.compile(r"@\s*(\d+)\s*$")
-
-
-@dataclass(frozen=True, eq=False)
-class CompetencyLookup:
-    """What a catalog is read against: the competencies it may name (``known``), and to match
-    credential alignments, competency URIs and framework names (id, name or URI, any case)
-    to framework ids. ``scales`` (by framework id) check levels; ``default_framework`` reads a
-    bare code."""
-
-    known: frozenset[CompetencyRef]
-    by_uri: Mapping[str, tuple[CompetencyRef, ...]] = field(default_factory=dict)
-    frameworks: Mapping[str, str] = field(default_factory=dict)
-    scales: Mapping[str, ProficiencyScale] = field(default_factory=dict)
-    default_framework: str | None = None
-
-    @classmethod
-    def of(cls, frameworks: Iterable[Framework]) -> CompetencyLookup:
-        frameworks = list(frameworks)
-        by_uri: dict[str, list[CompetencyRef]] = {}
-        names: dict[str, str] = {}
-        for fw in frameworks:
-            for key in (fw.id, fw.name, fw.uri):
-                if key:
-                    names.setdefault(key.strip().casefold(), fw.id)
-            for comp in sorted(fw.competencies, key=lambda c: c.retired):  # current first
-                if comp.uri and (not comp.retired or comp.uri.strip() not in by_uri):
-                    by_uri.setdefault(comp.uri.strip(), []).append(comp.ref)
-        return cls(
-            known=frozenset(c.ref for fw in frameworks for c in fw.competencies),
-            by_uri={uri: tuple(refs) for uri, refs in by_uri.items()},
-            frameworks=names,
-            scales={fw.id: fw.scale for fw in frameworks},
-            default_framework=frameworks[0].id if len(frameworks) == 1 else None,
-        )
-
-    def ref(self, text: str) -> CompetencyRef:
-        ref = CompetencyRef.parse(text.strip(), self.default_framework)
-        if ref not in self.known:
-            raise ValidationError(f"unknown competency {text.strip()!r}")
-        return ref
-
-    def outcome(self, ref: CompetencyRef, level: int) -> Outcome:
-        if level < 1:
-            raise ValidationError(f"the level of {ref} must be 1 or more, not {level}")
-        scale = self.scales.get(ref.framework)
-        if scale is not None:
-            scale.level(level)
-        return Outcome(ref, level)
-
-    def parse_outcome(self, text: str) -> Outcome:
-        """``FRAMEWORK:CODE@LEVEL``."""
-        ref_text, at, level_text = text.strip().rpartition("@")
-        if not at or not ref_text.strip():
-            raise ValidationError(f"{text.strip()!r} has no level (expected FRAMEWORK:CODE@LEVEL)")
-        ref = self.ref(ref_text)
-        if not level_text.strip().isdigit():
-            raise ValidationError(f"{text.strip()!r}: the level is not a whole number")
-        return self.outcome(ref, int(level_text))
-
-    def targets(
-        self, url: str | None, code: str | None, framework: str | None
-    ) -> list[CompetencyRef]:
-        """The competencies an alignment target names exactly."""
-        found = list(self.by_uri.get(url.strip(), ())) if url else []
-        if code:
-            fw_id = self.frameworks.get(framework.strip().casefold()) if framework else None
-            if fw_id is not None and CompetencyRef(fw_id, code) in self.known:
-                found.append(CompetencyRef(fw_id, code))
-            prefix, sep, rest = code.partition(":")
-            if sep and rest and "/" not in prefix and CompetencyRef(prefix, rest) in self.known:
-                found.append(CompetencyRef(prefix, rest))
-        return list(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class CatalogRead:
-    """The items of a catalog, in input order, and warnings about what was assumed."""
-
-    items: tuple[CatalogItem, ...]
-    warnings: tuple[str, ...] = ()
 
 
 # --- the values of one field, from a cell (text) or a YAML value
@@ -243,66 +158,7 @@ def _parsers(lookup: CompetencyLookup) -> dict[str, Parse]:
     }
 
 
-# --- one item, from its fields
-
-
-@dataclass(frozen=True)
-class Placed:
-    item: CatalogItem
-    where: Where  # the place of the item's id
-    prerequisites: Where  # the place of its prerequisites
-
-
-def _item(v: Mapping[str, Any], where: Where) -> CatalogItem:
-    """The item of a row or YAML mapping whose every field was read (``None``: empty)."""
-    description = v["description"] or ""
-    assessment = v["assessment"] or infer_assessment({"description": description})[0]
-    try:
-        return CatalogItem(
-            id=v["id"],
-            name=v["name"],
-            provider=v["provider"],
-            kind=v["kind"] or ItemKind.COURSE,
-            internal=bool(v["internal"]),
-            outcomes=v["competencies"] or (),
-            hours=v["hours"] or 0.0,
-            cost=v["cost"] or 0.0,
-            issuer_tier=v["issuer_tier"] or IssuerTier.UNKNOWN,
-            assessment=assessment,
-            prerequisites=v["prerequisites"] or (),
-            valid_for_days=v["valid_for_days"],
-            achievement_id=v["achievement_id"],
-            url=v["url"],
-            description=description,
-        )
-    except ValidationError as exc:
-        raise where.error(str(exc)) from None
-
-
 # --- tables and YAML
-
-
-@dataclass
-class Reading:
-    """What reading a file gave: items with their places, the ids of items that had an error
-    (a prerequisite naming one is not reported again), warnings and errors."""
-
-    placed: list[Placed] = field(default_factory=list)
-    failed: set[str] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
-    errors: ErrorList = field(default_factory=ErrorList)
-
-    def add(self, values: Mapping[str, Any], where: Where, pre: Where, place: str) -> None:
-        item = self.errors.attempt(lambda: _item(values, where))
-        if item is None:
-            self.failed.add(str(values["id"]))
-            return
-        self.placed.append(Placed(item, where, pre))
-        absent = [name for name in ("cost", "hours") if values[name] is None]
-        if absent:
-            self.warnings.append(
-                f"{place}: item {item.id!r} gives no {' or '.join(absent)}: counted as 0"
-            )
 
 
 def _read_table(
@@ -378,38 +234,6 @@ def read_catalog_file(
             file=path.name,
         )
     return finish_reading(reading)
-
-
-def finish_reading(reading: Reading) -> CatalogRead:
-    """Ids once each, prerequisites known and never looping; raises every error found."""
-    errors = reading.errors
-    first: dict[str, Placed] = {}
-    for p in reading.placed:
-        if p.item.id in first:
-            seen = first[p.item.id].where
-            at = seen.file if seen.file != p.where.file else seen.place
-            errors.add(p.where.error(f"item id {p.item.id!r} appears twice (first at {at})"))
-        else:
-            first[p.item.id] = p
-    for p in first.values():
-        for pre in p.item.prerequisites:
-            if pre not in first and pre not in reading.failed:
-                errors.add(
-                    p.prerequisites.error(
-                        f"catalog item {p.item.id!r} needs {pre!r}, which is not in the catalog"
-                    )
-                )
-    errors.raise_if_any()
-    items = [p.item for p in first.values()]
-    try:
-        check_catalog(items)
-    except ValidationError as exc:
-        try:
-            TopologicalSorter({i.id: i.prerequisites for i in items}).prepare()
-        except CycleError as loop:  # the item the message names first
-            raise first[loop.args[1][-1]].prerequisites.error(str(exc)) from None
-        raise first[items[0].id].where.error(str(exc)) from None  # not expected
-    return CatalogRead(tuple(items), tuple(reading.warnings))
 
 
 # --- writing

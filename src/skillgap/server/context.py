@@ -36,7 +36,7 @@ from skillgap.config import (
 from skillgap.errors import ConfigError
 from skillgap.fetch import Fetcher
 from skillgap.server.cache import CachedStore, ReadCache
-from skillgap.services.organisation import Privacy
+from skillgap.services.organisation_scope import Privacy
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
 from skillgap.store.one_unit import one_unit

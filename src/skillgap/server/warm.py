@@ -24,7 +24,7 @@ from skillgap.errors import SkillgapError
 from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
 from skillgap.server.web.orgdata import group_page
-from skillgap.services.organisation import Scope, ScopeKind
+from skillgap.services.organisation_scope import Scope, ScopeKind
 from skillgap.store import Revision
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,9 @@ from skillgap.domain import CompetencyRef
 from skillgap.domain.catalog import CatalogItem, check_prerequisites
 from skillgap.errors import ValidationError
 from skillgap.formats.badges.catalog import read_badge_catalog
-from skillgap.formats.catalog import CatalogRead, CompetencyLookup, catalog_yaml, read_catalog_file
+from skillgap.formats.catalog import catalog_yaml, read_catalog_file
+from skillgap.formats.catalog_lookup import CompetencyLookup
+from skillgap.formats.catalog_reading import CatalogRead
 from skillgap.services.quality import current_rubric
 from skillgap.store import Store, Workspace
 

@@ -153,7 +153,7 @@ class ModelMemo:
 @dataclass(frozen=True)
 class SharedWorkspaceData(WorkspaceData):
     """``WorkspaceData`` kept by a cache (tuples: shared, never changed), with the models
-    built from it (``services.organisation.build_model``)."""
+    built from it (``services.organisation_scope.build_model``)."""
 
     models: ModelMemo = field(default_factory=ModelMemo, compare=False, repr=False)
 

@@ -14,14 +14,8 @@ from skillgap.domain import CompetencyRef, Issuer, IssuerTier
 from skillgap.domain.catalog import CatalogItem, ItemKind, Outcome
 from skillgap.errors import InputError, ValidationError
 from skillgap.formats.badges.sources import PayloadError, load_json
-from skillgap.formats.catalog import (
-    LEVEL_SUFFIX,
-    CatalogRead,
-    CompetencyLookup,
-    Placed,
-    Reading,
-    finish_reading,
-)
+from skillgap.formats.catalog_lookup import LEVEL_SUFFIX, CompetencyLookup
+from skillgap.formats.catalog_reading import CatalogRead, Placed, Reading, finish_reading
 from skillgap.formats.collect import ErrorList
 from skillgap.formats.tabular import Where, as_int, as_text, read_text
 

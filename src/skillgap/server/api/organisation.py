@@ -29,7 +29,7 @@ from skillgap.server.context import AppContext, context
 from skillgap.server.scope import Reach, check_group, privacy_admin, reach
 from skillgap.services import organisation as service
 from skillgap.services import snapshots as snapshots_service
-from skillgap.services.organisation import Scope, ScopeKind, When
+from skillgap.services.organisation_scope import Scope, ScopeKind, When
 
 router = APIRouter(tags=["organisation"])
 Ctx = Annotated[AppContext, Depends(context)]

@@ -9,7 +9,7 @@ from fastapi import Query
 
 from skillgap.analysis.inventory import View
 from skillgap.errors import ValidationError
-from skillgap.services.organisation import Horizon, When
+from skillgap.services.organisation_scope import Horizon, When
 
 ViewQuery = Annotated[
     str,

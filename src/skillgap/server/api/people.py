@@ -21,7 +21,7 @@ from skillgap.server.context import AppContext, context
 from skillgap.server.scope import Reach, check_person, person_in_reach, reach
 from skillgap.services import explain as explain_service
 from skillgap.services import people as people_service
-from skillgap.services.organisation import When
+from skillgap.services.organisation_scope import When
 
 PEOPLE_READERS = (UserRole.ADMIN, UserRole.HR, UserRole.MANAGER, UserRole.EMPLOYEE)
 router = APIRouter(tags=["people"], dependencies=[Depends(allow(*PEOPLE_READERS))])

@@ -16,7 +16,7 @@ from skillgap.server.web import charts
 from skillgap.server.web.access import GROUPS, ORG, Ctx, page_allow, reach_for
 from skillgap.server.web.orgdata import METRICS, group_page
 from skillgap.server.web.pages import render
-from skillgap.services.organisation import Scope, ScopeKind
+from skillgap.services.organisation_scope import Scope, ScopeKind
 
 router = APIRouter(include_in_schema=False)
 ViewParam = Annotated[str, Query(pattern="^(verified|best-available)$")]

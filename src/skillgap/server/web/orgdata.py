@@ -23,7 +23,7 @@ from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
 from skillgap.services import organisation as service
 from skillgap.services import roles as roles_service
-from skillgap.services.organisation import Privacy, Scope, ScopeKind, When, build_model
+from skillgap.services.organisation_scope import Privacy, Scope, ScopeKind, When, build_model
 from skillgap.services.summary import memoised, workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store

@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("held_verified", sa.Float),
         sa.Column("held_best", sa.Float),
         sa.PrimaryKeyConstraint("snapshot_id", "person_id", "position", name="pk_snapshot_lines"),
-        # no foreign key to snapshot_people, deliberately: see store/tables.py
+        # no foreign key to snapshot_people, deliberately: see store/tables/history.py
     )
 
 
