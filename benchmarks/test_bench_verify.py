@@ -35,8 +35,8 @@ from skillgap.store.memory import MemoryStore
 from skillgap.trust import dataintegrity
 from skillgap.trust.contexts import PinnedContext
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
-from skillgap.trust.status import encode_bitstring
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.status_bitstring import encode_bitstring
 from skillgap.trust.verifier import Verifier
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)

@@ -27,7 +27,7 @@ from skillgap.issuing import IssuerProfile
 from skillgap.issuing.keystore import KeyStore, MemoryKeyStore
 from skillgap.issuing.service import KeySource
 from skillgap.store import Store
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 from skillgap.trust.result import Verified
 from skillgap.trust.verifier import Verifier
 

@@ -19,7 +19,7 @@ from skillgap.issuing import credential as docs
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.result import Verified
 from skillgap.trust.schema import schema_errors
-from skillgap.trust.status import decode_list, get_bit
+from skillgap.trust.status_bitstring import decode_list, get_bit
 from skillgap.trust.verifier import Verifier
 from tests.issuing.builders import ANN, AT, BOB, FOREVER, FRAMEWORK, KEY, PYTHON
 

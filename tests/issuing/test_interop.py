@@ -14,7 +14,7 @@ import pytest
 
 from skillgap.issuing import credential as docs
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 from tests import shared_data
 
 VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa"

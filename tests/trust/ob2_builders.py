@@ -9,7 +9,7 @@ from typing import Any
 
 from skillgap.fetch import MemoryFetcher
 from skillgap.trust import jws
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 
 OB2 = "https://w3id.org/openbadges/v2"
 ORIGIN = "https://badges.example.org"

@@ -19,8 +19,9 @@ from skillgap.trust.dids import (
     issuer_controls,
     resolve_verification_method,
 )
-from skillgap.trust.keys import PrivateKey, PublicKey
 from skillgap.trust.multibase import b64url_encode
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.public_key import PublicKey
 
 W3C_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 W3C_DID = f"did:key:{W3C_PUBLIC}"

@@ -17,8 +17,9 @@ from skillgap.trust.jws import (
     verify,
     verify_detached,
 )
-from skillgap.trust.keys import PrivateKey, PublicKey
 from skillgap.trust.multibase import b64url_decode, b64url_encode
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.public_key import PublicKey
 
 # RFC 8037, appendix A.1 (key) and A.4 (the Ed25519 signature of "Example of Ed25519 signing")
 RFC8037_D = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"

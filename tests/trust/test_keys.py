@@ -10,7 +10,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from skillgap.trust import multibase
-from skillgap.trust.keys import KeyFormatError, KeyMismatch, PrivateKey, PublicKey
+from skillgap.trust.key_algorithms import KeyFormatError, KeyMismatch
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.public_key import PublicKey
 from tests import shared_data
 
 VECTORS = shared_data.VECTORS / "w3c-vc-di-eddsa" / "keys"

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from skillgap.domain.verification import VerificationStatus as S
 from skillgap.fetch import MemoryFetcher
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 from skillgap.trust.verifier import Verifier
 from tests.trust import ob2_builders as ob
 

@@ -25,12 +25,11 @@ from skillgap.domain.verification import (
 )
 from skillgap.fetch import MemoryFetcher
 from skillgap.trust.checks import CheckLog
-from skillgap.trust.status import (
+from skillgap.trust.status import check_status
+from skillgap.trust.status_bitstring import (
     MAX_LIST_BYTES,
     MIN_ENTRIES,
-    StatusListCache,
     StatusListError,
-    check_status,
     decode_list,
     encode_bitstring,
     encode_list,
@@ -38,6 +37,7 @@ from skillgap.trust.status import (
     new_status_list,
     set_bit,
 )
+from skillgap.trust.status_lists import StatusListCache
 
 S = VerificationStatus
 AT = datetime(2025, 6, 1, tzinfo=UTC)

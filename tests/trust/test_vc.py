@@ -15,8 +15,8 @@ from skillgap.domain.verification import VerificationStatus as S
 from skillgap.fetch import MemoryFetcher
 from skillgap.trust import dataintegrity, jws
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
-from skillgap.trust.status import encode_bitstring
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.status_bitstring import encode_bitstring
 from skillgap.trust.verifier import Verifier
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)

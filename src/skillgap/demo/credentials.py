@@ -57,7 +57,7 @@ from skillgap.issuing.credential import (
     timestamp,
 )
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 
 __all__ = ["DemoCredential", "DemoCredentials", "demo_credentials", "demo_key"]
 

@@ -33,8 +33,8 @@ from skillgap.fetch import did_web_url
 from skillgap.issuing import CredentialFormat, IssuerProfile
 from skillgap.trust import dataintegrity, jws
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
-from skillgap.trust.status import MIN_ENTRIES, encode_list, new_status_list, set_bit
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.status_bitstring import MIN_ENTRIES, encode_list, new_status_list, set_bit
 
 __all__ = [
     "CREDENTIAL_CONTEXT",

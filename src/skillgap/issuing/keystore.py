@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Protocol
 
 from skillgap.errors import ConfigError, ConflictError
-from skillgap.trust.keys import KeyFormatError, PrivateKey
+from skillgap.trust.key_algorithms import KeyFormatError
+from skillgap.trust.private_key import PrivateKey
 
 __all__ = ["ENV_VAR", "EnvKeyStore", "FileKeyStore", "KeyStore", "MemoryKeyStore", "key_store"]
 

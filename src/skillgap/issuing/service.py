@@ -42,7 +42,7 @@ from skillgap.issuing.keystore import FileKeyStore, KeyStore
 from skillgap.store import Store, Workspace
 from skillgap.trust.checks import most_serious
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.keys import PrivateKey
+from skillgap.trust.private_key import PrivateKey
 from skillgap.trust.result import Verified
 from skillgap.trust.schema import schema_errors
 from skillgap.trust.verifier import Verifier

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from skillgap.trust import jws, multibase
 from skillgap.trust.contexts import PinnedContext, UnknownContext
 from skillgap.trust.jsonld import Canonicalizer, JsonLdError, UndefinedTerms
-from skillgap.trust.keys import PublicKey
+from skillgap.trust.public_key import PublicKey
 
 __all__ = [
     "SIGNING_SUITES",

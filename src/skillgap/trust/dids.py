@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 from skillgap.errors import FetchError
 from skillgap.fetch import Fetcher, did_web_url
 from skillgap.formats.badges.sources import load_json
-from skillgap.trust.keys import KeyFormatError, PublicKey
+from skillgap.trust.key_algorithms import KeyFormatError
 from skillgap.trust.multibase import MultibaseError, b64url_decode
+from skillgap.trust.public_key import PublicKey
 
 __all__ = [
     "DidError",

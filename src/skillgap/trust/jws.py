@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillgap.formats.badges.sources import PayloadError, load_json
-from skillgap.trust.keys import KeyMismatch, PrivateKey, PublicKey
+from skillgap.trust.key_algorithms import KeyMismatch
 from skillgap.trust.multibase import b64url_encode
+from skillgap.trust.private_key import PrivateKey
+from skillgap.trust.public_key import PublicKey
 
 __all__ = [
     "ALLOWED_ALGS",

@@ -19,10 +19,12 @@ from skillgap.trust import jws as jose
 from skillgap.trust.checks import CheckLog
 from skillgap.trust.dids import VerificationMethod
 from skillgap.trust.jsonld import Canonicalizer
-from skillgap.trust.ob2 import Ob2Outcome, Ob2Verifier, is_ob2_assertion
+from skillgap.trust.ob2 import Ob2Verifier
+from skillgap.trust.ob2_assertion import Ob2Outcome, is_ob2_assertion
 from skillgap.trust.result import Verified
-from skillgap.trust.status import StatusListCache
-from skillgap.trust.vc import VcOutcome, VcVerifier, is_vc
+from skillgap.trust.status_lists import StatusListCache
+from skillgap.trust.vc import VcVerifier
+from skillgap.trust.vc_credential import VcOutcome, is_vc
 
 S = VerificationStatus
 MAX_DEPTH = 3  # a CLR inside a CLR inside a CLR is as deep as it goes

@@ -1,16 +1,9 @@
-"""Public keys as credentials publish them, and the one private key type we sign with.
+"""Public keys as credentials publish them: ``PublicKey``.
 
 A verifier meets the same public key in many spellings: a Multikey ``publicKeyMultibase``, a
 JWK, an Ed25519VerificationKey2018 ``publicKeyBase58``, an Open Badges 2.0 ``publicKeyPem``.
 ``PublicKey`` reads them all into one value so signature checks never care where the key came
-from. Only signature keys of algorithms JOSE and Data Integrity use are accepted (Ed25519,
-ECDSA P-256/P-384, RSA of 2048 bits or more); anything else is refused with a message, since a
-key we cannot use must not look like one that failed to verify.
-
-Errors: ``KeyFormatError`` for a key that cannot be read or is not acceptable, and
-``KeyMismatch`` when ``verify`` is asked to check an algorithm the key cannot do (an EdDSA
-signature against an RSA key, say). A mismatch *raises* rather than returning False, so a
-caller can tell "the wrong kind of key was named" from "the signature is bad".
+from. Which keys and algorithms are accepted, and the errors, are in ``key_algorithms``.
 """
 
 from __future__ import annotations
@@ -21,65 +14,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from skillgap.trust import multibase
-from skillgap.trust.multibase import ED25519_PRIV, ED25519_PUB, P256_PUB, MultibaseError
-
-__all__ = ["KeyFormatError", "KeyMismatch", "PrivateKey", "PublicKey"]
+from skillgap.trust.key_algorithms import (
+    CURVES,
+    ED_ALGS,
+    MAX_RSA_BITS,
+    RSA_ALGS,
+    KeyFormatError,
+    KeyMismatch,
+    PublicKeyType,
+    kind_of,
+    rsa_scheme,
+)
+from skillgap.trust.multibase import ED25519_PUB, P256_PUB, MultibaseError
 
 P384_PUB = b"\x81\x24"  # multicodec p384-pub (0x1201)
-MIN_RSA_BITS = 2048
-MAX_RSA_BITS = 16384  # bounds the work a published key can make us do
-
-PublicKeyType = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
-PrivateKeyType = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-
-# curve name -> (kind, JOSE alg, coordinate size in bytes, hash)
-_CURVES: dict[str, tuple[str, str, int, hashes.HashAlgorithm]] = {
-    "secp256r1": ("P-256", "ES256", 32, hashes.SHA256()),
-    "secp384r1": ("P-384", "ES384", 48, hashes.SHA384()),
-}
 _JWK_CURVES: dict[str, ec.EllipticCurve] = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
-# JOSE RSA alg -> (uses PSS, hash)
-_RSA_ALGS: dict[str, tuple[bool, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]]] = {
-    "RS256": (False, hashes.SHA256),
-    "RS384": (False, hashes.SHA384),
-    "RS512": (False, hashes.SHA512),
-    "PS256": (True, hashes.SHA256),
-}
-_ED_ALGS = ("EdDSA", "Ed25519")
-
-
-class KeyFormatError(ValueError):
-    """A key that cannot be read, or that skillgap will not use; the message says which."""
-
-
-class KeyMismatch(ValueError):
-    """The algorithm asked for cannot be checked with this key (or is not supported at all)."""
-
-
-def _kind_of(key: PublicKeyType) -> str:
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return "Ed25519"
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        curve = _CURVES.get(key.curve.name)
-        if curve is None:
-            raise KeyFormatError(f"elliptic curve {key.curve.name} is not supported")
-        return curve[0]
-    if isinstance(key, rsa.RSAPublicKey):
-        if not MIN_RSA_BITS <= key.key_size <= MAX_RSA_BITS:
-            raise KeyFormatError(
-                f"RSA key of {key.key_size} bits refused "
-                f"(must be {MIN_RSA_BITS} to {MAX_RSA_BITS} bits)"
-            )
-        return "RSA"
-    raise KeyFormatError(f"{type(key).__name__} is not a supported signature key")
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,11 +43,11 @@ class PublicKey:
     key: PublicKeyType
 
     def __post_init__(self) -> None:
-        _kind_of(self.key)  # refuses unsupported curves and weak RSA keys
+        kind_of(self.key)  # refuses unsupported curves and weak RSA keys
 
     @property
     def kind(self) -> str:
-        return _kind_of(self.key)
+        return kind_of(self.key)
 
     def _spki(self) -> bytes:
         return self.key.public_bytes(
@@ -121,7 +75,7 @@ class PublicKey:
         """
         key = self.key
         try:
-            if alg in _ED_ALGS:
+            if alg in ED_ALGS:
                 if not isinstance(key, ed25519.Ed25519PublicKey):
                     raise KeyMismatch(f"alg {alg} needs an Ed25519 key, not {self.kind}")
                 key.verify(signature, data)
@@ -129,7 +83,7 @@ class PublicKey:
             if alg in ("ES256", "ES384"):
                 if not isinstance(key, ec.EllipticCurvePublicKey):
                     raise KeyMismatch(f"alg {alg} needs an elliptic curve key, not {self.kind}")
-                kind, curve_alg, size, digest = _CURVES[key.curve.name]
+                kind, curve_alg, size, digest = CURVES[key.curve.name]
                 if curve_alg != alg:
                     raise KeyMismatch(f"alg {alg} cannot be checked with a {kind} key")
                 if len(signature) != 2 * size:
@@ -138,10 +92,10 @@ class PublicKey:
                 s = int.from_bytes(signature[size:], "big")
                 key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest))
                 return True
-            if alg in _RSA_ALGS:
+            if alg in RSA_ALGS:
                 if not isinstance(key, rsa.RSAPublicKey):
                     raise KeyMismatch(f"alg {alg} needs an RSA key, not {self.kind}")
-                key.verify(signature, data, *_rsa_scheme(alg))
+                key.verify(signature, data, *rsa_scheme(alg))
                 return True
         except InvalidSignature:
             return False
@@ -173,7 +127,7 @@ class PublicKey:
         if isinstance(key, ed25519.Ed25519PublicKey):
             return {"kty": "OKP", "crv": "Ed25519", "x": b64(self.raw_ed25519())}
         if isinstance(key, ec.EllipticCurvePublicKey):
-            size = _CURVES[key.curve.name][2]
+            size = CURVES[key.curve.name][2]
             numbers = key.public_numbers()
             return {
                 "kty": "EC",
@@ -214,7 +168,7 @@ class PublicKey:
             if not isinstance(crv, str) or crv not in _JWK_CURVES:
                 raise KeyFormatError(f"EC key curve {crv!r} is not supported (P-256 or P-384)")
             curve = _JWK_CURVES[crv]
-            size = _CURVES[curve.name][2]
+            size = CURVES[curve.name][2]
             x, y = _jwk_bytes(jwk, "x"), _jwk_bytes(jwk, "y")
             if len(x) != size or len(y) != size:
                 raise KeyFormatError(f"{crv} JWK coordinates must be {size} bytes each")
@@ -305,113 +259,6 @@ class PublicKey:
                 return key
         label = vm_type or (names[0] if names else "verification method without a type")
         raise KeyFormatError(f"{label} has no public key (expected one of {', '.join(allowed)})")
-
-
-@dataclass(frozen=True, repr=False, eq=False)
-class PrivateKey:
-    """A signing key. ``alg`` is its default JOSE algorithm (EdDSA, ES256, ES384, RS256)."""
-
-    key: PrivateKeyType
-
-    def __post_init__(self) -> None:
-        _kind_of(self.key.public_key())
-
-    def __repr__(self) -> str:  # never print the secret
-        return f"PrivateKey({self.kind}, public={self.public_key!r})"
-
-    @classmethod
-    def generate_ed25519(cls) -> PrivateKey:
-        return cls(ed25519.Ed25519PrivateKey.generate())
-
-    @classmethod
-    def ed25519_from_multibase(cls, value: str) -> PrivateKey:
-        """Read a ``privateKeyMultibase`` (header 0x8026 + the 32-byte seed).
-
-        Older tools append the public key (64 bytes); that form is accepted when the public
-        half matches the seed.
-        """
-        try:
-            raw = multibase.decode_key(value, ED25519_PRIV)
-        except MultibaseError as exc:
-            raise KeyFormatError(f"privateKeyMultibase: {exc}") from None
-        if len(raw) not in (32, 64):
-            raise KeyFormatError(f"Ed25519 private key holds {len(raw)} bytes, not 32")
-        key = cls(ed25519.Ed25519PrivateKey.from_private_bytes(raw[:32]))
-        if len(raw) == 64 and key.public_key.raw_ed25519() != raw[32:]:
-            raise KeyFormatError("privateKeyMultibase: public half does not match the seed")
-        return key
-
-    @classmethod
-    def from_pem(cls, pem: str | bytes, password: bytes | None = None) -> PrivateKey:
-        data = pem.encode("ascii") if isinstance(pem, str) else pem
-        try:
-            key = serialization.load_pem_private_key(data, password=password)
-        except (ValueError, TypeError) as exc:
-            raise KeyFormatError(f"private key PEM cannot be read: {exc}") from None
-        if not isinstance(
-            key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
-        ):
-            raise KeyFormatError(f"{type(key).__name__} is not a supported signing key")
-        return cls(key)
-
-    def to_pem(self, password: bytes | None = None) -> str:
-        """PKCS#8 PEM, encrypted with ``password`` when one is given."""
-        encryption: serialization.KeySerializationEncryption = (
-            serialization.BestAvailableEncryption(password)
-            if password
-            else serialization.NoEncryption()
-        )
-        return self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-        ).decode("ascii")
-
-    def to_multibase(self) -> str:
-        if not isinstance(self.key, ed25519.Ed25519PrivateKey):
-            raise KeyFormatError("only Ed25519 private keys have a privateKeyMultibase form")
-        seed = self.key.private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
-            serialization.NoEncryption(),
-        )
-        return multibase.encode_key(seed, ED25519_PRIV)
-
-    @property
-    def public_key(self) -> PublicKey:
-        return PublicKey(self.key.public_key())
-
-    def public_multibase(self) -> str:
-        return self.public_key.to_multibase()
-
-    @property
-    def kind(self) -> str:
-        return self.public_key.kind
-
-    @property
-    def alg(self) -> str:
-        return {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"}.get(self.kind, "RS256")
-
-    def sign(self, data: bytes, alg: str | None = None) -> bytes:
-        """Sign ``data``; EC signatures come out in the JOSE form (raw r||s)."""
-        alg = alg or self.alg
-        key = self.key
-        if isinstance(key, ed25519.Ed25519PrivateKey) and alg in _ED_ALGS:
-            return key.sign(data)
-        if isinstance(key, ec.EllipticCurvePrivateKey) and alg == self.alg:
-            size, digest = _CURVES[key.curve.name][2:]
-            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(digest)))
-            return r.to_bytes(size, "big") + s.to_bytes(size, "big")
-        if isinstance(key, rsa.RSAPrivateKey) and (alg in _RSA_ALGS):
-            return key.sign(data, *_rsa_scheme(alg))
-        raise KeyMismatch(f"a {self.kind} key cannot sign with alg {alg!r}")
-
-
-def _rsa_scheme(alg: str) -> tuple[padding.AsymmetricPadding, hashes.HashAlgorithm]:
-    pss, hash_type = _RSA_ALGS[alg]
-    digest = hash_type()
-    if not pss:
-        return padding.PKCS1v15(), digest
-    # RFC 7518 3.5: the salt is as long as the hash output
-    return padding.PSS(padding.MGF1(digest), padding.PSS.DIGEST_LENGTH), digest
 
 
 def _int_bytes(number: int) -> bytes:
