@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from skillgap.analysis.context import SkillContext
+from skillgap.analysis.context import SkillContext, resolve_competency
 from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.engine_tables import (
     CapabilityRow,
@@ -37,7 +37,6 @@ from skillgap.analysis.engine_tables import (
     PriorityRow,
     SinglePoint,
 )
-from skillgap.analysis.explain import resolve_competency
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import WorkspaceData
 from skillgap.analysis.summary import build_model as summary_model
