@@ -28,9 +28,10 @@ import numpy as np
 import pytest
 
 from benchmarks.orggen import ESCO, SyntheticOrg, generate
-from skillgap.analysis.candidates import people_mask, rank_candidates
+from skillgap.analysis.candidates import rank_candidates
 from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.engine_build import SOURCE_KINDS
+from skillgap.analysis.engine_filters import people_mask
 from skillgap.analysis.gaps import PersonGap, person_gap
 from skillgap.analysis.inventory import Inventory, build_inventory
 from skillgap.domain import Observation, Role, SourceKind

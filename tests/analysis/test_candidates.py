@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skillgap.analysis import candidates
-from skillgap.analysis.candidates import people_mask, rank_candidates
+from skillgap.analysis.candidates import rank_candidates
+from skillgap.analysis.engine_filters import people_mask
 from skillgap.analysis.gaps import GapStatus, PersonGap, person_gap
 from skillgap.analysis.inventory import View
 from skillgap.domain import Importance, Observation, Person, Requirement, Role, SourceKind

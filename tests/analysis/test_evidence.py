@@ -2,7 +2,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, expires
-from skillgap.analysis.quality import DEFAULT_RUBRIC, CheckName, Rubric
+from skillgap.analysis.rubric import DEFAULT_RUBRIC, CheckName, Rubric
 from skillgap.domain import (
     Achievement,
     Alignment,

@@ -7,17 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from skillgap.analysis.context import SkillContext
+from skillgap.analysis.context import SkillContext, resolve_competency
 from skillgap.analysis.evidence import Exclusion
-from skillgap.analysis.explain import (
-    AlignmentExclusion,
-    PersonEvidence,
-    explain_competency,
-    next_horizon,
-    person_evidence,
-    profile_gaps,
-    resolve_competency,
-)
+from skillgap.analysis.explain import PersonEvidence, next_horizon, person_evidence, profile_gaps
+from skillgap.analysis.explain_competency import AlignmentExclusion, explain_competency
 from skillgap.analysis.gaps import GapStatus, person_gap
 from skillgap.analysis.inventory import View
 from skillgap.domain import (

@@ -17,7 +17,7 @@ from skillgap.analysis.policy import (
     counted_credentials,
     evaluate,
 )
-from skillgap.analysis.quality import Rubric
+from skillgap.analysis.rubric import Rubric
 from skillgap.domain import (
     Alignment,
     AssessmentType,

@@ -11,17 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillgap.analysis.quality import (
+from skillgap.analysis.quality import infer_assessment, profile, profiles
+from skillgap.analysis.rubric import (
     DEFAULT_RUBRIC,
     CheckName,
     Rubric,
     Stacking,
     changes,
-    infer_assessment,
     lapses_on,
     problems,
-    profile,
-    profiles,
 )
 from skillgap.domain import (
     Achievement,

@@ -24,8 +24,8 @@ from skillgap.domain import (
 )
 from skillgap.fetch.documents import DirectoryFetcher
 from skillgap.issuing import IssuerProfile
+from skillgap.issuing.issuer_setup import KeySource
 from skillgap.issuing.keystore import KeyStore, MemoryKeyStore
-from skillgap.issuing.service import KeySource
 from skillgap.store import Store
 from skillgap.trust.private_key import PrivateKey
 from skillgap.trust.result import Verified

@@ -16,6 +16,14 @@ from skillgap.domain import Achievement, Evidence
 from skillgap.fetch import MemoryFetcher
 from skillgap.issuing import IssuerProfile
 from skillgap.issuing import credential as docs
+from skillgap.issuing.hosted import (
+    build_status_list,
+    did_document,
+    hosted_documents,
+    identifiers,
+    profile_document,
+)
+from skillgap.issuing.signing import secure
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.result import Verified
 from skillgap.trust.schema import schema_errors
@@ -27,7 +35,7 @@ CANONICALIZER = Canonicalizer()
 
 
 def profile(did_web: str | None = None) -> IssuerProfile:
-    did, method = docs.identifiers(KEY.public_multibase(), did_web)
+    did, method = identifiers(KEY.public_multibase(), did_web)
     return IssuerProfile(
         did,
         "Acme",
@@ -59,7 +67,7 @@ def build(
 
 
 def signed_text(document: dict[str, Any], issuer: IssuerProfile) -> str:
-    return docs.secure(
+    return secure(
         document,
         KEY,
         issuer.verification_method,
@@ -72,7 +80,7 @@ def signed_text(document: dict[str, Any], issuer: IssuerProfile) -> str:
 def verify(text: str, issuer: IssuerProfile) -> Verified:
     """What any verifier says, given the documents the issuer publishes."""
     fetcher = MemoryFetcher()
-    for doc in docs.hosted_documents(issuer, KEY, (), now=AT, canonicalizer=CANONICALIZER):
+    for doc in hosted_documents(issuer, KEY, (), now=AT, canonicalizer=CANONICALIZER):
         if doc.answers is not None:
             fetcher.add(doc.answers, doc.body)
     return Verifier(fetcher, AT, canonicalizer=CANONICALIZER).verify_bytes("c", text.encode())
@@ -88,7 +96,7 @@ def test_every_credential_conforms_to_the_open_badges_schema(
 ) -> None:
     document = build(achievement, docs.Recipient.of(holder, salt="s"))
     assert schema_errors(document, "AchievementCredential") == []
-    assert schema_errors(docs.profile_document(profile()), "Profile") == []
+    assert schema_errors(profile_document(profile()), "Profile") == []
 
 
 def test_the_credential_says_what_the_brief_says() -> None:
@@ -149,7 +157,7 @@ def test_an_unknown_achievement_type_becomes_an_extension() -> None:
 
 
 def test_the_status_list_sets_exactly_the_revoked_bits() -> None:
-    status_list = docs.build_status_list(
+    status_list = build_status_list(
         profile(), [3, 9], valid_from=AT, valid_until=AT + timedelta(days=30)
     )
     bits = decode_list(status_list["credentialSubject"]["encodedList"])
@@ -161,7 +169,7 @@ def test_the_status_list_sets_exactly_the_revoked_bits() -> None:
 def test_a_did_web_issuer_publishes_its_key_for_assertions() -> None:
     issuer = profile("acme.example:org")
     assert issuer.id == "did:web:acme.example:org"
-    document = docs.did_document(issuer)
+    document = did_document(issuer)
     assert document["assertionMethod"] == ["did:web:acme.example:org#key-1"]
     assert document["verificationMethod"][0]["publicKeyMultibase"] == KEY.public_multibase()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from skillgap.issuing import credential as docs
+from skillgap.issuing.signing import secure, sign_data_integrity
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.private_key import PrivateKey
 from tests import shared_data
@@ -34,7 +34,7 @@ def vector() -> tuple[dict[str, Any], dict[str, Any], PrivateKey]:
 
 def test_signing_the_w3c_vector_reproduces_its_proof_value() -> None:
     unsigned, proof, key = vector()
-    signed = docs.sign_data_integrity(
+    signed = sign_data_integrity(
         unsigned,
         key,
         proof["verificationMethod"],
@@ -47,7 +47,7 @@ def test_signing_the_w3c_vector_reproduces_its_proof_value() -> None:
 
 def test_the_issue_command_signing_step_reproduces_it_too() -> None:
     unsigned, proof, key = vector()
-    text = docs.secure(
+    text = secure(
         unsigned,
         key,
         proof["verificationMethod"],

@@ -19,7 +19,7 @@ from skillgap.errors import (
     ValidationError,
     WorkspaceError,
 )
-from skillgap.issuing import service
+from skillgap.issuing import issuance, issuer_setup, revocation
 from skillgap.issuing.keystore import FileKeyStore, MemoryKeyStore
 from skillgap.store import Store
 from tests.issuing.builders import (
@@ -47,16 +47,16 @@ S = VerificationStatus
 def org(store: Store) -> Store:
     """A seeded workspace whose issuer is a did:key, with the session's key."""
     seed(store)
-    service.init_issuer(
+    issuer_setup.init_issuer(
         store, memory_keys(), name="Acme", url="https://acme.example", clock=clock()
     )
     return store
 
 
-def issue(store: Store, out: Path, **options: object) -> service.IssueResult:
+def issue(store: Store, out: Path, **options: object) -> issuance.IssueResult:
     options.setdefault("achievement_id", PYTHON.id)
     options.setdefault("person", ANN.employee_id)
-    return service.issue(
+    return issuance.issue(
         store,
         keys_of(memory_keys()),
         clock=clock(),
@@ -65,8 +65,8 @@ def issue(store: Store, out: Path, **options: object) -> service.IssueResult:
     )
 
 
-def publish(store: Store, site: Path, at_days: int = 0) -> service.PublishResult:
-    return service.publish(
+def publish(store: Store, site: Path, at_days: int = 0) -> issuer_setup.PublishResult:
+    return issuer_setup.publish(
         store, keys_of(memory_keys()), site, clock=clock(AT + timedelta(at_days))
     )
 
@@ -76,7 +76,7 @@ def publish(store: Store, site: Path, at_days: int = 0) -> service.PublishResult
 
 def test_init_makes_a_did_key_issuer_and_registers_it(store: Store) -> None:
     keys = MemoryKeyStore()
-    result = service.init_issuer(
+    result = issuer_setup.init_issuer(
         store, keys, name="Acme", url="https://acme.example/", clock=clock()
     )
     profile = result.profile
@@ -86,14 +86,16 @@ def test_init_makes_a_did_key_issuer_and_registers_it(store: Store) -> None:
     assert profile.status_list_url == "https://acme.example/credentials/status/1"
     with store.transaction() as ws:
         assert ws.issuers.get(profile.id).tier is IssuerTier.INTERNAL_BOARD
-        assert service.load_profile(ws) == profile
+        assert issuer_setup.load_profile(ws) == profile
         assert keys.key.to_multibase() not in json.dumps(ws.meta.items())
 
 
 def test_init_refuses_to_replace_an_issuer_unless_forced(org: Store) -> None:
     with pytest.raises(ConflictError, match="--force"):
-        service.init_issuer(org, memory_keys(), name="B", url="https://b.example", clock=clock())
-    result = service.init_issuer(
+        issuer_setup.init_issuer(
+            org, memory_keys(), name="B", url="https://b.example", clock=clock()
+        )
+    result = issuer_setup.init_issuer(
         org, memory_keys(), name="B", url="https://b.example", clock=clock(), force=True
     )
     assert result.replaced and not result.key_created  # the key is reused, never replaced
@@ -102,7 +104,7 @@ def test_init_refuses_to_replace_an_issuer_unless_forced(org: Store) -> None:
 def test_once_issued_the_key_did_and_status_list_cannot_change(org: Store, tmp_path: Path) -> None:
     issue(org, tmp_path / "c.json")
     with pytest.raises(ConflictError, match="cannot change any more"):
-        service.init_issuer(
+        issuer_setup.init_issuer(
             org,
             MemoryKeyStore(OTHER_KEY),
             name="A",
@@ -110,7 +112,7 @@ def test_once_issued_the_key_did_and_status_list_cannot_change(org: Store, tmp_p
             clock=clock(),
             force=True,
         )
-    renamed = service.init_issuer(
+    renamed = issuer_setup.init_issuer(
         org, memory_keys(), name="Acme Ltd", url="https://acme.example", clock=clock(), force=True
     )
     assert renamed.profile.name == "Acme Ltd"
@@ -129,7 +131,7 @@ def test_init_checks_its_input(store: Store, options: dict[str, str], message: s
     arguments = {"name": "Acme", "url": "https://acme.example"} | options
     keys = MemoryKeyStore()
     with pytest.raises(ValidationError, match=message):
-        service.init_issuer(store, keys, clock=clock(), **arguments)  # type: ignore[arg-type]
+        issuer_setup.init_issuer(store, keys, clock=clock(), **arguments)  # type: ignore[arg-type]
 
 
 # --- issue, publish, verify ----------------------------------------------------------------
@@ -162,7 +164,7 @@ def test_indexes_are_allocated_in_turn(org: Store, tmp_path: Path) -> None:
 
 def test_revoke_then_republish_is_revoked(org: Store, tmp_path: Path) -> None:
     kept, gone = issue(org, tmp_path / "kept.json"), issue(org, tmp_path / "gone.json")
-    result = service.revoke(org, gone.issued.id, clock=clock(), reason="wrong person")
+    result = revocation.revoke(org, gone.issued.id, clock=clock(), reason="wrong person")
     assert result.issued.revoked and not result.already and result.published is None
     site = tmp_path / "site"
     published = publish(org, site)
@@ -174,13 +176,13 @@ def test_revoke_then_republish_is_revoked(org: Store, tmp_path: Path) -> None:
         assert ws.issued.get(kept.issued.id).state(AT) == "active"
     assert award.verification is not None and award.verification.status is S.REVOKED
     assert "wrong person" in award.verification.checks[-1].message
-    again = service.revoke(org, gone.issued.id.removeprefix("urn:uuid:"), clock=clock())
+    again = revocation.revoke(org, gone.issued.id.removeprefix("urn:uuid:"), clock=clock())
     assert again.already
 
 
 def test_revoke_can_publish_at_once(org: Store, tmp_path: Path) -> None:
     gone = issue(org, tmp_path / "gone.json")
-    result = service.revoke(
+    result = revocation.revoke(
         org, gone.issued.id, clock=clock(), keys=keys_of(memory_keys()), out=tmp_path / "site"
     )
     assert result.published is not None
@@ -219,7 +221,7 @@ def test_the_vc_jwt_form_verifies(org: Store, tmp_path: Path) -> None:
     token = (tmp_path / "c.jwt").read_text().strip()
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     with org.transaction() as ws:
-        method = service.load_profile(ws).verification_method
+        method = issuer_setup.load_profile(ws).verification_method
     assert header == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": method}
     verified = verify_with(tmp_path / "site", tmp_path / "c.jwt")
     assert verified.status is S.VALID and verified.format == "ob3.0-jwt"
@@ -239,7 +241,7 @@ def test_a_did_web_issuer_verifies_with_its_published_did_document(
     store: Store, tmp_path: Path
 ) -> None:
     seed(store)
-    profile = service.init_issuer(
+    profile = issuer_setup.init_issuer(
         store,
         memory_keys(),
         name="Acme",
@@ -273,7 +275,7 @@ def test_a_did_web_issuer_verifies_with_its_published_did_document(
 def test_a_missing_key_is_a_clear_error_and_issues_nothing(org: Store, tmp_path: Path) -> None:
     missing = FileKeyStore(tmp_path / "gone.json")
     with pytest.raises(ConfigError, match="does not exist: run `skillgap issuer init`"):
-        service.issue(
+        issuance.issue(
             org,
             keys_of(missing),
             achievement_id=PYTHON.id,
@@ -288,7 +290,7 @@ def test_a_missing_key_is_a_clear_error_and_issues_nothing(org: Store, tmp_path:
 
 def test_another_key_is_refused(org: Store, tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="not the key of the issuer"):
-        service.issue(
+        issuance.issue(
             org,
             keys_of(MemoryKeyStore(OTHER_KEY)),
             achievement_id=PYTHON.id,
@@ -336,7 +338,7 @@ def test_the_default_file_name_is_achievement_and_person(
     org: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = service.issue(
+    result = issuance.issue(
         org, keys_of(memory_keys()), achievement_id=FOREVER.id, person="E2", clock=clock()
     )
     assert result.out == Path("mentor-E2.json") and (tmp_path / "mentor-E2.json").is_file()
@@ -346,8 +348,8 @@ def test_list_issued_tells_active_expired_and_revoked(org: Store, tmp_path: Path
     active = issue(org, tmp_path / "a.json", achievement_id=FOREVER.id)
     expiring = issue(org, tmp_path / "b.json")
     revoked = issue(org, tmp_path / "c.json")
-    service.revoke(org, revoked.issued.id, clock=clock())
-    rows = service.list_issued(org, at=AT + timedelta(days=400))
+    revocation.revoke(org, revoked.issued.id, clock=clock())
+    rows = revocation.list_issued(org, at=AT + timedelta(days=400))
     states = {row.issued.id: row.state for row in rows}
     assert states == {
         active.issued.id: "active",
@@ -359,12 +361,12 @@ def test_list_issued_tells_active_expired_and_revoked(org: Store, tmp_path: Path
 
 def test_an_unknown_credential_cannot_be_revoked(org: Store) -> None:
     with pytest.raises(NotFoundError, match="no issued credential"):
-        service.revoke(org, "urn:uuid:nope", clock=clock())
+        revocation.revoke(org, "urn:uuid:nope", clock=clock())
 
 
 def test_publishing_needs_an_issuer(store: Store, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="issuer init"):
-        service.publish(store, keys_of(MemoryKeyStore(KEY)), tmp_path, clock=clock())
+        issuer_setup.publish(store, keys_of(MemoryKeyStore(KEY)), tmp_path, clock=clock())
 
 
 def test_the_verifier_is_the_real_one(org: Store, tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ import pytest
 
 from skillgap.clock import Clock
 from skillgap.domain.users import UserRole
+from skillgap.issuing.issuer_setup import init_issuer
 from skillgap.issuing.keystore import ENV_VAR, FileKeyStore, MemoryKeyStore
-from skillgap.issuing.service import init_issuer
 from skillgap.services.bundles import demo_folder
 from skillgap.services.catalog import import_catalog
 from skillgap.services.pathways import award_completed, import_pathways

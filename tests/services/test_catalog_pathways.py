@@ -18,7 +18,7 @@ from skillgap.domain.pathways import AwardMode, AwardState
 from skillgap.errors import ConflictError, InputError, NotFoundError, ValidationError
 from skillgap.formats.bundle import Bundle
 from skillgap.formats.pathways import pathways_yaml
-from skillgap.issuing import service as issuing
+from skillgap.issuing import issuer_setup
 from skillgap.services import catalog, pathways
 from skillgap.services.bundles import demo_folder, store_bundle
 from skillgap.store import Store
@@ -104,7 +104,7 @@ def test_a_completed_review_pathway_is_queued_then_approved(demo: Store) -> None
     run = pathways.award_completed(demo, None, CLOCK, actor="hr")
     assert [a.id for a in run.queued] == [f"{SECOPS}/E1038"] and not run.issued
     assert pathways.award_completed(demo, None, CLOCK, actor="hr").queued == ()  # once
-    issuing.init_issuer(
+    issuer_setup.init_issuer(
         demo, memory_keys(), name="Tidewell", url="https://skills.tidewell.example", clock=CLOCK
     )
     with demo.transaction() as ws:  # the board's achievement may be issued by the org
@@ -149,7 +149,7 @@ def test_an_automatic_pathway_issues_at_once(demo: Store, tmp_path: Path) -> Non
     automatic = tmp_path / "auto.yaml"
     automatic.write_text(pathways_yaml([replace(secops, mode=AwardMode.AUTOMATIC)]))
     pathways.import_pathways(demo, automatic)
-    issuing.init_issuer(
+    issuer_setup.init_issuer(
         demo, memory_keys(), name="Tidewell", url="https://skills.tidewell.example", clock=CLOCK
     )
     run = pathways.award_completed(demo, keys_of(memory_keys()), CLOCK, actor="hr")

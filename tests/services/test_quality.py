@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from skillgap.analysis.evidence import Exclusion
-from skillgap.analysis.quality import DEFAULT_RUBRIC, CheckName
+from skillgap.analysis.rubric import DEFAULT_RUBRIC, CheckName
 from skillgap.clock import FixedClock
 from skillgap.domain import Alignment, AlignmentStatus, AssessmentType, IssuerTier
 from skillgap.errors import InputErrors, NotFoundError, ValidationError
-from skillgap.services import quality
+from skillgap.services import achievement_quality, quality
 from skillgap.services.credentials import import_credentials
 from skillgap.services.explain import explain_level
 from skillgap.services.summary import organisation_summary
@@ -145,15 +145,17 @@ def test_an_issuer_tier_is_set_and_recorded(ws_store: Store) -> None:
 
 
 def test_a_reviewer_sets_an_assessment_type_and_why_says_who(ws_store: Store) -> None:
-    quality.set_assessment(ws_store, CLOCK, "sql-quiz", AssessmentType.PROCTORED_EXAM, "ben")
+    achievement_quality.set_assessment(
+        ws_store, CLOCK, "sql-quiz", AssessmentType.PROCTORED_EXAM, "ben"
+    )
 
     with ws_store.transaction() as ws:
         assert ws.achievements.get("sql-quiz").assessment is AssessmentType.PROCTORED_EXAM
-    rows = {r.achievement.id: r for r in quality.list_achievements(ws_store)}
+    rows = {r.achievement.id: r for r in achievement_quality.list_achievements(ws_store)}
     check = rows["sql-quiz"].quality.check(CheckName.ASSESSMENT)
     assert check.explanation == "a proctored exam (set by ben on 2026-11-01)"
     assert rows["sql-quiz"].awards == 1 and rows["sql-quiz"].quality.passes
-    detail = quality.show_achievement(ws_store, "sql-quiz")
+    detail = achievement_quality.show_achievement(ws_store, "sql-quiz")
     assert [(e.action, e.by) for e in detail.history] == [("assessment", "ben")]
     # Ana's own SQL credential, explained: the four checks and the weight
     why = explain_level(ws_store, CLOCK, "E1", "fw:sql", as_of=AS_OF)
@@ -161,11 +163,11 @@ def test_a_reviewer_sets_an_assessment_type_and_why_says_who(ws_store: Store) ->
     assert credential.counts and credential.quality.weight == 0.91
     assert [c.name for c in credential.quality.checks] == list(CheckName)
     with pytest.raises(NotFoundError, match="no achievement 'nope'"):
-        quality.set_assessment(ws_store, CLOCK, "nope", AssessmentType.QUIZ, "ben")
+        achievement_quality.set_assessment(ws_store, CLOCK, "nope", AssessmentType.QUIZ, "ben")
 
 
 def test_suggested_alignments_are_queued_confirmed_and_rejected(ws_store: Store) -> None:
-    [item] = quality.review_queue(ws_store)
+    [item] = achievement_quality.review_queue(ws_store)
     assert (item.achievement.id, item.position, item.alignment.target_name) == (
         "sql-cert",
         2,
@@ -176,18 +178,18 @@ def test_suggested_alignments_are_queued_confirmed_and_rejected(ws_store: Store)
     viz = explain_level(ws_store, CLOCK, "E1", "fw:viz", as_of=AS_OF)
     assert not viz.credentials[0].counts
 
-    decision = quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana", level=2)
+    decision = achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana", level=2)
 
     assert decision.entry is not None and decision.note == ""
     with ws_store.transaction() as ws:
         alignments = ws.achievements.get("sql-cert").alignments
     assert (alignments[1].status, alignments[1].level) == (AlignmentStatus.CONFIRMED, 2)
     assert alignments[0] == CERT.alignments[0] and alignments[2] == CERT.alignments[2]
-    assert quality.review_queue(ws_store) == []
+    assert achievement_quality.review_queue(ws_store) == []
     viz = explain_level(ws_store, CLOCK, "E1", "fw:viz", as_of=AS_OF)
     assert viz.credentials[0].counts and viz.holding is not None
 
-    quality.reject_alignment(ws_store, CLOCK, "sql-cert", 2, "ben")
+    achievement_quality.reject_alignment(ws_store, CLOCK, "sql-cert", 2, "ben")
 
     with ws_store.transaction() as ws:
         rejected = ws.achievements.get("sql-cert").alignments[1]
@@ -210,15 +212,17 @@ def test_suggested_alignments_are_queued_confirmed_and_rejected(ws_store: Store)
 
 def test_alignment_decisions_refuse_what_cannot_be(ws_store: Store) -> None:
     with pytest.raises(NotFoundError, match="has 3 alignments: no position 4"):
-        quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 4, "ana")
+        achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 4, "ana")
     with pytest.raises(ValidationError, match="names no competency of the workspace"):
-        quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 3, "ana")
+        achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 3, "ana")
     with pytest.raises(ValidationError, match="level 9 is not on the"):
-        quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana", level=9)
-    plain = quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana")
+        achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana", level=9)
+    plain = achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana")
     assert "no level" in plain.note  # confirmed, but it counts once it has a level
-    assert quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana").entry is None
-    assert quality.reject_alignment(ws_store, CLOCK, "sql-cert", 3, "ana").entry is None
+    assert (
+        achievement_quality.confirm_alignment(ws_store, CLOCK, "sql-cert", 2, "ana").entry is None
+    )
+    assert achievement_quality.reject_alignment(ws_store, CLOCK, "sql-cert", 3, "ana").entry is None
     assert len(quality.history(ws_store)) == 1
 
 
@@ -249,7 +253,7 @@ def test_an_imported_achievement_gets_the_assessment_its_text_gives(
     )
     with store.transaction() as ws:
         assert ws.achievements.get(badge).assessment is AssessmentType.PORTFOLIO
-    detail = quality.show_achievement(store, badge)
+    detail = achievement_quality.show_achievement(store, badge)
     assert detail.inferred == (AssessmentType.PORTFOLIO, "the description says 'project'")
     check = detail.row.quality.check(CheckName.ASSESSMENT)
     assert check.explanation == (
@@ -259,6 +263,6 @@ def test_an_imported_achievement_gets_the_assessment_its_text_gives(
 
 
 def test_quality_of_some_achievements_equals_the_full_listing(ws_store: Store) -> None:
-    full = {r.achievement.id: r.quality for r in quality.list_achievements(ws_store)}
+    full = {r.achievement.id: r.quality for r in achievement_quality.list_achievements(ws_store)}
     some = set(sorted(full)[:3]) | {"no such achievement"}
-    assert quality.quality_of(ws_store, some) == {k: full[k] for k in sorted(full)[:3]}
+    assert achievement_quality.quality_of(ws_store, some) == {k: full[k] for k in sorted(full)[:3]}

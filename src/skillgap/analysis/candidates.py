@@ -13,8 +13,9 @@ The rules are ``analysis.gaps`` (tests/analysis/test_candidates.py holds this mo
   (kept to ``DECIMALS`` places); met / partial / missing as ``GapStatus``;
 - ranking: readiness, highest first; then the smaller weighted gap; then the employee id in
   code-point order (values equal to ``DECIMALS`` places tie). The people ranked are those
-  the filter keeps (``people_mask``: department, team, HR attributes), less the role's
-  current holders when ``exclude_holders``; ``limit`` rows are kept (``None``: all);
+  the filter keeps (``engine_filters.people_mask``: department, team, HR attributes), less
+  the role's current holders when ``exclude_holders``; ``limit`` rows are kept (``None``:
+  all);
 - what a person lacks (``CandidateTable.lacks``): every requirement with a gap, largest
   weighted gap first (``PersonGap.open_items``' order). Closing them is the planner's work.
 
@@ -22,16 +23,16 @@ Promotion readiness of one person: ``rank_candidates(model, target, people_filte
 model.mask([person_id]))``, then ``row_of`` and ``lacks``.
 
 Speed (benchmarks/test_bench_candidates.py): what holding nothing gives everyone, corrected
-by the levels held of the role's competencies: slices of the model's holdings sorted by
-competency (sorted once per model and update), summed per person with ``bincount``; only
-the people who can reach the top ``limit`` are sorted. numpy is the one import beyond the
-standard library, as in the ``engine*`` modules this module extends.
+by the levels held of the role's competencies (``engine_held_levels``: slices of the model's
+holdings sorted by competency, sorted once per model and update), summed per person with
+``bincount``; only the people who can reach the top ``limit`` are sorted. numpy is the one
+import beyond the standard library, as in the ``engine*`` modules this module extends.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -40,8 +41,8 @@ import numpy as np
 import numpy.typing as npt
 
 from skillgap.analysis.engine import OrgModel
-from skillgap.analysis.engine_build import F64, I64, SHIFT
-from skillgap.analysis.engine_compute import Holdings
+from skillgap.analysis.engine_build import F64, I64
+from skillgap.analysis.engine_held_levels import Entries, held_entries
 from skillgap.analysis.gaps import GapStatus
 from skillgap.analysis.inventory import View
 from skillgap.domain import CompetencyRef, Importance, Person, Requirement, Role
@@ -94,28 +95,6 @@ class CandidateRow:
     partial: int
     missing: int
     holds_role: bool  # the person's own role is the role ranked for
-
-
-@dataclass(frozen=True, eq=False)
-class Entries:
-    """The levels held of a list of competencies: one entry per person whose holdings name
-    one (``level`` NaN: none in the view), ordered by ``requirement`` (the position in the
-    list), then person."""
-
-    person: I64
-    requirement: I64
-    level: F64
-
-    def of(self, person: int) -> dict[int, float]:
-        """One person's levels by position in the list (NaN-free)."""
-        mine = np.flatnonzero(self.person == person)
-        return {
-            j: level
-            for j, level in zip(
-                self.requirement[mine].tolist(), self.level[mine].tolist(), strict=True
-            )
-            if level == level
-        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,28 +217,6 @@ def rank_candidates(
     )
 
 
-def held_entries(model: OrgModel, competencies: Sequence[CompetencyRef], view: View) -> Entries:
-    """The model's levels in ``view`` of ``competencies``: the holdings of each competency
-    are one slice of the model's holdings sorted by competency (``_by_competency``)."""
-    ptr, order, held = _by_competency(model)
-    intern = _intern(model)
-    codes = np.array([intern.get(ref, -1) for ref in competencies], dtype=np.int64)
-    known = codes >= 0
-    lo = np.zeros(len(codes), dtype=np.int64)
-    lengths = np.zeros(len(codes), dtype=np.int64)
-    lo[known] = ptr[codes[known]]
-    lengths[known] = ptr[codes[known] + 1] - lo[known]
-    ends = np.cumsum(lengths)
-    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-    at += np.repeat(lo - (ends - lengths), lengths)
-    chosen = order[at]
-    return Entries(
-        person=held.key[chosen] >> SHIFT,
-        requirement=np.repeat(np.arange(len(codes), dtype=np.int64), lengths),
-        level=held.level(view)[chosen],
-    )
-
-
 def _judge(required: F64, weight: F64, held: Entries, n: int) -> tuple[F64, F64, I64, I64]:
     """Readiness, weighted gap, requirements met and missing, per person: what holding
     nothing gives everyone, corrected by each level held. A level-0 requirement is met and
@@ -314,15 +271,6 @@ def _rank(model: OrgModel, scope: I64, readiness: F64, gap: F64, limit: int | No
 # -- per-model memos: a model's people never change, and its interning only grows ---------
 
 _ID_RANKS: weakref.WeakKeyDictionary[OrgModel, I64] = weakref.WeakKeyDictionary()
-_INTERNS: weakref.WeakKeyDictionary[
-    OrgModel, tuple[tuple[CompetencyRef, ...], dict[CompetencyRef, int]]
-] = weakref.WeakKeyDictionary()
-_SORTED: weakref.WeakKeyDictionary[OrgModel, tuple[I64, I64, Holdings]] = (
-    weakref.WeakKeyDictionary()
-)
-_COLUMNS: weakref.WeakKeyDictionary[OrgModel, dict[str, tuple[dict[str, int], I64]]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def _id_ranks(model: OrgModel) -> I64:
@@ -335,90 +283,9 @@ def _id_ranks(model: OrgModel) -> I64:
     return _ID_RANKS[model]
 
 
-def _by_competency(model: OrgModel) -> tuple[I64, I64, Holdings]:
-    """The model's holdings in competency order: ``order[ptr[c]:ptr[c + 1]]`` are the
-    positions of competency ``c``'s, by person. Sorted once per holdings (a radix sort when
-    fewer than 65,536 competencies are interned), kept until the model's next update."""
-    held = model.holdings()
-    kept = _SORTED.get(model)
-    if kept is None or kept[2] is not held:
-        size = len(model.competencies)
-        comp = held.key & ((1 << SHIFT) - 1)
-        narrow = comp.astype(np.uint16 if size <= 1 << 16 else np.int64)
-        order = np.argsort(narrow, kind="stable").astype(np.int64)
-        ptr = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(comp, minlength=size), out=ptr[1:])
-        kept = _SORTED[model] = (ptr, order, held)
-    return kept
-
-
-def _intern(model: OrgModel) -> dict[CompetencyRef, int]:
-    refs = model.competencies
-    kept = _INTERNS.get(model)
-    if kept is None or kept[0] is not refs:
-        kept = _INTERNS[model] = (refs, {ref: i for i, ref in enumerate(refs)})
-    return kept[1]
-
-
-# -- filters ------------------------------------------------------------------------------
-
-Wanted = str | Collection[str] | None
-
-
-def people_mask(
-    model: OrgModel,
-    *,
-    department: Wanted = None,
-    team: Wanted = None,
-    attributes: Mapping[str, str | Collection[str]] | None = None,
-) -> Mask:
-    """The people of ``model`` matching every filter given: each names one value, or a
-    collection of values any of which matches (``{"location": "Berlin"}``, or
-    ``department=["Data", "Ops"]``); a person without the value never matches."""
-    mask = np.ones(len(model.people), dtype=bool)
-    filters: list[tuple[str, Callable[[Person], str | None], str | Collection[str]]] = []
-    if department is not None:
-        filters.append(("department", lambda p: p.department, department))
-    if team is not None:
-        filters.append(("team", lambda p: p.team, team))
-    for name, wanted in (attributes or {}).items():
-        filters.append((f"attribute:{name}", _attribute(name), wanted))
-    for column, key, wanted in filters:
-        codes, values = _column(model, column, key)
-        chosen = [codes[v] for v in ([wanted] if isinstance(wanted, str) else wanted) if v in codes]
-        mask &= np.isin(values, np.array(chosen, dtype=np.int64))
-    return mask
-
-
-def _attribute(name: str) -> Callable[[Person], str | None]:
-    return lambda p: p.attributes.get(name)
-
-
-def _column(
-    model: OrgModel, column: str, key: Callable[[Person], str | None]
-) -> tuple[dict[str, int], I64]:
-    """A person attribute as codes (-1: no value), made once per model and attribute."""
-    columns = _COLUMNS.setdefault(model, {})
-    if column not in columns:
-        codes: dict[str, int] = {}
-        values = np.fromiter(
-            (
-                -1 if (v := key(p)) is None else codes.setdefault(v, len(codes))
-                for p in model.people
-            ),
-            dtype=np.int64,
-            count=len(model.people),
-        )
-        columns[column] = (codes, values)
-    return columns[column]
-
-
 __all__ = [
     "CandidateRow",
     "CandidateTable",
-    "Entries",
     "Lack",
-    "held_entries",
-    "people_mask",
     "rank_candidates",
 ]

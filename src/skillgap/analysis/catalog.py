@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from skillgap.analysis.context import SkillContext
-from skillgap.analysis.quality import DEFAULT_RUBRIC, QualityProfile, Rubric, profile
+from skillgap.analysis.quality import QualityProfile, profile
+from skillgap.analysis.rubric import DEFAULT_RUBRIC, Rubric
 from skillgap.domain import Achievement, Alignment, AlignmentStatus, CompetencyRef, Issuer
 from skillgap.domain.catalog import CatalogItem
 from skillgap.domain.pathways import Pathway, UnitKind

@@ -22,15 +22,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from skillgap.analysis.context import SkillContext
-from skillgap.analysis.quality import (
-    DEFAULT_RUBRIC,
-    CheckName,
-    QualityProfile,
-    Rubric,
-    lapses_on,
-    stacked_by,
-)
+from skillgap.analysis.quality import QualityProfile, stacked_by
 from skillgap.analysis.quality import profile as quality_profile
+from skillgap.analysis.rubric import DEFAULT_RUBRIC, CheckName, Rubric, lapses_on
 from skillgap.domain import (
     Achievement,
     Alignment,

@@ -1,37 +1,25 @@
-"""One person, explained: their gaps against a role now and at a horizon, and the chain of
-evidence and rules behind their level in one competency.
+"""One person, explained: their evidence (awards judged, ratings read) and their gaps
+against a role now and at a horizon. The chain of evidence and rules behind their level in
+one competency is ``explain_competency``.
 
 Pure functions over what a service loaded (no I/O). They reuse the rules of ``evidence``
-(awards judged by the rubric of ``quality``), ``inventory`` (levels per source, views) and
-``gaps`` (gap, status, readiness), so a person's figures are the ones the summary uses.
+(awards judged by ``quality`` under the ``rubric``), ``inventory`` (levels per source,
+views) and ``gaps`` (gap, status, readiness), so a person's figures are the ones the
+summary uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 
 from skillgap.analysis.context import SkillContext
-from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, expires
-from skillgap.analysis.gaps import PersonGap, RequirementGap, person_gap, requirement_gap
+from skillgap.analysis.evidence import CredentialOutcome, assess_awards
+from skillgap.analysis.gaps import PersonGap, RequirementGap, requirement_gap
 from skillgap.analysis.inventory import Holding, Inventory, Reading, View, build_inventory
-from skillgap.analysis.quality import QualityProfile, Rubric
-from skillgap.domain import (
-    Achievement,
-    Alignment,
-    Award,
-    CapabilityGroup,
-    Competency,
-    CompetencyRef,
-    Issuer,
-    Observation,
-    Person,
-    ProficiencyScale,
-    Role,
-)
-from skillgap.errors import NotFoundError, ValidationError
+from skillgap.analysis.rubric import Rubric
+from skillgap.domain import Achievement, Award, CompetencyRef, Issuer, Observation, Person, Role
 
 
 def end_of_day(day: date) -> datetime:
@@ -187,245 +175,3 @@ def profile_gaps(
 def _largest_gap_first(line: GapLine) -> tuple[float, str, str]:
     ref = line.item.requirement.competency  # (framework, code): CompetencyRef's own order
     return (-line.item.weighted_gap, ref.framework, ref.code)
-
-
-# --- one competency, explained -------------------------------------------------------------
-
-
-class AlignmentExclusion(StrEnum):
-    """Why an award's alignment to one competency gives no evidence of it, beyond the
-    award's own exclusions; the value is a stable code."""
-
-    NOT_CONFIRMED = "alignment-not-confirmed"
-    NO_LEVEL = "alignment-without-level"
-    LEVEL_NOT_ON_SCALE = "level-not-on-scale"
-    LEVEL_ZERO = "level-zero"
-
-    @property
-    def label(self) -> str:
-        return _ALIGNMENT_LABELS[self]
-
-
-_ALIGNMENT_LABELS = {
-    AlignmentExclusion.NOT_CONFIRMED: "alignment only suggested (not exact or confirmed)",
-    AlignmentExclusion.NO_LEVEL: "aligned without a level",
-    AlignmentExclusion.LEVEL_NOT_ON_SCALE: "aligned at a level not on the framework's scale",
-    AlignmentExclusion.LEVEL_ZERO: "aligned at level 0",
-}
-
-Reason = Exclusion | AlignmentExclusion
-
-
-@dataclass(frozen=True)
-class CredentialEvidence:
-    """One award aligned to the competency, and whether it evidences it."""
-
-    outcome: CredentialOutcome
-    alignment: Alignment
-    canonical: float | None  # the aligned level on 0-5, when it is a level of the scale
-    alignment_exclusions: tuple[AlignmentExclusion, ...]
-    observation: Observation | None  # the credential observation it gave, if it counts
-    expires_on: datetime | None  # its own expiry, else its achievement's validity period
-
-    @property
-    def quality(self) -> QualityProfile:
-        """The achievement's quality profile: its weight and the four checks."""
-        return self.outcome.quality
-
-    @property
-    def lapses_on(self) -> datetime | None:
-        """When the rubric's decay ends it as evidence (None: no decay)."""
-        return self.outcome.lapses_on
-
-    @property
-    def counts(self) -> bool:
-        return self.observation is not None
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        """Every reason it does not count (empty when it counts)."""
-        if self.counts:
-            return ()
-        return (*self.outcome.exclusions, *self.alignment_exclusions)
-
-
-@dataclass(frozen=True)
-class RatingEvidence:
-    """A self, manager, inferred or assessment observation of the competency."""
-
-    observation: Observation
-    scale: ProficiencyScale
-    canonical: float
-    after_as_of: bool  # made after the analysis date: not read
-
-    @property
-    def label(self) -> str:
-        return self.scale.level(self.observation.level).label
-
-
-@dataclass(frozen=True)
-class RequirementCheck:
-    """The role's requirement of the competency in force on ``on``, with the gap in each
-    view (both None when the role does not require it then)."""
-
-    on: date
-    future: bool
-    verified: RequirementGap | None
-    best_available: RequirementGap | None
-
-
-@dataclass(frozen=True)
-class CompetencyExplanation:
-    person: Person
-    as_of: date
-    competency: Competency
-    capability: CapabilityGroup | None
-    scale: ProficiencyScale  # the competency's framework scale
-    context: SkillContext
-    credentials: tuple[CredentialEvidence, ...]
-    ratings: tuple[RatingEvidence, ...]
-    holding: Holding | None
-    role: Role | None
-    requirements: tuple[RequirementCheck, ...]  # now, then each future horizon of the role
-
-    @property
-    def ref(self) -> CompetencyRef:
-        return self.competency.ref
-
-    def reading(self, view: View) -> Reading | None:
-        return self.holding.reading(view) if self.holding else None
-
-    def evidence_for(self, reading: Reading) -> CredentialEvidence | RatingEvidence | None:
-        """The piece of evidence a level was read from."""
-        for credential in self.credentials:
-            if credential.observation == reading.observation:
-                return credential
-        for rating in self.ratings:
-            if rating.observation == reading.observation:
-                return rating
-        return None
-
-
-def explain_competency(
-    evidence: PersonEvidence, ref: CompetencyRef, role: Role | None
-) -> CompetencyExplanation:
-    """Every piece of evidence of ``ref`` for the person, the levels it gives, and the
-    role's requirement of it now and at each of the role's future horizons."""
-    context = evidence.context
-    framework = context.framework(ref)
-    credentials = []
-    for outcome in evidence.outcomes:
-        for index, alignment in enumerate(outcome.achievement.alignments):
-            if alignment.competency != ref:
-                continue
-            own_id = f"{outcome.award.id}#{index}"  # the id assess_awards gives it
-            observation = next((o for o in outcome.observations if o.id == own_id), None)
-            credentials.append(
-                CredentialEvidence(
-                    outcome=outcome,
-                    alignment=alignment,
-                    canonical=_canonical(framework.scale, alignment.level),
-                    alignment_exclusions=_alignment_exclusions(alignment, framework.scale),
-                    observation=observation,
-                    expires_on=expires(outcome.award, outcome.achievement),
-                )
-            )
-    credentials.sort(key=lambda c: (c.outcome.award.issued_on, c.outcome.award.id))
-    ratings = tuple(
-        RatingEvidence(
-            observation=o,
-            scale=context.scale(o.scale_id),
-            canonical=context.scale(o.scale_id).to_canonical(o.level),
-            after_as_of=o.observed_on > evidence.as_of,
-        )
-        for o in evidence.ratings
-        if o.competency == ref
-    )
-    checks: list[RequirementCheck] = []
-    if role is not None:
-        dates = [evidence.as_of, *(h for h in role.horizons if h > evidence.as_of)]
-        for index, on in enumerate(dates):
-            found = []
-            for view in View:
-                gap = person_gap(
-                    evidence.person, role, evidence.inventory, context, view=view, horizon=on
-                )
-                found.append(next((i for i in gap.items if i.requirement.competency == ref), None))
-            checks.append(RequirementCheck(on, index > 0, found[0], found[1]))
-    return CompetencyExplanation(
-        person=evidence.person,
-        as_of=evidence.as_of,
-        competency=context.competency(ref),
-        capability=context.capability(ref),
-        scale=framework.scale,
-        context=context,
-        credentials=tuple(credentials),
-        ratings=ratings,
-        holding=evidence.holding(ref),
-        role=role,
-        requirements=tuple(checks),
-    )
-
-
-def _canonical(scale: ProficiencyScale, level: int | None) -> float | None:
-    if level is None or level not in {lv.value for lv in scale.levels}:
-        return None
-    return scale.to_canonical(level)
-
-
-def _alignment_exclusions(
-    alignment: Alignment, scale: ProficiencyScale
-) -> tuple[AlignmentExclusion, ...]:
-    """The alignment-level rules of the evidence (evidence._counting_alignments)."""
-    found = []
-    if not alignment.status.counts:
-        found.append(AlignmentExclusion.NOT_CONFIRMED)
-    if alignment.level is None:
-        found.append(AlignmentExclusion.NO_LEVEL)
-    elif alignment.level not in {lv.value for lv in scale.levels}:
-        found.append(AlignmentExclusion.LEVEL_NOT_ON_SCALE)
-    elif scale.to_canonical(alignment.level) <= 0:
-        found.append(AlignmentExclusion.LEVEL_ZERO)
-    return tuple(found)
-
-
-# --- naming a competency -------------------------------------------------------------------
-
-
-def resolve_competency(
-    text: str, context: SkillContext, preferred: Sequence[str] = ()
-) -> CompetencyRef:
-    """The competency ``text`` names: ``FRAMEWORK:CODE``, a bare code, or an exact name
-    (case-insensitive). A bare code or a name is looked up in the ``preferred`` frameworks
-    first (the person's role's), then in every framework; it must name one competency."""
-    wanted = text.strip()
-    if not wanted:
-        raise ValidationError("name a competency: FRAMEWORK:CODE, a code or its name")
-    framework_id, sep, code = wanted.partition(":")
-    if sep and framework_id in context.frameworks:
-        framework = context.frameworks[framework_id]
-        if framework.has(code):
-            return CompetencyRef(framework_id, code)
-    first = [f for f in dict.fromkeys(preferred) if f in context.frameworks]
-    order = [*first, *(f for f in context.frameworks if f not in first)]
-    scopes = [first, order] if first else [order]
-    folded = wanted.casefold()
-    for scope in scopes:
-        frameworks = [context.frameworks[f] for f in scope]
-        by_code = [CompetencyRef(f.id, wanted) for f in frameworks if f.has(wanted)]
-        by_name = [c.ref for f in frameworks for c in f.competencies if c.name.casefold() == folded]
-        for found in (by_code, by_name):
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                names = ", ".join(str(r) for r in sorted(found))
-                raise ValidationError(
-                    f"{wanted!r} names several competencies ({names}): give FRAMEWORK:CODE"
-                )
-    if sep and framework_id in context.frameworks:
-        raise NotFoundError(f"competency {code!r} is not in framework {framework_id!r}")
-    where = f" (e.g. {order[0]}:CODE)" if order else ""
-    raise NotFoundError(
-        f"no competency {wanted!r}: give FRAMEWORK:CODE{where}, a competency's code or its "
-        "exact name (see `skillgap framework search`)"
-    )

@@ -26,7 +26,7 @@ from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awar
 from skillgap.analysis.explain import end_of_day
 from skillgap.analysis.gaps import CompetencyPriority, PersonGap, furthest
 from skillgap.analysis.inventory import View
-from skillgap.analysis.quality import Rubric
+from skillgap.analysis.rubric import Rubric
 from skillgap.domain import (
     Achievement,
     Award,

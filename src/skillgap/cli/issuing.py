@@ -16,12 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
-from skillgap.issuing import IssuerProfile
-from skillgap.issuing import service as issuing
+from skillgap.issuing import IssuerProfile, issuance, issuer_setup, revocation
 from skillgap.issuing.keystore import KeyStore, key_store
 
 
-def issuer_keys(environ: Mapping[str, str]) -> issuing.KeySource:
+def issuer_keys(environ: Mapping[str, str]) -> issuer_setup.KeySource:
     def keys(profile: IssuerProfile) -> KeyStore:
         return key_store(environ, Path(profile.key_file) if profile.key_file else None)
 
@@ -87,7 +86,7 @@ def init_command(
     """
     keys = key_store(state.env.environ, key_file or _default_key_file(state))
     with state.store() as store:
-        result = issuing.init_issuer(
+        result = issuer_setup.init_issuer(
             store,
             keys,
             name=name,
@@ -138,13 +137,13 @@ def publish(state: CliState, out: Path, valid_days: int) -> None:
         skillgap verify --offline --documents site/ python-basics-E1003.json
     """
     with state.store() as store:
-        result = issuing.publish(
+        result = issuer_setup.publish(
             store, issuer_keys(state.env.environ), out, clock=state.env.clock, valid_days=valid_days
         )
     _render_published(result)
 
 
-def _render_published(result: issuing.PublishResult) -> None:
+def _render_published(result: issuer_setup.PublishResult) -> None:
     table = Table("file", "host it at", title=Text(f"Published to {result.directory}"))
     for doc in result.documents:
         table.add_row(Text(doc.file), Text(doc.host_at or "(your web site, for people)"))
@@ -167,7 +166,7 @@ def list_issued(state: CliState, as_json: bool) -> None:
         skillgap issuer list-issued
     """
     with state.store() as store:
-        rows = issuing.list_issued(store, at=state.env.clock.now())
+        rows = revocation.list_issued(store, at=state.env.clock.now())
     if as_json:
         data = [
             {
@@ -253,7 +252,7 @@ def issue(
     if (bake is None) != (image is None):
         raise click.UsageError("--bake and --image go together")
     with state.store() as store:
-        result = issuing.issue(
+        result = issuance.issue(
             store,
             issuer_keys(state.env.environ),
             achievement_id=achievement_id,
@@ -296,7 +295,7 @@ def revoke(state: CliState, credential_id: str, reason: str | None, out: Path | 
         skillgap revoke 0f8e7c1a-... --out site/
     """
     with state.store() as store:
-        result = issuing.revoke(
+        result = revocation.revoke(
             store,
             credential_id,
             clock=state.env.clock,

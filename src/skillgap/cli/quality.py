@@ -15,6 +15,7 @@ import click
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
 from skillgap.domain import AssessmentType, IssuerTier
 from skillgap.reports import quality as report
+from skillgap.services import achievement_quality
 from skillgap.services import quality as service
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -241,7 +242,7 @@ def achievements_list(state: CliState, as_json: bool) -> None:
         skillgap achievements list --json
     """
     with state.store() as store:
-        rows = service.list_achievements(store)
+        rows = achievement_quality.list_achievements(store)
     if as_json:
         echo_json(report.achievements_data(rows))
     else:
@@ -260,7 +261,7 @@ def achievements_show(state: CliState, achievement_id: str) -> None:
         skillgap achievements show https://skills.tidewell.example/achievements/change-champion
     """
     with state.store() as store:
-        detail = service.show_achievement(store, achievement_id)
+        detail = achievement_quality.show_achievement(store, achievement_id)
     report.render_achievement(detail, console())
 
 
@@ -283,7 +284,7 @@ def achievements_set_assessment(
         skillgap achievements set-assessment https://badges.example.org/badges/5 proctored-exam
     """
     with state.store() as store:
-        decision = service.set_assessment(
+        decision = achievement_quality.set_assessment(
             store, state.env.clock, achievement_id, AssessmentType(kind), who(state, by)
         )
     report.render_decision(decision, console())
@@ -316,7 +317,7 @@ def alignments_review(state: CliState, as_json: bool) -> None:
         skillgap alignments review --json
     """
     with state.store() as store:
-        items = service.review_queue(store)
+        items = achievement_quality.review_queue(store)
     if as_json:
         echo_json(report.review_data(items))
     else:
@@ -340,7 +341,7 @@ def alignments_confirm(
         skillgap alignments confirm https://badges.example.org/badges/5 2 --level 3
     """
     with state.store() as store:
-        decision = service.confirm_alignment(
+        decision = achievement_quality.confirm_alignment(
             store, state.env.clock, achievement_id, position, who(state, by), level=level
         )
     report.render_decision(decision, console())
@@ -360,7 +361,7 @@ def alignments_reject(state: CliState, achievement_id: str, position: int, by: s
         skillgap alignments reject https://badges.example.org/badges/5 2
     """
     with state.store() as store:
-        decision = service.reject_alignment(
+        decision = achievement_quality.reject_alignment(
             store, state.env.clock, achievement_id, position, who(state, by)
         )
     report.render_decision(decision, console())

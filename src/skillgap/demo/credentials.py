@@ -52,10 +52,10 @@ from skillgap.issuing.credential import (
     Recipient,
     alignment_targets,
     build_credential,
-    identifiers,
-    sign_data_integrity,
     timestamp,
 )
+from skillgap.issuing.hosted import identifiers
+from skillgap.issuing.signing import sign_data_integrity
 from skillgap.trust.jsonld import Canonicalizer
 from skillgap.trust.private_key import PrivateKey
 

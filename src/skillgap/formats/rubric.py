@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from skillgap.analysis.quality import (
+from skillgap.analysis.rubric import (
     DEFAULT_RUBRIC,
     SCORED_ALIGNMENTS,
     CheckName,

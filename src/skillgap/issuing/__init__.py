@@ -7,9 +7,12 @@ pulling in signing code; like ``domain/`` it imports nothing but the standard li
 
 - ``keystore``: where the private key lives (a 0600 file, an environment variable, memory);
   never the workspace, so a database dump or an export cannot leak it.
-- ``credential``: pure functions building the unsigned credential, the status list, the DID
-  document and the issuer profile, and signing them.
-- ``service``: the use cases behind ``skillgap issuer …``, ``issue`` and ``revoke``.
+- pure functions, no I/O: ``credential`` builds the unsigned credential; ``signing`` signs
+  it (an eddsa-rdfc-2022 proof or a VC-JWT); ``hosted`` builds what the organisation serves
+  (its DID, the status list, the DID document and the issuer profile).
+- the use cases behind ``skillgap issuer …``, ``issue`` and ``revoke``: ``issuer_setup``
+  (``init_issuer``, ``publish``), ``issuance`` (``issue``), ``revocation`` (``revoke``,
+  ``list_issued``).
 """
 
 from __future__ import annotations

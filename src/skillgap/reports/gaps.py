@@ -9,11 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from skillgap.analysis.explain import (
-    CompetencyExplanation,
-    GapLine,
-    ProfileGaps,
-)
+from skillgap.analysis.explain import GapLine, ProfileGaps
+from skillgap.analysis.explain_competency import CompetencyExplanation
 from skillgap.analysis.gaps import RequirementGap
 from skillgap.domain import CompetencyRef, ProficiencyScale
 from skillgap.reports.explain import (

@@ -9,18 +9,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from skillgap.analysis.quality import Change, QualityProfile
+from skillgap.analysis.quality import QualityProfile
+from skillgap.analysis.rubric import Change
 from skillgap.formats.rubric import rubric_to_data
-from skillgap.services.quality import (
-    AchievementDetail,
-    AchievementRow,
-    Decision,
-    IssuerRow,
-    LogEntry,
-    ReviewItem,
-    RubricUpdate,
-    RubricView,
-)
+from skillgap.services.achievement_quality import AchievementDetail, AchievementRow, ReviewItem
+from skillgap.services.quality import Decision, IssuerRow, LogEntry, RubricUpdate, RubricView
 
 # --- a quality profile (shared with `skillgap why`) ------------------------------------------
 

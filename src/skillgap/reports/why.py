@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from skillgap.analysis.explain import (
+from skillgap.analysis.explain_competency import (
     CompetencyExplanation,
     CredentialEvidence,
     RatingEvidence,

@@ -41,7 +41,7 @@ from skillgap.formats.badges.records import (
     records_from,
 )
 from skillgap.formats.collect import write_errors
-from skillgap.issuing.service import KeySource
+from skillgap.issuing.issuer_setup import KeySource
 from skillgap.services.pathways import AwardRun, award_completed
 from skillgap.services.snapshots import record_snapshot
 from skillgap.services.verification import FetchPlan

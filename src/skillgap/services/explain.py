@@ -6,17 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from skillgap.analysis.context import SkillContext
+from skillgap.analysis.context import SkillContext, resolve_competency
 from skillgap.analysis.explain import (
-    CompetencyExplanation,
     PersonEvidence,
     ProfileGaps,
-    explain_competency,
     next_horizon,
     person_evidence,
     profile_gaps,
-    resolve_competency,
 )
+from skillgap.analysis.explain_competency import CompetencyExplanation, explain_competency
 from skillgap.analysis.inventory import View
 from skillgap.clock import Clock
 from skillgap.domain import Person, Role

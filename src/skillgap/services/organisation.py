@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
+from skillgap.analysis.context import resolve_competency
 from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.engine_tables import (
     CapabilityRow,
@@ -35,7 +36,6 @@ from skillgap.analysis.engine_tables import (
     PriorityRow,
     SinglePoint,
 )
-from skillgap.analysis.explain import resolve_competency
 from skillgap.analysis.inventory import View
 from skillgap.clock import Clock
 from skillgap.domain import CompetencyRef

@@ -42,8 +42,8 @@ from skillgap.domain.governance import AuditEntry
 from skillgap.domain.pathways import AwardMode, AwardState, Pathway, PathwayAward, UnitKind
 from skillgap.errors import ConflictError, NotFoundError, SkillgapError, ValidationError
 from skillgap.formats.pathways import read_pathways_file
-from skillgap.issuing import service as issuing
-from skillgap.issuing.service import KeySource
+from skillgap.issuing import issuance
+from skillgap.issuing.issuer_setup import KeySource, load_profile
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store, Workspace
 
@@ -88,7 +88,7 @@ def _organisation_issuer(ws: Workspace) -> str | None:
     """The organisation's issuer: the issuing profile if set up, else its first internal
     review board in the issuer registry (the organisation may issue its achievements)."""
     try:
-        return issuing.load_profile(ws).id
+        return load_profile(ws).id
     except SkillgapError:
         boards = [i for i in ws.issuers.list() if i.tier is IssuerTier.INTERNAL_BOARD]
         return boards[0].id if boards else None
@@ -307,7 +307,7 @@ def _issue(
                     narrative=f"Credential {award_id}, stacked in pathway {award.pathway_id!r}.",
                 )
             )
-    result = issuing.issue(
+    result = issuance.issue(
         store,
         keys,
         achievement_id=award.achievement_id,

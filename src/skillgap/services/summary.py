@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
-from skillgap.analysis.quality import QualityProfile, Rubric, profiles, stacked_by
+from skillgap.analysis.quality import QualityProfile, profiles, stacked_by
+from skillgap.analysis.rubric import Rubric
 from skillgap.analysis.summary import OrganisationSummary, WorkspaceData, summarise
 from skillgap.clock import Clock
 from skillgap.domain import (
@@ -280,8 +281,9 @@ def stacking(ws: Workspace) -> dict[str, int]:
 
 
 def quality_of(ws: Workspace, achievement_ids: set[str]) -> dict[str, QualityProfile]:
-    """The quality profiles of some achievements (as ``quality.list_achievements`` gives
-    them), without judging every achievement nor counting every award: a person's."""
+    """The quality profiles of some achievements (as
+    ``achievement_quality.list_achievements`` gives them), without judging every achievement
+    nor counting every award: a person's."""
     achievements, issuers = credential_indexes(ws, achievement_ids)
     return profiles(
         achievements,

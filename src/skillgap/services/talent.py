@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from skillgap.analysis.candidates import CandidateTable, people_mask, rank_candidates
+from skillgap.analysis.candidates import CandidateTable, rank_candidates
 from skillgap.analysis.catalog import judge_items
 from skillgap.analysis.context import SkillContext
+from skillgap.analysis.engine_filters import people_mask
 from skillgap.analysis.hiring import HiringNeed, hiring_needs, late_gaps
 from skillgap.analysis.inventory import View
 from skillgap.analysis.plans import Need, PlanRequest, PlanResult, plan_person

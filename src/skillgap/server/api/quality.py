@@ -17,6 +17,7 @@ from skillgap.server.api.models import (
 )
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
+from skillgap.services import achievement_quality
 from skillgap.services import quality as service
 from skillgap.services.quality import Decision
 
@@ -35,13 +36,13 @@ def show_rubric(ctx: Ctx) -> dict[str, Any]:
 @router.get("/review/alignments", response_model=list[ReviewItemOut])
 def review_queue(ctx: Ctx, who: Readers) -> list[dict[str, Any]]:
     """Suggested alignments waiting for a reviewer, achievements with most awards first."""
-    return review_data(service.review_queue(ctx.store))
+    return review_data(achievement_quality.review_queue(ctx.store))
 
 
 @router.post("/review/alignments/confirm", response_model=DecisionOut)
 def confirm_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
     """Confirm an alignment (at ``level`` if given): it then counts as evidence."""
-    decision = service.confirm_alignment(
+    decision = achievement_quality.confirm_alignment(
         ctx.store, ctx.clock, body.achievement_id, body.position, who.user_id, level=body.level
     )
     return decision_data(decision)
@@ -50,7 +51,7 @@ def confirm_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dic
 @router.post("/review/alignments/reject", response_model=DecisionOut)
 def reject_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
     """Reject an alignment: it is kept as unmapped and never counts."""
-    decision = service.reject_alignment(
+    decision = achievement_quality.reject_alignment(
         ctx.store, ctx.clock, body.achievement_id, body.position, who.user_id
     )
     return decision_data(decision)

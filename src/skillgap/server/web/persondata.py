@@ -1,7 +1,7 @@
 """What the person and upload pages show, from the services the API uses: a person's gaps
 (``services.explain``), their credentials with each one's quality (``services.credential_views``,
-``services.quality``), their progress between snapshots (``services.snapshots``), and what
-an upload changed in their gaps."""
+``services.achievement_quality``), their progress between snapshots (``services.snapshots``),
+and what an upload changed in their gaps."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillgap.analysis.inventory import View
-from skillgap.analysis.quality import CheckName
+from skillgap.analysis.rubric import CheckName
 from skillgap.reports.gaps import gaps_data
 from skillgap.server.context import AppContext
-from skillgap.services import credential_views
+from skillgap.services import achievement_quality, credential_views
 from skillgap.services import explain as explain_service
-from skillgap.services import quality as quality_service
 from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
 
@@ -57,7 +56,7 @@ class PersonPage:
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
     rows = credential_views.list_credentials(ctx.store, person_id=person_id)
-    quality = quality_service.quality_of(ctx.store, {row.achievement.id for row in rows})
+    quality = achievement_quality.quality_of(ctx.store, {row.achievement.id for row in rows})
     out = []
     for row in rows:
         profile = quality[row.achievement.id]

@@ -23,7 +23,7 @@ from skillgap.server.web.access import (
     page_allow,
 )
 from skillgap.server.web.pages import render
-from skillgap.services import pathways
+from skillgap.services import achievement_quality, pathways
 from skillgap.services import quality as service
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ DONE = {
 @router.get("/review", response_class=HTMLResponse)
 def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
     """Suggested alignments (most-awarded achievements first) and unknown issuers."""
-    items = review_data(service.review_queue(ctx.store))
+    items = review_data(achievement_quality.review_queue(ctx.store))
     unknown = issuers_data(service.list_issuers(ctx.store, IssuerTier.UNKNOWN))
     context = {
         "who": who,
@@ -68,7 +68,9 @@ def confirm(
 ) -> Response:
     """Confirm a suggested alignment: it then counts as evidence."""
     check_form(who, csrf_token)
-    service.confirm_alignment(ctx.store, ctx.clock, achievement_id, position, who.user_id)
+    achievement_quality.confirm_alignment(
+        ctx.store, ctx.clock, achievement_id, position, who.user_id
+    )
     return RedirectResponse("/review?done=confirmed", status_code=303)
 
 
@@ -82,7 +84,9 @@ def reject(
 ) -> Response:
     """Reject a suggested alignment: kept as unmapped, it never counts."""
     check_form(who, csrf_token)
-    service.reject_alignment(ctx.store, ctx.clock, achievement_id, position, who.user_id)
+    achievement_quality.reject_alignment(
+        ctx.store, ctx.clock, achievement_id, position, who.user_id
+    )
     return RedirectResponse("/review?done=rejected", status_code=303)
 
 
