@@ -37,6 +37,7 @@ from skillgap.server.cache import CachedStore, ReadCache
 from skillgap.server.context import AppContext, ServerOptions
 from skillgap.server.scope import Reach, manager_reach, reach_of
 from skillgap.server.warm import Warmer
+from skillgap.server.web import orgdata
 from skillgap.server.web.orgdata import GroupPage, group_page
 from skillgap.services import explain
 from skillgap.services import summary as shared
@@ -442,6 +443,12 @@ def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
             _wait(lambda: warmer.warmed == 1)
             assert "workspace-data" in ctx.cache.names()
             assert {"awards-by-person", "observations-by-person"} <= set(ctx.cache.names())
+            grouped = orgdata._readiness_groups
+            try:  # who is furthest from their role: grouped by the warmer, not by a page
+                orgdata._readiness_groups = None  # type: ignore[assignment]
+                assert orgdata.readiness_groups(ctx, View.VERIFIED)
+            finally:
+                orgdata._readiness_groups = grouped
             loads = ctx.cache.loads
             time.sleep(0.2)  # nothing changed: nothing read again
             assert warmer.warmed == 1 and ctx.cache.loads == loads
@@ -579,3 +586,89 @@ def test_a_groups_figures_are_kept_until_a_write(
         assert renamed.gaps is not kept.gaps
         assert renamed.gaps["scope"]["name"] == "Tidewell (renamed)"
         assert renamed == page(bare, organisation)
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_readiness_by_group_equals_a_pass_over_everyone_and_is_kept(
+    request: pytest.FixtureRequest, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The people furthest from their role (department and team pages) and a role's
+    holders: for every department, team and role of the demo, in both views, for everyone
+    and for a manager's reach, the same lines, in the same order, as a pass over every
+    person; grouped once per state of the workspace (a cached server), again after a write."""
+    org: Org = request.getfixturevalue("org" if backend == "memory" else "sqlite_org")
+    passes: list[View] = []
+    grouped = orgdata._readiness_groups
+
+    def counted(model: Any, view: View) -> Any:
+        passes.append(view)
+        return grouped(model, view)
+
+    monkeypatch.setattr(orgdata, "_readiness_groups", counted)
+    with org.app_client() as client:
+        ctx: AppContext = client.app.state.skillgap  # type: ignore[attr-defined]
+        model = orgdata._model(ctx.store, ctx)
+        people = list(model.people)
+        scopes = {
+            Scope(kind, value)
+            for p in people
+            for kind, value in (
+                (ScopeKind.DEPARTMENT, p.department),
+                (ScopeKind.TEAM, p.team),
+                (ScopeKind.ROLE, p.role_id),
+            )
+            if value
+        }
+        assert len(scopes) > 20
+        manager = manager_reach("E1054", org.store)
+        assert not manager.everyone and 2 < len(manager.people) < len(people)
+        for view in View:
+            table = model.person_gaps(view)
+            gaps = table.total_weighted_gap()
+            for reach in (Reach(everyone=True), manager):
+                for scope in scopes:
+                    expected = sorted(
+                        (
+                            orgdata.PersonLine(
+                                p.employee_id,
+                                p.name,
+                                p.role_id,
+                                p.team,
+                                float(table.readiness[i]),
+                                float(gaps[i]),
+                            )
+                            for i, p in enumerate(people)
+                            if table.assessed[i] and scope.member(p) and reach.sees(p.employee_id)
+                        ),
+                        key=lambda x: (x.readiness, -x.weighted_gap, x.employee_id),
+                    )
+                    assert orgdata.readiness_of(ctx, view, scope, reach) == expected, scope
+        assert passes == [View.VERIFIED, View.BEST_AVAILABLE]  # once per view
+        with org.store.transaction() as ws:  # a write: grouped again
+            ws.meta.set("organisation", "Tidewell (renamed)")
+        orgdata.readiness_of(ctx, View.VERIFIED, next(iter(scopes)), manager)
+        assert passes[2:] == [View.VERIFIED]
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_the_bench_on_role_pages_is_kept_until_a_write(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    """The organisation's bench behind each requirement (HR's role pages) is the same for
+    every role: computed once per state of the workspace and privacy, equal to an uncached
+    server's, computed again after a write."""
+    org: Org = request.getfixturevalue("org" if backend == "memory" else "sqlite_org")
+    everyone = Reach(everyone=True)
+    with org.app_client() as cached, org.app_client(read_cache=False) as plain:
+        ctx, bare = cached.app.state.skillgap, plain.app.state.skillgap  # type: ignore[attr-defined]
+
+        def page(on: AppContext, role: str, admin: bool = False) -> orgdata.RolePage:
+            return orgdata.role_page(on, on.privacy(admin), everyone, role, View.VERIFIED)
+
+        analyst, engineer = page(ctx, "data-analyst"), page(ctx, "data-engineer")
+        assert analyst.bench and analyst.bench is engineer.bench
+        assert analyst == page(bare, "data-analyst") and engineer == page(bare, "data-engineer")
+        assert page(ctx, "data-analyst", admin=True).bench is not analyst.bench  # privacy: key
+        with org.store.transaction() as ws:  # another process's write
+            ws.meta.set("organisation", "Tidewell (renamed)")
+        assert page(ctx, "data-analyst").bench is not analyst.bench

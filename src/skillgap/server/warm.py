@@ -23,7 +23,7 @@ from skillgap.analysis.inventory import View
 from skillgap.errors import SkillgapError
 from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
-from skillgap.server.web.orgdata import group_page
+from skillgap.server.web.orgdata import group_page, readiness_groups
 from skillgap.services.organisation_scope import Scope, ScopeKind
 from skillgap.store import Revision
 
@@ -33,11 +33,13 @@ INTERVAL = 5.0
 
 
 def warm(ctx: AppContext) -> None:
-    """Read what the organisation dashboard reads (through the context's cache), then group
-    the credentials and ratings it read by person: a person's gaps and page read theirs
-    from there (``server/cache.py``)."""
+    """Read what the organisation dashboard reads (through the context's cache), and
+    everyone's readiness by department, team and role; then group the credentials and
+    ratings it read by person: a person's gaps and page read theirs from there
+    (``server/cache.py``)."""
     scope = Scope(ScopeKind.ORGANISATION)
     group_page(ctx, ctx.privacy(False), Reach(everyone=True), scope, View.VERIFIED, "coverage")
+    readiness_groups(ctx, View.VERIFIED)  # department, team and role pages: who is furthest
     with ctx.store.transaction() as ws:  # any person's: the groupings are made for all
         ws.awards.for_person("")
         ws.observations.for_person("")

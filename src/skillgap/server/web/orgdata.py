@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from skillgap.analysis.inventory import View
+from skillgap.analysis.summary import WorkspaceData
 from skillgap.domain import Person
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.server.api.catalog import role_data
@@ -23,7 +24,14 @@ from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
 from skillgap.services import organisation as service
 from skillgap.services import roles as roles_service
-from skillgap.services.organisation_scope import Privacy, Scope, ScopeKind, When, build_model
+from skillgap.services.organisation_scope import (
+    ATTRIBUTE,
+    Privacy,
+    Scope,
+    ScopeKind,
+    When,
+    build_model,
+)
 from skillgap.services.summary import memoised, workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store
@@ -32,6 +40,7 @@ METRICS = {"coverage": "coverage", "gap": "mean weighted gap"}
 FUTURE_WINDOW = timedelta(days=548)  # the 12-18-month horizon: up to 18 months ahead
 NO_CAPABILITY = "(no capability group)"
 _OUTSIDE = "\x00outside"
+T = TypeVar("T")
 _KEY: dict[ScopeKind, Callable[[Person], str | None]] = {
     ScopeKind.DEPARTMENT: lambda p: p.department,
     ScopeKind.TEAM: lambda p: p.team,
@@ -126,27 +135,55 @@ def heatmap(
     )
 
 
-def readiness_of(
-    ctx: AppContext, view: View, member: Callable[[Person], bool], reached: Reach
-) -> list[PersonLine]:
-    """The readiness of each active person with a role for whom ``member`` holds and whom
-    the caller may see, least ready first."""
-    model = _model(ctx.store, ctx)
+def kept(ctx: AppContext, key: tuple[Any, ...], compute: Callable[[WorkspaceData, date], T]) -> T:
+    """``compute(data, analysis date)``, kept with the workspace data under ``key`` and the
+    date while a cache keeps that data (``summary.memoised``): the figures every caller of a
+    page shares, computed once per state of the workspace."""
+    with ctx.store.transaction() as ws:
+        data = workspace_data(ws)
+        when = snapshot_date(ws) or ctx.clock.now().date()
+    return memoised(data, (*key, when), lambda: compute(data, when))
+
+
+def readiness_of(ctx: AppContext, view: View, scope: Scope, reached: Reach) -> list[PersonLine]:
+    """The readiness of each active person with a role in ``scope`` (a department, team or
+    role) whom the caller may see, least ready first."""
+    found = readiness_groups(ctx, view).get((scope.kind, scope.name or ""), ())
+    return [line for line in found if reached.sees(line.employee_id)]
+
+
+def readiness_groups(ctx: AppContext, view: View) -> dict[tuple[ScopeKind, str], Lines]:
+    """Everyone's readiness, least ready first, by department, team and role (keyed by the
+    kind and name of the scope): one pass over the organisation per state of the workspace
+    (kept with its data; the warmer makes it), not one per page (about 45 ms at 100,000
+    people), and a page then reads only its group."""
+    return kept(ctx, ("readiness", view), lambda d, w: _readiness_groups(build_model(d, w), view))
+
+
+Lines = tuple[PersonLine, ...]
+_GROUPED = (ScopeKind.DEPARTMENT, ScopeKind.TEAM, ScopeKind.ROLE)
+
+
+def _readiness_groups(model: Any, view: View) -> dict[tuple[ScopeKind, str], Lines]:
     table = model.person_gaps(view)
-    gaps = table.total_weighted_gap()
-    lines = [
-        PersonLine(
-            p.employee_id,
-            p.name,
-            p.role_id,
-            p.team,
-            float(table.readiness[i]),
-            float(gaps[i]),
-        )
-        for i, p in enumerate(model.people)
-        if bool(table.assessed[i]) and member(p) and reached.sees(p.employee_id)
-    ]
-    return sorted(lines, key=lambda line: (line.readiness, -line.weighted_gap, line.employee_id))
+    assessed = table.assessed.tolist()
+    readiness = table.readiness.tolist()
+    gaps = table.total_weighted_gap().tolist()
+    lines = sorted(
+        (
+            (PersonLine(p.employee_id, p.name, p.role_id, p.team, readiness[i], gaps[i]), p)
+            for i, p in enumerate(model.people)
+            if assessed[i]
+        ),
+        key=lambda pair: (pair[0].readiness, -pair[0].weighted_gap, pair[0].employee_id),
+    )
+    groups: dict[tuple[ScopeKind, str], list[PersonLine]] = {}
+    for line, person in lines:
+        for kind in _GROUPED:
+            value = ATTRIBUTE[kind](person)
+            if value:
+                groups.setdefault((kind, value), []).append(line)
+    return {key: tuple(found) for key, found in groups.items()}
 
 
 def _future(gaps: dict[str, Any]) -> list[dict[str, Any]]:
@@ -167,16 +204,13 @@ def group_page(
     from their role. All but the last are the same for every caller with the same privacy,
     and are kept with the workspace data while a cache keeps that (``summary.memoised``):
     the heatmap and the report's ten thousand rows took most of a warm dashboard's time."""
-    with ctx.store.transaction() as ws:
-        data = workspace_data(ws)
-        when = snapshot_date(ws) or ctx.clock.now().date()
-    key = ("group-page", scope, view, privacy, metric, when)
-    gaps, priorities, chart, resolved = memoised(
-        data, key, lambda: _group_figures(ctx, privacy, scope, view, metric)
+    key = ("group-page", scope, view, privacy, metric)
+    gaps, priorities, chart, resolved = kept(
+        ctx, key, lambda _d, _w: _group_figures(ctx, privacy, scope, view, metric)
     )
     furthest: list[PersonLine] = []
     if resolved.kind is not ScopeKind.ORGANISATION:
-        furthest = readiness_of(ctx, view, resolved.member, reached)[:10]
+        furthest = readiness_of(ctx, view, resolved, reached)[:10]
     return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
 
 
@@ -200,6 +234,11 @@ def _group_figures(
     return scope_data(found), priorities, chart, resolved
 
 
+def _bench(ctx: AppContext, privacy: Privacy) -> dict[str, dict[str, Any]]:
+    lines = bench_data(service.bench_strength(ctx.store, ctx.clock, privacy=privacy))
+    return {line["competency"]: line for line in lines["bench"]}
+
+
 @dataclass(frozen=True)
 class RolePage:
     role: dict[str, Any]  # role_data: requirements now and at each horizon
@@ -214,9 +253,8 @@ def role_page(
     """A role: its requirements, its holders the caller may see and how ready they are, and
     (``privacy`` given: administrators and HR) the organisation's bench per requirement."""
     role = role_data(roles_service.show_role(ctx.store, role_id))
-    holders = readiness_of(ctx, view, lambda p: p.role_id == role["id"], reached)
+    holders = readiness_of(ctx, view, Scope(ScopeKind.ROLE, role["id"]), reached)
     bench = None
-    if privacy is not None:
-        lines = bench_data(service.bench_strength(ctx.store, ctx.clock, privacy=privacy))
-        bench = {line["competency"]: line for line in lines["bench"]}
+    if privacy is not None:  # the organisation's bench: the same for every role's page
+        bench = kept(ctx, ("bench", privacy), lambda _d, _w: _bench(ctx, privacy))
     return RolePage(role, holders, bench, service.DEFAULT_BENCH_LEVEL)
