@@ -5,7 +5,8 @@ under a real HTTP load tool (wrk): issue 7's performance target, docs/benchmarks
    workspace from ``benchmarks/orggen.py``: ESCO v1.1.1 and its occupations, 500 roles,
    100,000 people with a manager tree, their 1.6 million ratings, and in place of orggen's
    credential observations, credentials: 6 issuers, 3 achievements per role (each aligned
-   to up to 6 of its competencies, at levels 2, 3 and 4) and about 1.5 awards per person.
+   to up to 6 of its competencies, at levels 2, 3 and 4) and about 1.5 awards per person;
+   then two snapshots, 180 days apart (a person's page shows the progress between them).
 2. Adds an HR user and API token, starts `skillgap serve --offline` (1 worker; more on
    ``--workers``), logs in through the form for a session cookie.
 3. Times the first answers of the fresh server (cold cache; the worker's warmer reads the
@@ -70,12 +71,14 @@ from skillgap.errors import SkillgapError
 from skillgap.server.warm import INTERVAL
 from skillgap.services import tokens as tokens_service
 from skillgap.services import users as users_service
+from skillgap.services.snapshots import take_snapshot
 from skillgap.services.workspace import META_ORGANISATION, META_SNAPSHOT
 from skillgap.store.schema import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / ".benchmarks" / "serve-100k"
-BUILD = "serve-100k v1"  # change to rebuild the cached workspace
+BUILD = "serve-100k v2"  # change to rebuild the cached workspace
+SNAPSHOTS = (AS_OF - timedelta(days=180), AS_OF)  # a person's progress between the two
 EMAIL, PASSWORD = "hr@bench.example", "bench password for hr"
 PEOPLE = 100_000
 Headers = dict[str, str]
@@ -211,6 +214,10 @@ def build(settings: Settings) -> dict[str, int]:
             with store.transaction() as ws:
                 ws.observations.add_all(part)
             counts["ratings"] += len(part)
+        started = time.perf_counter()
+        for when in SNAPSHOTS:
+            take_snapshot(store, SystemClock(), as_of=when)
+        counts["snapshot_seconds"] = round(time.perf_counter() - started)
         with store.transaction() as ws:
             ws.meta.set("bench.build", BUILD)
     finally:

@@ -5,6 +5,7 @@ the revision once (server/cache.py, ``one_revision``)."""
 
 from __future__ import annotations
 
+import re
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
@@ -165,7 +166,7 @@ def test_snapshots_through_the_cache_are_the_stores(store: Store) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_persons_rows_of_many_snapshots_are_three_queries(
+def test_a_persons_rows_of_many_snapshots_are_three_queries_two_with_kept_headers(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     if backend == "sqlite":
@@ -183,5 +184,12 @@ def test_a_persons_rows_of_many_snapshots_are_three_queries(
         assert [s.rows[0].person_id for s in found] == ["E1"] * 6
         selects = [sql for sql in said if sql.lstrip().upper().startswith("SELECT")]
         assert len(selects) == 3, said  # the headers, then lines and people of all six
+        cached = CachedStore(store, ReadCache())
+        with cached.transaction() as ws:
+            assert len(ws.snapshots.list()) == 6  # the headers, kept
+        with watched(store) as said, cached.transaction() as ws:
+            assert ws.snapshots.for_person("E1") == found
+        read = [sql for sql in said if re.search(r"FROM snapshot(s|_lines|_people)\b", sql)]
+        assert len(read) == 2 and all("FROM snapshots" not in sql for sql in read), read
     finally:
         store.close()

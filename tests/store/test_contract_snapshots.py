@@ -160,6 +160,7 @@ def test_for_person_gives_each_snapshot_with_that_persons_row_only(store: Store)
         mine = ws.snapshots.for_person("E1")
         since = ws.snapshots.for_person("\u00e41", since=date(2026, 11, 15))
         nobody = ws.snapshots.for_person("E404")
+        given = ws.snapshots.for_person("E1", headers=ws.snapshots.list())  # not read again
     assert [s.id for s in mine] == ["S1", "S2", "S3"]
     assert [s.rows for s in mine] == [(first.rows[1],), (second.rows[1],), ()]
     assert [s.totals for s in mine] == [first.totals, second.totals, third.totals]
@@ -167,3 +168,4 @@ def test_for_person_gives_each_snapshot_with_that_persons_row_only(store: Store)
     assert since[0].rows == (second.rows[-1],)  # its lines in their order
     assert since[0].rows[0].lines == row("x").lines
     assert [s.rows for s in nobody] == [(), (), ()]
+    assert given == mine

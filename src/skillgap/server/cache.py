@@ -343,10 +343,12 @@ def _snapshots_for_person(
     ws: CachedWorkspace, area: str, person_id: str, since: date | None = None
 ) -> tuple[Snapshot, ...]:
     """A person's row of each snapshot: none to read when there is no snapshot (the
-    headers are kept), else the store's (three queries however many there are)."""
-    if not _snapshot_headers(ws, since):
+    headers are kept), else the store's (two queries however many there are: the kept
+    headers are handed to it)."""
+    headers = _snapshot_headers(ws, since)
+    if not headers:
         return ()
-    found: tuple[Snapshot, ...] = ws.store_read(area, "for_person")(person_id, since)
+    found: tuple[Snapshot, ...] = ws.store_read(area, "for_person")(person_id, since, headers)
     return found
 
 

@@ -11,7 +11,7 @@ fast) and ``SqlStore`` (SQLAlchemy Core, any database skillgap supports).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,10 +120,16 @@ class SnapshotRepository(Protocol):
         """The last snapshot in snapshot order, with its rows (None when there is none)."""
         ...
 
-    def for_person(self, person_id: str, since: date | None = None) -> tuple[Snapshot, ...]:
+    def for_person(
+        self,
+        person_id: str,
+        since: date | None = None,
+        headers: Sequence[Snapshot] | None = None,
+    ) -> tuple[Snapshot, ...]:
         """The snapshots dated on or after ``since``, in snapshot order, each with only
         ``person_id``'s row (none where they were not assessed); the totals stay the whole
-        snapshot's. One person's history without reading everyone's rows."""
+        snapshot's. One person's history without reading everyone's rows. ``headers``: those
+        snapshots' headers, when the caller has them (the read cache): not read again."""
         ...
 
     def count(self) -> int: ...

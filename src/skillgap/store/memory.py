@@ -8,7 +8,7 @@ nothing, and a transaction that fails leaves nothing behind.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -267,7 +267,12 @@ class MemorySnapshotRepository:
     def latest(self) -> Snapshot | None:
         return max(self._data.values(), key=lambda s: s.order, default=None)
 
-    def for_person(self, person_id: str, since: date | None = None) -> tuple[Snapshot, ...]:
+    def for_person(
+        self,
+        person_id: str,
+        since: date | None = None,
+        headers: Sequence[Snapshot] | None = None,
+    ) -> tuple[Snapshot, ...]:
         chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
         return tuple(
             replace(s, rows=tuple(r for r in s.rows if r.person_id == person_id))

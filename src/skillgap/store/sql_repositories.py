@@ -4,7 +4,7 @@ its ``store.mappers`` mapper."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -262,8 +262,13 @@ class SqlSnapshotRepository:
         headers = self._mapper.headers(self._conn)
         return self.get(headers[-1].id) if headers else None
 
-    def for_person(self, person_id: str, since: date | None = None) -> tuple[Snapshot, ...]:
-        return self._mapper.for_person(self._conn, person_id, since)
+    def for_person(
+        self,
+        person_id: str,
+        since: date | None = None,
+        headers: Sequence[Snapshot] | None = None,
+    ) -> tuple[Snapshot, ...]:
+        return self._mapper.for_person(self._conn, person_id, since, headers)
 
     def count(self) -> int:
         return self._mapper.count(self._conn)
