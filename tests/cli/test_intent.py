@@ -18,10 +18,9 @@ from sqlalchemy.engine import Engine
 
 from skillgap.cli import CliEnvironment, cli
 from skillgap.cli.root import READS
+from tests.store.intent import is_write, writes_without_intent
 
 from .test_verify_cli import DCC_VALID
-
-WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 #: each read-only command with arguments the demo workspace answers
 READ_RUNS: dict[str, list[str]] = {
@@ -124,18 +123,7 @@ def test_a_command_that_reads_writes_nothing(demo: Path, name: str) -> None:
     if name != "verify":  # verify reads documents, not the workspace
         assert any(s.lstrip().upper().startswith("SELECT") for s in said), said
     assert "BEGIN IMMEDIATE" not in said
-    assert not [s for s in said if s.lstrip().upper().startswith(WRITING)]
-
-
-def writes_without_intent(said: list[str]) -> list[str]:
-    """The writing statements of units not begun ``BEGIN IMMEDIATE``."""
-    found, intent = [], False
-    for sql in said:
-        if sql in ("BEGIN", "BEGIN IMMEDIATE"):
-            intent = sql == "BEGIN IMMEDIATE"
-        elif sql.lstrip().upper().startswith(WRITING) and not intent:
-            found.append(sql)
-    return found
+    assert not [s for s in said if is_write(s)]
 
 
 @pytest.mark.parametrize(
@@ -149,6 +137,5 @@ def test_a_command_that_writes_takes_the_lock_as_its_units_begin(
     with statements(demo) as said:
         result = run(demo, *args)
     assert result.exit_code == 0, result.output
-    assert [s for s in said if s.lstrip().upper().startswith(WRITING)], said  # it wrote
+    assert [s for s in said if is_write(s)], said  # it wrote
     assert writes_without_intent(said) == []
-    assert writes_without_intent(["BEGIN", "INSERT INTO x VALUES (1)"]) != []  # the check works

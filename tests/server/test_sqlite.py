@@ -8,6 +8,7 @@ from typing import Any
 
 from skillgap.domain.users import UserRole
 from skillgap.services.users import ACCOUNT_LIMIT, SESSION_LIFETIME
+from tests.store.intent import writes_without_intent
 
 from .conftest import EMAIL, EMPLOYEE, Org, csrf_of, login, watched
 
@@ -102,23 +103,6 @@ def test_requests_that_may_write_take_the_write_lock_as_their_units_begin(
         assert "BEGIN IMMEDIATE" not in said, said
 
 
-def writes_without_intent(said: list[str]) -> list[str]:
-    """The writing statements of units that did not begin ``BEGIN IMMEDIATE`` (a SQLite
-    unit that reads first, then writes, fails if another connection committed between)."""
-    found, intent = [], False
-    for sql in said:
-        if sql == "BEGIN":
-            intent = False
-        elif sql == "BEGIN IMMEDIATE":
-            intent = True
-        elif sql.lstrip().split(" ", 1)[0].upper() in WRITING and not intent:
-            found.append(sql.split("\n", 1)[0])
-    return found
-
-
-WRITING = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
-
-
 def test_no_get_writes_outside_a_unit_that_means_to_write(sqlite_org: Org, tmp_path: Any) -> None:
     """Every GET route of the app, as an administrator with a token and with a session
     (pages), on SQLite: whatever one writes (a session forgotten, say) is written in a unit
@@ -144,9 +128,3 @@ def test_no_get_writes_outside_a_unit_that_means_to_write(sqlite_org: Org, tmp_p
             assert client.get("/api/v1/me").status_code == 401
         assert any(s.startswith("DELETE FROM sessions") for s in said), said
         assert writes_without_intent(said) == [], said
-
-
-def test_the_check_finds_a_write_in_a_plain_unit() -> None:
-    said = ["BEGIN", "SELECT 1", "DELETE FROM sessions WHERE 1", "COMMIT"]
-    assert writes_without_intent(said) == ["DELETE FROM sessions WHERE 1"]
-    assert writes_without_intent(["BEGIN", "BEGIN IMMEDIATE", *said[1:]]) == []

@@ -18,6 +18,7 @@ from skillgap.errors import WorkspaceError
 from skillgap.store.intent import writes
 from skillgap.store.schema import open_store
 from skillgap.store.sql import SqlStore, use_write_ahead_log
+from tests.store.intent import writes_without_intent
 
 
 @pytest.fixture
@@ -79,3 +80,12 @@ def test_without_the_intent_the_older_snapshot_cannot_write(store: SqlStore) -> 
     assert "database is locked" in str(failed[0])
     with store.transaction() as ws:  # nothing of the failed unit is stored
         assert [p.employee_id for p in ws.people.list()] == ["E2"]
+
+
+def test_the_check_finds_a_write_in_a_plain_unit() -> None:
+    said = ["BEGIN", "SELECT 1", "DELETE FROM sessions WHERE 1", "COMMIT"]
+    assert writes_without_intent(said) == ["DELETE FROM sessions WHERE 1"]
+    assert writes_without_intent(["BEGIN", "BEGIN IMMEDIATE", *said[1:]]) == []
+    assert writes_without_intent([*said, "BEGIN IMMEDIATE", "INSERT INTO x VALUES (1)"]) == [
+        "DELETE FROM sessions WHERE 1"
+    ]

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from skillgap.analysis.inventory import View
 from skillgap.analysis.summary import WorkspaceData
-from skillgap.domain import Person
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.server.api.catalog import role_data
 from skillgap.server.context import AppContext
@@ -41,10 +40,6 @@ FUTURE_WINDOW = timedelta(days=548)  # the 12-18-month horizon: up to 18 months 
 NO_CAPABILITY = "(no capability group)"
 _OUTSIDE = "\x00outside"
 T = TypeVar("T")
-_KEY: dict[ScopeKind, Callable[[Person], str | None]] = {
-    ScopeKind.DEPARTMENT: lambda p: p.department,
-    ScopeKind.TEAM: lambda p: p.team,
-}
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,7 @@ def heatmap(
     """Each ``by`` group of ``within`` x each capability group, the metric's value per cell;
     a cell from fewer people than the privacy minimum (or of a group that small) hidden."""
     model = _model(ctx.store, ctx)
-    key = _KEY[by]
+    key = ATTRIBUTE[by]
     labels = [(key(p) or "(none)") if within.member(p) else _OUTSIDE for p in model.people]
     table = model.aggregate_capabilities(view, labels)
     rows = sorted({label for label in labels if label != _OUTSIDE})
