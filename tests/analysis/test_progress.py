@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from skillgap.analysis.inventory import View
-from skillgap.analysis.progress import Cause, compare, progress, snapshot_rows
+from skillgap.analysis.progress import compare, progress, snapshot_rows
 from skillgap.analysis.summary import WorkspaceData, summarise
 from skillgap.domain import Importance, Person, Requirement, Role, SourceKind
-from skillgap.domain.snapshots import RequirementLine, Snapshot, SnapshotRow, SnapshotTotals
+from skillgap.domain.snapshots import Cause, RequirementLine, Snapshot, SnapshotRow, SnapshotTotals
 from skillgap.errors import NotFoundError, ValidationError
 from tests.analysis.builders import (
     ANA,

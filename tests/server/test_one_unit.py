@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +15,12 @@ import pytest
 
 from skillgap.config import load_settings
 from skillgap.domain import Person
+from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import UserRole
 from skillgap.errors import ValidationError
 from skillgap.server.cache import CachedStore, ReadCache, one_revision
 from skillgap.services import people as people_service
+from skillgap.services.snapshots import person_progress, store_periods
 from skillgap.store import Store, Workspace
 from skillgap.store.one_unit import one_unit
 from skillgap.store.schema import open_store
@@ -193,3 +196,39 @@ def test_a_persons_rows_of_many_snapshots_are_three_queries_two_with_kept_header
         assert len(read) == 2 and all("FROM snapshots" not in sql for sql in read), read
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_persons_progress_is_one_read_of_their_stored_changes(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """With the periods stored (and their list kept with the headers), a person's progress
+    reads the snapshot tables once, however many snapshots: their changes by person id."""
+    if backend == "sqlite":
+        settings = load_settings({}, workspace=tmp_path / "ws.db")
+    else:
+        url = request.getfixturevalue("postgres_databases").create()
+        settings = load_settings({}, database_url=url)
+    store = open_store(settings, create=True)
+    try:
+        with store.transaction() as ws:
+            for n in range(6):
+                ws.snapshots.add(_moving(make(f"S{n}", date(2026, 1 + n, 1)), n))
+            assert store_periods(ws) == 5
+        cached = CachedStore(store, ReadCache())
+        found = person_progress(cached, "E1")  # keeps the headers and the periods' list
+        assert [p.after.id for p in found.periods] == ["S1", "S2", "S3", "S4", "S5"]
+        with watched(store) as said:
+            assert person_progress(cached, "E1") == found
+        read = [sql for sql in said if re.search(r"FROM snapshot", sql)]
+        assert len(read) == 1 and "FROM snapshot_changes" in read[0], read
+    finally:
+        store.close()
+
+
+def _moving(snapshot: Snapshot, n: int) -> Snapshot:
+    """``snapshot`` with E1's readiness at ``n`` times 10 (so it moves every period)."""
+    rows = [
+        replace(r, readiness_verified=10.0 * n) if r.person_id == "E1" else r for r in snapshot.rows
+    ]
+    return Snapshot.of(snapshot.id, snapshot.taken_at, snapshot.as_of, snapshot.reason, rows)

@@ -38,7 +38,7 @@ from skillgap.services.bundles import run_demo, store_bundle
 from skillgap.services.credentials import import_credentials
 from skillgap.services.people import import_people
 from skillgap.services.ratings import import_ratings
-from skillgap.services.snapshots import list_snapshots, progress, take_snapshot
+from skillgap.services.snapshots import list_snapshots, person_progress, progress, take_snapshot
 from skillgap.services.summary import organisation_summary
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
@@ -185,13 +185,12 @@ def test_a_credential_import_snapshots_and_progress_shows_the_gap_closed(
         date(2026, 6, 1),
     ]
 
-    # one person's progress, read without the others' rows, is the same story for them
-    ann, bob = (progress(store, date(2025, 1, 1), person_id=p) for p in ("E1", "E2"))
-    assert [(len(p.closed), len(p.opened)) for p in ann.progress.periods] == [(1, 0), (0, 1)]
-    assert ann.progress.periods[1].opened == report.progress.periods[1].opened
-    assert ann.people == {"E1": "Ann"}
-    assert [(len(p.closed), len(p.opened)) for p in bob.progress.periods] == [(0, 0), (0, 0)]
-    assert bob.people == {} and len(bob.progress.series) == 3
+    # one person's progress, read from the stored periods, is the same story for them
+    ann, bob = (person_progress(store, p, since=date(2025, 1, 1)) for p in ("E1", "E2"))
+    assert [(len(p.change.closed), len(p.change.opened)) for p in ann.periods] == [(1, 0), (0, 1)]
+    assert ann.periods[1].change.opened == report.progress.periods[1].opened
+    assert ann.competencies == {PYTHON: "Python (computer programming)"}
+    assert bob.periods == () and bob.competencies == {}
 
 
 def test_a_people_import_snapshots_when_it_changes_something(store: Store, tmp_path: Path) -> None:

@@ -8,7 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from skillgap.domain import CompetencyRef, Importance
-from skillgap.domain.snapshots import RequirementLine, Snapshot, SnapshotRow
+from skillgap.domain.snapshots import (
+    Cause,
+    GapChange,
+    PersonChange,
+    RequirementLine,
+    Snapshot,
+    SnapshotRow,
+)
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.store import Store
 
@@ -169,3 +176,86 @@ def test_for_person_gives_each_snapshot_with_that_persons_row_only(store: Store)
     assert since[0].rows[0].lines == row("x").lines
     assert [s.rows for s in nobody] == [(), (), ()]
     assert given == mine
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def gap(person: str, ref: CompetencyRef, cause: Cause, **levels: float | None) -> GapChange:
+    values: dict[str, float | None] = {
+        "required_before": 3.0,
+        "required_after": 100 / 3,  # bit for bit
+        "held_before": None,
+        "held_after": 2.5,
+        **levels,
+    }
+    return GapChange(
+        person_id=person,
+        department="Data & Analytics",
+        role_id="analyst",
+        competency=ref,
+        importance=Importance.CRITICAL,
+        cause=cause,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def changes() -> list[PersonChange]:
+    return [
+        PersonChange("E1", True, 100 / 3, 50.0, (gap("E1", PY, Cause.LEVEL_ROSE),), ()),
+        PersonChange(
+            "E1",
+            False,
+            None,
+            None,
+            (),
+            (
+                gap("E1", SQL, Cause.NEWLY_REQUIRED, required_before=None, held_after=None),
+                gap("E1", PY, Cause.LEVEL_FELL, held_before=4.0),
+            ),
+        ),
+        PersonChange("\u00e41", True, 0.0, 12.5, (), ()),  # readiness only
+    ]
+
+
+def test_a_period_stored_comes_back_person_by_person_and_view_by_view(store: Store) -> None:
+    with store.transaction() as ws:
+        for sid, day in (("S1", 1), ("S2", 2)):
+            ws.snapshots.add(make(sid, date(2026, 11, day)))
+        assert ws.snapshots.periods() == {}
+        ws.snapshots.put_period("S1", "S2", changes())
+    verified, best, other = changes()
+    with store.transaction() as ws:
+        assert ws.snapshots.periods() == {"S2": "S1"}
+        assert ws.snapshots.person_changes("E1", ["S2"], True) == {"S2": verified}
+        assert ws.snapshots.person_changes("E1", ["S2"], False) == {"S2": best}
+        assert ws.snapshots.person_changes("\u00e41", ["S2", "S1"], True) == {"S2": other}
+        assert ws.snapshots.person_changes("\u00e41", ["S2"], False) == {}
+        assert ws.snapshots.person_changes("E2", ["S2"], True) == {}  # nothing changed
+        assert ws.snapshots.person_changes("E1", [], True) == {}
+
+
+def test_a_period_stored_again_replaces_the_one_ending_at_that_snapshot(store: Store) -> None:
+    with store.transaction() as ws:
+        for sid, day in (("S1", 1), ("S2", 3), ("S3", 2)):
+            ws.snapshots.add(make(sid, date(2026, 11, day)))
+        ws.snapshots.put_period("S1", "S2", changes())
+    with store.transaction() as ws:  # S3 comes between: S2's period now starts at S3
+        ws.snapshots.put_period("S1", "S3", changes()[2:])
+        ws.snapshots.put_period("S3", "S2", changes()[:1])
+    with store.transaction() as ws:
+        assert ws.snapshots.periods() == {"S3": "S1", "S2": "S3"}
+        assert ws.snapshots.person_changes("E1", ["S2", "S3"], True) == {"S2": changes()[0]}
+        assert ws.snapshots.person_changes("E1", ["S2"], False) == {}  # the old one is gone
+        assert ws.snapshots.person_changes("\u00e41", ["S2", "S3"], True) == {"S3": changes()[2]}
+
+
+def test_a_period_needs_both_snapshots_and_a_refused_one_changes_nothing(store: Store) -> None:
+    with store.transaction() as ws:
+        ws.snapshots.add(make("S1"))
+    with store.transaction() as ws:
+        with pytest.raises(NotFoundError, match="S9"):
+            ws.snapshots.put_period("S1", "S9", changes())
+        with pytest.raises(NotFoundError, match="S0"):
+            ws.snapshots.put_period("S0", "S1", changes())
+        assert ws.snapshots.periods() == {}

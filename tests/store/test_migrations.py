@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,15 @@ from skillgap.domain import (
     ProficiencyScale,
     SkillKind,
 )
+from skillgap.domain.snapshots import Snapshot, SnapshotRow
 from skillgap.errors import SchemaMismatch, WorkspaceError, WorkspaceMissing
 from skillgap.store import tables
 from skillgap.store.schema import MIGRATIONS, current_revision, head_revision, migrate, open_store
 from skillgap.store.sql import VERSION_TABLE, create_engine
 
 SKILLGAP_TABLES = {table.name for table in tables.metadata.sorted_tables}
+TAKEN = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+ROW = SnapshotRow("E1", "Data", None, "analyst", 50.0, 50.0)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -59,7 +62,7 @@ def table_names(engine: Engine) -> set[str]:
 
 
 def test_head_is_the_last_revision() -> None:
-    assert head_revision() == "0008"
+    assert head_revision() == "0009"
 
 
 def test_migrate_an_empty_database_to_head(engine: Engine) -> None:
@@ -274,6 +277,8 @@ def test_migrate_down_to_0001_drops_what_later_revisions_added(engine: Engine) -
         "snapshots",
         "snapshot_people",
         "snapshot_lines",
+        "snapshot_periods",
+        "snapshot_changes",
         "catalog_items",
         "catalog_outcomes",
         "catalog_prerequisites",
@@ -311,6 +316,32 @@ def test_the_downgrade_scripts_leave_no_skillgap_tables(engine: Engine) -> None:
         command.downgrade(config, "base")
     assert current_revision(engine) is None
     assert table_names(engine) - {"skillgap_schema_version"} == set()
+
+
+def test_an_0008_workspace_keeps_its_snapshots_and_gets_no_period_stored(
+    settings: Settings, engine: Engine
+) -> None:
+    """0009 adds the stored periods empty: the snapshots stay, and their periods are
+    computed from the rows until the next snapshot stores them (tests/services)."""
+    store = open_store(settings, create=True)
+    first = Snapshot.of("S1", TAKEN, date(2026, 11, 1), "manual", [ROW])
+    second = Snapshot.of("S2", TAKEN, date(2026, 12, 1), "manual", [ROW])
+    try:
+        with store.transaction() as ws:
+            ws.snapshots.add(first)
+            ws.snapshots.add(second)
+            ws.snapshots.put_period("S1", "S2", [])
+    finally:
+        store.close()
+    migrate(engine, "0008")
+    assert not table_names(engine) & {"snapshot_periods", "snapshot_changes"}
+    store = open_store(settings)  # brought to head
+    try:
+        with store.transaction() as ws:
+            assert (ws.snapshots.get("S1"), ws.snapshots.get("S2")) == (first, second)
+            assert ws.snapshots.periods() == {}
+    finally:
+        store.close()
 
 
 # --------------------------------------------------------------------------- opening

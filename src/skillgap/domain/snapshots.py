@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from skillgap.domain.frameworks import CompetencyRef
 from skillgap.domain.roles import Importance
@@ -130,6 +131,64 @@ class SnapshotTotals:
 
     def open(self, verified: bool) -> int:
         return self.open_verified if verified else self.open_best
+
+
+class Cause(StrEnum):
+    """Why a gap closed or opened; the value is a stable code."""
+
+    LEVEL_ROSE = "level-rose"  # closed: a credential now counts, a higher rating
+    REQUIREMENT_LOWERED = "requirement-lowered"
+    NO_LONGER_REQUIRED = "no-longer-required"  # another role, a requirement removed
+    LEVEL_FELL = "level-fell"  # opened: a credential expired or was revoked, a lower rating
+    REQUIREMENT_RAISED = "requirement-raised"  # a horizon reached, a role updated
+    NEWLY_REQUIRED = "newly-required"  # another role, a horizon adds it
+
+    @property
+    def label(self) -> str:
+        return _CAUSE_LABELS[self]
+
+
+_CAUSE_LABELS = {
+    Cause.LEVEL_ROSE: "level held rose",
+    Cause.REQUIREMENT_LOWERED: "requirement lowered",
+    Cause.NO_LONGER_REQUIRED: "no longer required",
+    Cause.LEVEL_FELL: "level held fell",
+    Cause.REQUIREMENT_RAISED: "requirement raised",
+    Cause.NEWLY_REQUIRED: "newly required",
+}
+
+
+@dataclass(frozen=True)
+class GapChange:
+    """One person's requirement of one competency, before and after (levels on 0-5; a
+    required level is None where the competency was not required, a held one where
+    nothing was held in the view)."""
+
+    person_id: str
+    department: str | None
+    role_id: str
+    competency: CompetencyRef
+    importance: Importance
+    required_before: float | None
+    required_after: float | None
+    held_before: float | None
+    held_after: float | None
+    cause: Cause
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """What changed for one person from one snapshot to the next, in one view
+    (``verified``, else best-available): the gaps that closed and opened, and their
+    readiness before and after when they were assessed in both and it moved (else both
+    None). Stored with each period, so that a person's progress reads no snapshot rows."""
+
+    person_id: str
+    verified: bool
+    readiness_before: float | None
+    readiness_after: float | None
+    closed: tuple[GapChange, ...]
+    opened: tuple[GapChange, ...]
 
 
 @dataclass(frozen=True)

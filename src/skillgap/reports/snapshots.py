@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from skillgap.analysis.inventory import View
-from skillgap.analysis.progress import GapChange, Period, ReadinessChange
-from skillgap.domain.snapshots import Snapshot
+from skillgap.analysis.progress import Period, ReadinessChange
+from skillgap.domain.snapshots import GapChange, Snapshot
 from skillgap.services.snapshots import ProgressReport, SnapshotTaken
 
 #: Gaps closed or opened listed in the terminal (all of them are in --json).

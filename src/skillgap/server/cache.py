@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -65,6 +65,8 @@ READS = frozenset(
         "next_index",
         "latest",
         "count_since",
+        "periods",
+        "person_changes",
     }
 )
 
@@ -340,12 +342,17 @@ def _snapshot_headers(ws: CachedWorkspace, since: date | None) -> list[Snapshot]
 
 
 def _snapshots_for_person(
-    ws: CachedWorkspace, area: str, person_id: str, since: date | None = None
+    ws: CachedWorkspace,
+    area: str,
+    person_id: str,
+    since: date | None = None,
+    headers: Sequence[Snapshot] | None = None,
 ) -> tuple[Snapshot, ...]:
     """A person's row of each snapshot: none to read when there is no snapshot (the
     headers are kept), else the store's (two queries however many there are: the kept
     headers are handed to it)."""
-    headers = _snapshot_headers(ws, since)
+    if headers is None:
+        headers = _snapshot_headers(ws, since)
     if not headers:
         return ()
     found: tuple[Snapshot, ...] = ws.store_read(area, "for_person")(person_id, since, headers)
@@ -380,6 +387,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "snapshots": {
         "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
         "for_person": _snapshots_for_person,
+        "periods": lambda ws, area: dict(shared.snapshot_periods(cast(Workspace, ws))),
     },
 }
 

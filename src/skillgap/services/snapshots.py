@@ -9,16 +9,17 @@ The figures are those of ``skillgap summary`` and ``skillgap gaps``: the same da
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import pairwise
 
 from skillgap.analysis import progress as analysis
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
 from skillgap.clock import Clock, SystemClock
 from skillgap.domain import CompetencyRef
-from skillgap.domain.snapshots import MANUAL, Snapshot
+from skillgap.domain.snapshots import MANUAL, PersonChange, Snapshot, SnapshotRow
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.services.summary import skill_context, workspace_data
 from skillgap.services.workspace import snapshot_date
@@ -44,7 +45,7 @@ def take_snapshot(
     today, as ``skillgap summary``), and compare it with the latest snapshot before it."""
     with store.transaction() as ws:
         previous = ws.snapshots.latest()
-        snapshot = record_snapshot(ws, clock, as_of, reason)
+        snapshot = record_snapshot(ws, clock, as_of, reason, previous)
     if snapshot is None:
         raise NotFoundError(
             "no active person in the workspace holds a known role: nothing to snapshot "
@@ -55,12 +56,17 @@ def take_snapshot(
 
 
 def record_snapshot(
-    ws: Workspace, clock: Clock | None, as_of: date | None = None, reason: str = MANUAL
+    ws: Workspace,
+    clock: Clock | None,
+    as_of: date | None = None,
+    reason: str = MANUAL,
+    previous: Snapshot | None = None,
 ) -> Snapshot | None:
     """Snapshot the workspace inside the caller's transaction (imports call this at their
-    end, ``clock`` None meaning the system clock). Nothing is stored, and None returned,
-    when nobody is assessed (no active person holds a known role, e.g. people imported
-    before their roles)."""
+    end, ``clock`` None meaning the system clock), and store the periods it begins and ends
+    (``store_periods``; ``previous``: the latest snapshot, with its rows, when the caller
+    has it). Nothing is stored, and None returned, when nobody is assessed (no active
+    person holds a known role, e.g. people imported before their roles)."""
     clock = clock or SystemClock()
     when = as_of or snapshot_date(ws) or clock.now().date()
     rows = analysis.snapshot_rows(workspace_data(ws), when)
@@ -74,11 +80,32 @@ def record_snapshot(
             ws.snapshots.add(snapshot)
         except ConflictError:
             continue
+        store_periods(ws, [snapshot, *([previous] if previous else [])])
         return snapshot
     raise ConflictError(
         f"could not number the snapshot: ids {ID_FORMAT.format(number)} to "
         f"{ID_FORMAT.format(number + _ATTEMPTS - 1)} are taken"
     )
+
+
+def store_periods(ws: Workspace, loaded: Iterable[Snapshot] = ()) -> int:
+    """Store what changed, person by person, over each period between consecutive snapshots
+    that is not stored yet, or was stored against another snapshot than the one now before
+    it (a snapshot dated earlier than the latest comes between two). ``loaded``: snapshots
+    the caller holds with their rows, not read again. Returns the number of periods stored.
+
+    Normally one (the new snapshot's); after an upgrade from a skillgap without stored
+    periods, every period, once: each snapshot is read once, two at a time."""
+    headers = ws.snapshots.list()
+    stored = ws.snapshots.periods()
+    missing = [(a, b) for a, b in pairwise(headers) if stored.get(b.id) != a.id]
+    held = {s.id: s for s in loaded}
+    last: Snapshot | None = None
+    for a, b in missing:
+        before = held.get(a.id) or (last if last and last.id == a.id else ws.snapshots.get(a.id))
+        last = held.get(b.id) or ws.snapshots.get(b.id)
+        ws.snapshots.put_period(a.id, b.id, analysis.period_changes(before, last))
+    return len(missing)
 
 
 def list_snapshots(store: Store, since: date | None = None) -> list[Snapshot]:
@@ -101,23 +128,14 @@ def progress(
     department: str | None = None,
     *,
     view: View = View.VERIFIED,
-    person_id: str | None = None,
 ) -> ProgressReport:
     """Gaps closed and opened, and readiness over time, across the snapshots dated on or
-    after ``since`` (all when None), for ``department`` or everyone (``person_id``: that
-    person only, read without anyone else's rows; the series' totals stay the snapshots').
-    Snapshots are read one at a time, so a long history of a large organisation needs
-    memory for three of them."""
+    after ``since`` (all when None), for ``department`` or everyone. Snapshots are read one
+    at a time, so a long history of a large organisation needs memory for three of them."""
     with store.transaction() as ws:
-        headers = ws.snapshots.list(since) if person_id is None else []
-
-        def snapshots() -> Iterator[Snapshot]:
-            if person_id is not None:
-                yield from ws.snapshots.for_person(person_id, since)
-            for header in headers:
-                yield ws.snapshots.get(header.id)
-
-        result = analysis.progress(snapshots(), since=since, department=department, view=view)
+        headers = ws.snapshots.list(since)
+        snapshots = (ws.snapshots.get(header.id) for header in headers)
+        result = analysis.progress(snapshots, since=since, department=department, view=view)
         changes = [
             c
             for period in (*result.periods, *([result.overall] if result.overall else []))
@@ -127,6 +145,54 @@ def progress(
         context = skill_context(ws)
     competencies = {c.competency: _name(context, c.competency) for c in changes}
     return ProgressReport(result, people, competencies)
+
+
+@dataclass(frozen=True)
+class PersonPeriod:
+    before: Snapshot  # without rows
+    after: Snapshot
+    change: PersonChange  # something changed: a gap closed or opened, or readiness moved
+
+
+@dataclass(frozen=True)
+class PersonProgress:
+    person_id: str
+    view: View
+    periods: tuple[PersonPeriod, ...]  # the periods in which something changed for them
+    competencies: dict[CompetencyRef, str]  # the names of the competencies they name
+
+
+def person_progress(
+    store: Store, person_id: str, *, view: View = View.VERIFIED, since: date | None = None
+) -> PersonProgress:
+    """What changed for one person over each period between consecutive snapshots dated on
+    or after ``since``: the rules of ``progress``, read from the periods stored when the
+    snapshots were taken (one read, however many snapshots); a period not stored is
+    computed from the person's rows of its two snapshots."""
+    verified = view is View.VERIFIED
+    with store.transaction() as ws:
+        headers = ws.snapshots.list(since)
+        pairs = list(pairwise(headers))
+        stored = ws.snapshots.periods() if pairs else {}
+        kept = [b.id for a, b in pairs if stored.get(b.id) == a.id]
+        found = ws.snapshots.person_changes(person_id, kept, verified) if kept else {}
+        rows: dict[str, SnapshotRow] = {}
+        if len(kept) < len(pairs):
+            mine = ws.snapshots.for_person(person_id, since, headers)
+            rows = {s.id: s.rows[0] for s in mine if s.rows}
+        periods = []
+        for a, b in pairs:
+            if stored.get(b.id) == a.id:
+                change = found.get(b.id)
+            else:
+                was, now = rows.get(a.id), rows.get(b.id)
+                change = analysis.person_change(was, now, verified) if was and now else None
+            if change and (change.closed or change.opened or change.readiness_before is not None):
+                periods.append(PersonPeriod(a, b, change))
+        refs = {g.competency for p in periods for g in (*p.change.closed, *p.change.opened)}
+        context = skill_context(ws) if refs else None
+    names = {ref: _name(context, ref) for ref in refs} if context else {}
+    return PersonProgress(person_id, view, tuple(periods), names)
 
 
 def _names(ws: Workspace, ids: set[str]) -> dict[str, str]:

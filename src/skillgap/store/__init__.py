@@ -32,7 +32,7 @@ from skillgap.domain.catalog import CatalogItem
 from skillgap.domain.governance import AuditEntry, PolicyRule
 from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.snapshots import PersonChange, Snapshot
 from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import WorkspaceError
 from skillgap.issuing import IssuedCredential
@@ -133,6 +133,26 @@ class SnapshotRepository(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def put_period(self, before: str, after: str, changes: Iterable[PersonChange]) -> None:
+        """Store what changed from snapshot ``before`` to ``after`` (the one right after it),
+        person by person and view by view (``analysis.progress.period_changes``), in place
+        of anything stored for ``after`` (a snapshot taken later with an earlier date comes
+        between two others). ``NotFoundError`` if either snapshot is missing."""
+        ...
+
+    def periods(self) -> dict[str, str]:
+        """The periods whose changes are stored: each snapshot's id, with the id of the
+        snapshot before it they were computed against."""
+        ...
+
+    def person_changes(
+        self, person_id: str, after: Sequence[str], verified: bool
+    ) -> dict[str, PersonChange]:
+        """``person_id``'s stored changes in one view over the periods ending at the
+        snapshots ``after``, by that id: one read by person, however many periods. A period
+        missing is one where nothing changed for them (or one not stored: see ``periods``)."""
+        ...
 
 
 class RemovableRepository(ReplaceableRepository[T], Protocol):

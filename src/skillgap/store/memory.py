@@ -8,10 +8,10 @@ nothing, and a transaction that fails leaves nothing behind.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from skillgap.domain import (
@@ -35,7 +35,13 @@ from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import REVISION_KEY, UNREVISED, Revision
-from skillgap.store.memory_extra import MemoryAuditLog, MemoryLoginFailures, MemorySessionRepository
+from skillgap.store.memory_extra import (
+    MemoryAuditLog,
+    MemoryLoginFailures,
+    MemorySessionRepository,
+    MemorySnapshotRepository,
+    SnapshotPeriod,
+)
 from skillgap.store.references import catalog_problem, problem, removal_problem
 
 T = TypeVar("T")
@@ -55,6 +61,8 @@ class _State:
     observations: dict[str, Observation] = field(default_factory=dict)
     issued: dict[str, IssuedCredential] = field(default_factory=dict)
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    #: area "snapshots" too (``_AREAS``): each period's ids and changes, by its last snapshot
+    snapshot_periods: dict[str, SnapshotPeriod] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     catalog: dict[str, CatalogItem] = field(default_factory=dict)
     pathways: dict[str, Pathway] = field(default_factory=dict)
@@ -245,44 +253,6 @@ class MemoryIssuedRepository(MemoryRepository[IssuedCredential]):
         return max((c.status_index for c in self._data.values()), default=-1) + 1
 
 
-class MemorySnapshotRepository:
-    def __init__(self, data: dict[str, Snapshot]) -> None:
-        self._data = data
-
-    def add(self, snapshot: Snapshot) -> None:
-        if snapshot.id in self._data:
-            raise ConflictError(f"snapshot {snapshot.id!r} already exists")
-        self._data[snapshot.id] = snapshot
-
-    def get(self, key: str) -> Snapshot:
-        found = self._data.get(key)
-        if found is None:
-            raise NotFoundError(f"no snapshot {key!r}")
-        return found
-
-    def list(self, since: date | None = None) -> list[Snapshot]:
-        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
-        return [s.header() for s in sorted(chosen, key=lambda s: s.order)]
-
-    def latest(self) -> Snapshot | None:
-        return max(self._data.values(), key=lambda s: s.order, default=None)
-
-    def for_person(
-        self,
-        person_id: str,
-        since: date | None = None,
-        headers: Sequence[Snapshot] | None = None,
-    ) -> tuple[Snapshot, ...]:
-        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
-        return tuple(
-            replace(s, rows=tuple(r for r in s.rows if r.person_id == person_id))
-            for s in sorted(chosen, key=lambda s: s.order)
-        )
-
-    def count(self) -> int:
-        return len(self._data)
-
-
 class MemoryMeta:
     def __init__(self, data: dict[str, str]) -> None:
         self._data = data
@@ -320,7 +290,7 @@ class MemoryWorkspace:
             "observation", s.observations, lambda x: x.id, look
         )
         self.issued = MemoryIssuedRepository("issued credential", s.issued, lambda x: x.id, look)
-        self.snapshots = MemorySnapshotRepository(s.snapshots)
+        self.snapshots = MemorySnapshotRepository(s.snapshots, s.snapshot_periods)
         self.meta = MemoryMeta(s.meta)
         self.catalog = MemoryRemovableRepository(
             "catalog item",
@@ -387,6 +357,10 @@ class MemoryWorkspace:
             self._state.meta[REVISION_KEY] = revision
 
 
+#: State fields that are not an area of their own (the area is a repository's name).
+_AREAS = {"snapshot_periods": "snapshots"}
+
+
 class MemoryStore:
     """Holds committed state; each transaction works on a copy and swaps it in on success."""
 
@@ -405,7 +379,11 @@ class MemoryStore:
         # The state's fields are the areas (repository names); values compare by identity
         # first, so an unchanged dict costs one pass of pointer comparisons.
         before = vars(self._state)
-        written = {k for k, v in vars(working).items() if k not in UNREVISED and v != before[k]}
+        written = {
+            _AREAS.get(k, k)
+            for k, v in vars(working).items()
+            if k not in UNREVISED and v != before[k]
+        }
         if written:
             now = Revision.from_text(working.meta.get(REVISION_KEY)).after(written)
             working.meta[REVISION_KEY] = now.to_text()

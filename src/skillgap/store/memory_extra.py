@@ -1,4 +1,5 @@
-"""The memory twin's audit log, sessions and login failures (its repositories in memory.py).
+"""The memory twin's snapshots, audit log, sessions and login failures (its other
+repositories in memory.py).
 
 Same contract as their SQL counterparts (the contract suites run on both): references are
 checked with the rules of ``references.py`` before anything is written, and audit details
@@ -8,14 +9,15 @@ come back as JSON values (tuples as lists), as they do from a database.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from skillgap.domain.governance import AuditEntry
+from skillgap.domain.snapshots import PersonChange, Snapshot
 from skillgap.domain.users import Session
-from skillgap.errors import ConflictError, ValidationError
+from skillgap.errors import ConflictError, NotFoundError, ValidationError
 from skillgap.store.references import Lookup, problem
 
 
@@ -100,3 +102,68 @@ class MemoryLoginFailures:
         before = len(self._data)
         self._data[:] = [(k, when) for k, when in self._data if when >= at]
         return before - len(self._data)
+
+
+@dataclass(frozen=True)
+class SnapshotPeriod:
+    before: str
+    changes: dict[tuple[str, bool], PersonChange]  # by person id and view
+
+
+class MemorySnapshotRepository:
+    def __init__(self, data: dict[str, Snapshot], periods: dict[str, SnapshotPeriod]) -> None:
+        self._data = data
+        self._periods = periods
+
+    def add(self, snapshot: Snapshot) -> None:
+        if snapshot.id in self._data:
+            raise ConflictError(f"snapshot {snapshot.id!r} already exists")
+        self._data[snapshot.id] = snapshot
+
+    def get(self, key: str) -> Snapshot:
+        found = self._data.get(key)
+        if found is None:
+            raise NotFoundError(f"no snapshot {key!r}")
+        return found
+
+    def list(self, since: date | None = None) -> list[Snapshot]:
+        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
+        return [s.header() for s in sorted(chosen, key=lambda s: s.order)]
+
+    def latest(self) -> Snapshot | None:
+        return max(self._data.values(), key=lambda s: s.order, default=None)
+
+    def for_person(
+        self,
+        person_id: str,
+        since: date | None = None,
+        headers: Sequence[Snapshot] | None = None,
+    ) -> tuple[Snapshot, ...]:
+        chosen = (s for s in self._data.values() if since is None or s.as_of >= since)
+        return tuple(
+            replace(s, rows=tuple(r for r in s.rows if r.person_id == person_id))
+            for s in sorted(chosen, key=lambda s: s.order)
+        )
+
+    def count(self) -> int:
+        return len(self._data)
+
+    def put_period(self, before: str, after: str, changes: Iterable[PersonChange]) -> None:
+        for key in (before, after):
+            self.get(key)
+        found = {(c.person_id, c.verified): c for c in changes}
+        self._periods[after] = SnapshotPeriod(before, found)
+
+    def periods(self) -> dict[str, str]:
+        return {after: period.before for after, period in self._periods.items()}
+
+    def person_changes(
+        self, person_id: str, after: Sequence[str], verified: bool
+    ) -> dict[str, PersonChange]:
+        found = {}
+        for key in after:
+            period = self._periods.get(key)
+            change = period.changes.get((person_id, verified)) if period else None
+            if change is not None:
+                found[key] = change
+        return found

@@ -88,6 +88,8 @@ _RENAMED = {
     "issued_credentials": "issued",
     "snapshot_people": "snapshots",
     "snapshot_lines": "snapshots",
+    "snapshot_periods": "snapshots",
+    "snapshot_changes": "snapshots",
     "catalog_items": "catalog",
     "catalog_outcomes": "catalog",
     "catalog_prerequisites": "catalog",

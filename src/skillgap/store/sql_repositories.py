@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from skillgap.domain import CompetencyRef, Occupation, Person, ProficiencyScale
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.snapshots import PersonChange, Snapshot
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import REVISION_KEY, Revision
@@ -24,6 +24,7 @@ from skillgap.store.mappers.catalog import CatalogItemMapper, PathwayAwardMapper
 from skillgap.store.mappers.issuing import IssuedCredentialMapper
 from skillgap.store.mappers.occupations import OccupationMapper
 from skillgap.store.mappers.skills import ScaleMapper
+from skillgap.store.mappers.snapshot_changes import PeriodMapper
 from skillgap.store.mappers.snapshots import SnapshotMapper
 from skillgap.store.references import Lookup, first_problem, problem, removal_problem
 
@@ -272,6 +273,26 @@ class SqlSnapshotRepository:
 
     def count(self) -> int:
         return self._mapper.count(self._conn)
+
+    def put_period(self, before: str, after: str, changes: Iterable[PersonChange]) -> None:
+        for key in (before, after):
+            if not self._mapper.exists(self._conn, key):
+                raise NotFoundError(f"no snapshot {key!r}")
+        try:  # a savepoint: the period is stored whole or not at all
+            with self._conn.begin_nested():
+                PeriodMapper().put(self._conn, before, after, changes)
+        except IntegrityError:
+            # Another transaction stored this period meanwhile (PostgreSQL): its row says
+            # which snapshot it was computed against, and readers check that.
+            pass
+
+    def periods(self) -> dict[str, str]:
+        return PeriodMapper().periods(self._conn)
+
+    def person_changes(
+        self, person_id: str, after: Sequence[str], verified: bool
+    ) -> dict[str, PersonChange]:
+        return PeriodMapper().for_person(self._conn, person_id, after, verified)
 
 
 _READ_REVISION_QMARK = "SELECT value FROM workspace_meta WHERE key = ?"  # SQLite

@@ -87,33 +87,19 @@ def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
 
 
 def _progress(ctx: AppContext, person_id: str, view: View) -> list[Progress]:
-    report = snapshots_service.progress(ctx.store, view=view, person_id=person_id)
+    report = snapshots_service.person_progress(ctx.store, person_id, view=view)
     names = report.competencies
-    out = []
-    for period in report.progress.periods:
-        mine = [p for p in period.people if p.name == person_id]
-        closed = tuple(
-            names.get(c.competency, str(c.competency))
-            for c in period.closed
-            if c.person_id == person_id
+    return [
+        Progress(
+            period.before.as_of.isoformat(),
+            period.after.as_of.isoformat(),
+            period.change.readiness_before,
+            period.change.readiness_after,
+            tuple(names.get(c.competency, str(c.competency)) for c in period.change.closed),
+            tuple(names.get(c.competency, str(c.competency)) for c in period.change.opened),
         )
-        opened = tuple(
-            names.get(c.competency, str(c.competency))
-            for c in period.opened
-            if c.person_id == person_id
-        )
-        if mine or closed or opened:
-            out.append(
-                Progress(
-                    period.before.as_of.isoformat(),
-                    period.after.as_of.isoformat(),
-                    mine[0].before if mine else None,
-                    mine[0].after if mine else None,
-                    closed,
-                    opened,
-                )
-            )
-    return out
+        for period in report.periods
+    ]
 
 
 def person_page(ctx: AppContext, person_id: str, view: View, role_id: str | None) -> PersonPage:

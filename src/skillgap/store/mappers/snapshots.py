@@ -40,10 +40,10 @@ class SnapshotMapper:
 
     def insert(self, conn: Connection, snapshot: Snapshot) -> None:
         conn.execute(t.snapshots.insert().values(_header_row(snapshot)))
-        _bulk(
+        bulk_insert(
             conn, t.snapshot_people, _PEOPLE, (_person_row(snapshot.id, r) for r in snapshot.rows)
         )
-        _bulk(conn, t.snapshot_lines, _LINES, _line_rows(snapshot))
+        bulk_insert(conn, t.snapshot_lines, _LINES, _line_rows(snapshot))
 
     def headers(self, conn: Connection, since: date | None = None) -> list[Snapshot]:
         """Every snapshot dated on or after ``since``, without rows, in snapshot order."""
@@ -148,7 +148,7 @@ def _line_rows(s: Snapshot) -> Iterator[tuple[Any, ...]]:
             )
 
 
-def _bulk(
+def bulk_insert(
     conn: Connection, table: sa.Table, columns: list[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
     """Insert ``rows`` (tuples in the order of ``columns``) a chunk at a time."""

@@ -35,7 +35,13 @@ from skillgap.store.tables.credentials import (
     observations,
 )
 from skillgap.store.tables.governance import audit_log, policies
-from skillgap.store.tables.history import snapshot_lines, snapshot_people, snapshots
+from skillgap.store.tables.history import (
+    snapshot_changes,
+    snapshot_lines,
+    snapshot_people,
+    snapshot_periods,
+    snapshots,
+)
 from skillgap.store.tables.learning import (
     catalog_items,
     catalog_outcomes,
@@ -96,8 +102,10 @@ __all__ = [
     "scale_levels",
     "scales",
     "sessions",
+    "snapshot_changes",
     "snapshot_lines",
     "snapshot_people",
+    "snapshot_periods",
     "snapshots",
     "users",
     "workspace_meta",

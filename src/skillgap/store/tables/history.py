@@ -60,3 +60,31 @@ snapshot_lines = sa.Table(
     # snapshot mapper and only with their person's row, and checking one per line doubled
     # the time to store a snapshot of 100,000 people x 20 lines on PostgreSQL (21 s -> 9 s).
 )
+
+# added in 0009: what changed from each snapshot to the next, person by person, so that a
+# person's progress is one read by person id however many snapshots there are. Derived
+# from the snapshots' rows (``analysis.progress.period_changes``) when a snapshot is taken;
+# a period not listed in snapshot_periods is computed from the rows when read.
+snapshot_periods = sa.Table(
+    "snapshot_periods",
+    metadata,
+    sa.Column("snapshot_id", sa.ForeignKey("snapshots.id"), primary_key=True),  # its end
+    sa.Column("previous_id", sa.ForeignKey("snapshots.id"), nullable=False),  # its start
+)
+
+snapshot_changes = sa.Table(
+    "snapshot_changes",
+    metadata,
+    sa.Column("person_id", sa.String, primary_key=True),
+    sa.Column("snapshot_id", sa.String, primary_key=True, index=True),  # the period's end
+    sa.Column("verified", sa.Boolean, primary_key=True),  # the view
+    sa.Column("department", sa.String),  # the person's, at the period's end
+    sa.Column("role_id", sa.String),
+    sa.Column("readiness_before", sa.Float),  # both NULL: readiness did not move
+    sa.Column("readiness_after", sa.Float),
+    # JSON lists of [framework, code, importance, required before, required after, held
+    # before, held after, cause]; no foreign key, as for snapshot_lines (written once, only
+    # with their period's row)
+    sa.Column("closed", sa.Text, nullable=False),
+    sa.Column("opened", sa.Text, nullable=False),
+)

@@ -1,0 +1,135 @@
+"""Mapper for snapshot periods: a row per period (its last snapshot, and the one before it
+it was computed against) and a row per person and view whose gaps or readiness changed in
+it, the gaps that closed and opened as JSON lists (read whole, never queried inside).
+
+Rows are written in bulk (COPY on PostgreSQL), as a snapshot's own rows; a person's changes
+are read with one statement built once, by the primary key (person id first).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from skillgap.domain import CompetencyRef, Importance
+from skillgap.domain.snapshots import Cause, GapChange, PersonChange
+from skillgap.store import tables as t
+from skillgap.store.mappers.snapshots import bulk_insert
+
+_COLUMNS = [c.name for c in t.snapshot_changes.columns]
+_IMPORTANCE = {i.value: i for i in Importance}
+_CAUSE = {c.value: c for c in Cause}
+
+
+class PeriodMapper:
+    def put(
+        self, conn: Connection, before: str, after: str, changes: Iterable[PersonChange]
+    ) -> None:
+        """Replace the period ending at ``after`` (the caller's savepoint makes it whole)."""
+        c, p = t.snapshot_changes.c, t.snapshot_periods.c
+        conn.execute(t.snapshot_changes.delete().where(c.snapshot_id == after))
+        conn.execute(t.snapshot_periods.delete().where(p.snapshot_id == after))
+        conn.execute(t.snapshot_periods.insert().values(snapshot_id=after, previous_id=before))
+        bulk_insert(conn, t.snapshot_changes, _COLUMNS, _rows(after, changes))
+
+    def periods(self, conn: Connection) -> dict[str, str]:
+        p = t.snapshot_periods.c
+        return {
+            r.snapshot_id: r.previous_id
+            for r in conn.execute(sa.select(p.snapshot_id, p.previous_id))
+        }
+
+    def for_person(
+        self, conn: Connection, person_id: str, after: Sequence[str], verified: bool
+    ) -> dict[str, PersonChange]:
+        if not after:
+            return {}
+        found = conn.execute(
+            _PERSON, {"person": person_id, "keys": list(after), "verified": verified}
+        )
+        return {r.snapshot_id: _change(person_id, verified, r) for r in found}
+
+
+def _rows(after: str, changes: Iterable[PersonChange]) -> Iterator[tuple[Any, ...]]:
+    for change in changes:
+        some = change.closed[0] if change.closed else change.opened[0] if change.opened else None
+        yield (
+            change.person_id,
+            after,
+            change.verified,
+            some.department if some else None,
+            some.role_id if some else None,
+            change.readiness_before,
+            change.readiness_after,
+            _text(change.closed),
+            _text(change.opened),
+        )
+
+
+def _text(changes: Sequence[GapChange]) -> str:
+    return json.dumps(
+        [
+            [
+                c.competency.framework,
+                c.competency.code,
+                c.importance.value,
+                c.required_before,
+                c.required_after,
+                c.held_before,
+                c.held_after,
+                c.cause.value,
+            ]
+            for c in changes
+        ],
+        allow_nan=False,
+    )
+
+
+def _change(person_id: str, verified: bool, r: Any) -> PersonChange:
+    return PersonChange(
+        person_id=person_id,
+        verified=verified,
+        readiness_before=r.readiness_before,
+        readiness_after=r.readiness_after,
+        closed=_gaps(person_id, r, r.closed),
+        opened=_gaps(person_id, r, r.opened),
+    )
+
+
+def _gaps(person_id: str, r: Any, text: str) -> tuple[GapChange, ...]:
+    return tuple(
+        GapChange(
+            person_id=person_id,
+            department=r.department,
+            role_id=r.role_id,
+            competency=CompetencyRef(framework, code),
+            importance=_IMPORTANCE[importance],
+            required_before=required_before,
+            required_after=required_after,
+            held_before=held_before,
+            held_after=held_after,
+            cause=_CAUSE[cause],
+        )
+        for (
+            framework,
+            code,
+            importance,
+            required_before,
+            required_after,
+            held_before,
+            held_after,
+            cause,
+        ) in json.loads(text)
+    )
+
+
+#: A person's changes over some periods in one view, built once (see snapshots._PERSON_LINES).
+_PERSON = sa.select(t.snapshot_changes).where(
+    t.snapshot_changes.c.person_id == sa.bindparam("person"),
+    t.snapshot_changes.c.snapshot_id.in_(sa.bindparam("keys", expanding=True)),
+    t.snapshot_changes.c.verified == sa.bindparam("verified"),
+)

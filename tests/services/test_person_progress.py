@@ -1,0 +1,166 @@
+"""A person's progress from the periods stored with each snapshot, on every store backend.
+
+The oracle is the organisation's comparison (``progress``, which compares whole snapshots):
+person by person and in both views, the stored periods must tell the same story. Also: a
+snapshot dated between two others re-stores the periods around it, and periods that are not
+stored (a workspace made before they were) are computed from the rows, then stored by the
+next snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from skillgap.analysis.inventory import View
+from skillgap.clock import FixedClock
+from skillgap.domain import Observation, SourceKind
+from skillgap.formats.bundle import Bundle
+from skillgap.services.bundles import store_bundle
+from skillgap.services.snapshots import person_progress, progress, store_periods, take_snapshot
+from skillgap.store import Store, tables
+from skillgap.store.memory import MemoryStore
+from skillgap.store.sql import SqlStore
+from tests.services.badges import AT
+
+CLOCK = FixedClock(AT)
+
+
+def _observed(store: Store, person_id: str, view: View) -> list[tuple[Any, ...]]:
+    report = person_progress(store, person_id, view=view)
+    return [
+        (
+            p.before.id,
+            p.after.id,
+            p.change.readiness_before,
+            p.change.readiness_after,
+            p.change.closed,
+            p.change.opened,
+        )
+        for p in report.periods
+    ]
+
+
+def _expected(store: Store, view: View) -> dict[str, list[tuple[Any, ...]]]:
+    """Each person's periods as the whole snapshots' comparison finds them."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for period in progress(store, view=view).progress.periods:
+        moved = {p.name: p for p in period.people}
+        names = moved.keys() | {c.person_id for c in (*period.closed, *period.opened)}
+        for pid in sorted(names):
+            readiness = moved.get(pid)
+            found.setdefault(pid, []).append(
+                (
+                    period.before.id,
+                    period.after.id,
+                    readiness.before if readiness else None,
+                    readiness.after if readiness else None,
+                    tuple(c for c in period.closed if c.person_id == pid),
+                    tuple(c for c in period.opened if c.person_id == pid),
+                )
+            )
+    return found
+
+
+def _three_snapshots(store: Store, bundle: Bundle) -> list[str]:
+    """The demo, snapshotted on its date; then manager ratings of 5 for the first
+    requirement of the first ten people's roles (gaps close in the best-available view),
+    snapshotted at the end of 2027 (horizons and expiries open gaps); then a snapshot
+    dated between the two, taken last."""
+    with store.transaction() as ws:
+        store_bundle(ws, bundle)
+    ids = [take_snapshot(store, CLOCK).snapshot.id]
+    with store.transaction() as ws:
+        roles = {r.id: r for r in ws.roles.list()}
+        people = [p for p in ws.people.list() if p.role_id in roles][:10]
+        for n, person in enumerate(people):
+            role = roles[person.role_id or ""]
+            ref = role.requirements[0].competency
+            scale = ws.frameworks.get(ref.framework).scale
+            ws.observations.add(
+                Observation(
+                    f"rating-{n}",
+                    person.employee_id,
+                    ref,
+                    max(level.value for level in scale.levels),
+                    scale.id,
+                    SourceKind.MANAGER,
+                    date(2026, 12, 1),
+                )
+            )
+    ids.append(take_snapshot(store, CLOCK, as_of=date(2027, 12, 31)).snapshot.id)
+    ids.append(take_snapshot(store, CLOCK, as_of=date(2027, 3, 1)).snapshot.id)
+    return ids
+
+
+def _people(store: Store) -> list[str]:
+    with store.transaction() as ws:
+        return [p.employee_id for p in ws.people.list()]
+
+
+def _check_every_person(store: Store) -> None:
+    told: list[tuple[Any, ...]] = []
+    for view in View:
+        expected = _expected(store, view)
+        for pid in _people(store):
+            assert _observed(store, pid, view) == expected.get(pid, [])
+            told.extend(expected.get(pid, []))
+    # not a vacuous story: gaps closed, gaps opened, readiness moved
+    assert any(p[4] for p in told) and any(p[5] for p in told)
+    assert sum(1 for p in told if p[2] is not None) > 20
+
+
+def test_a_persons_stored_periods_tell_what_comparing_the_snapshots_tells(
+    store: Store, demo_bundle: Bundle
+) -> None:
+    first, last, between = _three_snapshots(store, demo_bundle)
+    with store.transaction() as ws:
+        # the snapshot dated between the two came last: both periods around it are stored
+        assert ws.snapshots.periods() == {between: first, last: between}
+        assert store_periods(ws) == 0  # nothing missing
+    _check_every_person(store)
+
+
+def test_a_person_named_in_no_change_has_no_period(store: Store, demo_bundle: Bundle) -> None:
+    _three_snapshots(store, demo_bundle)
+    report = person_progress(store, "nobody-here")
+    assert (report.periods, report.competencies) == ((), {})
+
+
+def test_periods_not_stored_are_computed_then_stored_by_the_next_snapshot(
+    store: Store, demo_bundle: Bundle
+) -> None:
+    first, last, between = _three_snapshots(store, demo_bundle)
+    _forget_periods(store)  # as a workspace made before periods were stored
+    with store.transaction() as ws:
+        assert ws.snapshots.periods() == {}
+    _check_every_person(store)  # from the rows
+    newest = take_snapshot(store, CLOCK, as_of=date(2028, 1, 1)).snapshot.id
+    with store.transaction() as ws:
+        assert ws.snapshots.periods() == {between: first, last: between, newest: last}
+    _check_every_person(store)
+
+
+def _forget_periods(store: Store) -> None:
+    if isinstance(store, MemoryStore):
+        with store.transaction() as ws:
+            ws.snapshots._periods.clear()  # type: ignore[attr-defined]
+        return
+    assert isinstance(store, SqlStore)
+    with store.engine.begin() as conn:
+        conn.execute(sa.delete(tables.snapshot_changes))
+        conn.execute(sa.delete(tables.snapshot_periods))
+
+
+@pytest.mark.parametrize("view", list(View))
+def test_the_person_page_names_each_competency(
+    store: Store, demo_bundle: Bundle, view: View
+) -> None:
+    _three_snapshots(store, demo_bundle)
+    for pid in _people(store):
+        report = person_progress(store, pid, view=view)
+        refs = {c.competency for p in report.periods for c in (*p.change.closed, *p.change.opened)}
+        assert set(report.competencies) == refs
+        assert all(name != str(ref) for ref, name in report.competencies.items())  # named
