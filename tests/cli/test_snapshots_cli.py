@@ -113,6 +113,47 @@ def test_progress_by_department(tmp_path: Path) -> None:
     assert "no department 'Sales'" in result.output and "Security" in result.output
 
 
+def test_one_persons_progress(tmp_path: Path) -> None:
+    """E1057's manager rating closes a gap (best-available view), the 2027 horizon opens
+    some: each period between snapshots, as the whole organisation's progress tells it."""
+    ws = tmp_path / "demo.db"
+    out(ws, "demo", "--yes")
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text(
+        "employee_id,competency,level,source,rated_on\n"
+        "E1057,data-visualisation,4,manager,2026-10-20\n",
+        encoding="utf-8",
+    )
+    out(ws, "ratings", "import", str(ratings), "--framework", "demo")
+    out(ws, "snapshot", "--as-of", "2027-12-31")
+    mine = data(ws, "progress", "--person", "E1057", "--view", "best-available")
+    everyone = data(ws, "progress", "--view", "best-available")
+    assert (mine["person"], mine["view"], mine["since"]) == ("E1057", "best-available", None)
+    assert [(p["from"], p["to"]) for p in mine["periods"]] == [
+        ("S000001", "S000002"),
+        ("S000002", "S000003"),
+    ]
+    for period, whole in zip(mine["periods"], everyone["periods"], strict=True):
+        for key in ("gaps_closed", "gaps_opened"):
+            assert period[key] == [c for c in whole[key] if c["person"] == "E1057"]
+        [moved] = [p for p in whole["people"] if p["name"] == "E1057"]
+        assert period["readiness"] == {k: moved[k] for k in ("before", "after", "change")}
+    assert [c["competency"] for c in mine["periods"][0]["gaps_closed"]] == [
+        "demo:data-visualisation"
+    ]
+    text = out(ws, "progress", "--person", "E1057", "--view", "best-available")
+    assert "S000001 (2026-11-01) to S000002 (2026-11-01)" in text
+    assert "Data visualisation" in text and "level held rose" in text
+    later = out(ws, "progress", "--person", "E1057", "--since", "2027-06-01")
+    assert "No change recorded for" in later
+    for args, message in (
+        (("--person", "E9999"), "no person with employee id 'E9999'"),
+        (("--person", "E1057", "--department", "Security"), "cannot be used together"),
+    ):
+        result = run(ws, "progress", *args)
+        assert result.exit_code != 0 and message in result.output
+
+
 def test_an_empty_history_and_an_empty_workspace(tmp_path: Path) -> None:
     ws = tmp_path / "empty.db"
     out(ws, "init")

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
 
+from skillgap.analysis.inventory import View
 from skillgap.clock import FixedClock
 from skillgap.demo.credentials import DemoCredentials, demo_credentials
 from skillgap.domain.users import UserRole
 from skillgap.formats.bundle import Bundle
+from skillgap.reports.person_progress import person_progress_data
 from skillgap.server.api.reports import PersonGapsOut
+from skillgap.services.snapshots import person_progress, take_snapshot
 from skillgap.store.memory import MemoryStore
 
 from .conftest import EMPLOYEE, MANAGER, NOW, OUTSIDE, Org, TestClient, populate
@@ -122,10 +126,31 @@ def test_competency_pages_and_search(client: TestClient, org: Org) -> None:
     assert hits[0]["competency"]["ref"] == "demo:sql"
 
 
+def test_a_persons_progress(client: TestClient, org: Org) -> None:
+    empty = get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress")
+    assert (empty["person"], empty["view"], empty["periods"]) == (EMPLOYEE, "verified", [])
+    take_snapshot(org.store, org.clock, as_of=date(2027, 12, 31))  # horizons reached
+    for view in ("verified", "best-available"):
+        found = get(client, org, M, f"/api/v1/people/{EMPLOYEE}/progress?view={view}")
+        mine = person_progress(org.store, EMPLOYEE, view=View(view))
+        assert found == person_progress_data(mine)
+        [period] = found["periods"]
+        assert (period["from_as_of"], period["to_as_of"]) == ("2026-11-01", "2027-12-31")
+        assert period["gaps_opened"] and period["readiness"]["change"] < 0
+        assert {g["cause"] for g in period["gaps_opened"]} <= {
+            "requirement-raised",
+            "newly-required",
+            "level-fell",
+        }
+    later = get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress?since=2027-01-01")
+    assert later["periods"] == [] and later["since"] == "2027-01-01"  # one snapshot since
+    get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress?view=nonsense", 422)
+
+
 # --- reach: 404 exactly as for a missing person -------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["", "/gaps", "/explanation?competency=sql"])
+@pytest.mark.parametrize("suffix", ["", "/gaps", "/explanation?competency=sql", "/progress"])
 def test_outside_the_tree_is_a_missing_person(client: TestClient, org: Org, suffix: str) -> None:
     outside = client.get(f"/api/v1/people/{OUTSIDE}{suffix}", headers=org.bearer(M))
     missing = client.get(f"/api/v1/people/E9999{suffix}", headers=org.bearer(M))

@@ -82,6 +82,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/people"): Case("/api/v1/people", PEOPLE),
     ("GET", "/api/v1/people/{person_id}"): Case(f"/api/v1/people/{EMPLOYEE}", PEOPLE),
     ("GET", "/api/v1/people/{person_id}/gaps"): Case(f"/api/v1/people/{EMPLOYEE}/gaps", PEOPLE),
+    ("GET", "/api/v1/people/{person_id}/progress"): Case(
+        f"/api/v1/people/{EMPLOYEE}/progress", PEOPLE
+    ),
     ("GET", "/api/v1/people/{person_id}/explanation"): Case(
         f"/api/v1/people/{EMPLOYEE}/explanation?competency=sql", PEOPLE
     ),

@@ -212,6 +212,7 @@ def test_a_persons_progress_is_one_read_of_their_stored_changes(
     store = open_store(settings, create=True)
     try:
         with store.transaction() as ws:
+            ws.people.add(Person("E1", "Ann"))
             for n in range(6):
                 ws.snapshots.add(_moving(make(f"S{n}", date(2026, 1 + n, 1)), n))
             assert store_periods(ws) == 5

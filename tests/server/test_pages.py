@@ -5,9 +5,11 @@ group, small groups suppressed, and basic accessibility of every page."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
@@ -18,6 +20,7 @@ from skillgap.clock import FixedClock
 from skillgap.demo.credentials import DemoCredentials, demo_credentials
 from skillgap.domain.users import UserRole
 from skillgap.formats.bundle import Bundle
+from skillgap.services.snapshots import person_progress, take_snapshot
 from skillgap.store.memory import MemoryStore
 
 from .conftest import EMAIL, EMPLOYEE, MANAGER, NOW, OUTSIDE, Org, TestClient, login, populate
@@ -100,6 +103,23 @@ def test_person_page(client: TestClient, org: Org) -> None:
     assert "claimed, not verified" in body  # statistics: a manager's rating only
     assert "Gaps against the target role Data Engineer" in body
     assert "quality 0." in body or "quality 1." in body
+
+
+def test_person_page_shows_what_changed_between_snapshots(client: TestClient, org: Org) -> None:
+    assert "No change recorded between snapshots yet." in page(
+        client, org, E, f"/people/{EMPLOYEE}"
+    )
+    take_snapshot(org.store, org.clock, as_of=date(2027, 12, 31))  # horizons reached
+    report = person_progress(org.store, EMPLOYEE)
+    [period] = report.periods
+    assert period.change.opened and period.change.readiness_before is not None
+    body = page(client, org, E, f"/people/{EMPLOYEE}")
+    item = re.search(r"<li>2026-11-01 to 2027-12-31: (.*?)</li>", body, re.S)
+    assert item is not None, body
+    before, after = period.change.readiness_before, period.change.readiness_after
+    assert f"readiness {before:.0f}% to {after:.0f}%" in item.group(1)
+    for change in period.change.opened:
+        assert html.escape(report.competencies[change.competency]) in item.group(1)
 
 
 def test_dashboard_toggles_the_view(client: TestClient, org: Org) -> None:

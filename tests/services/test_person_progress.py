@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from skillgap.analysis.inventory import View
 from skillgap.clock import FixedClock
 from skillgap.domain import Observation, SourceKind
+from skillgap.errors import NotFoundError
 from skillgap.formats.bundle import Bundle
 from skillgap.services.bundles import store_bundle
 from skillgap.services.snapshots import person_progress, progress, store_periods, take_snapshot
@@ -123,10 +124,10 @@ def test_a_persons_stored_periods_tell_what_comparing_the_snapshots_tells(
     _check_every_person(store)
 
 
-def test_a_person_named_in_no_change_has_no_period(store: Store, demo_bundle: Bundle) -> None:
+def test_an_unknown_person_is_not_found(store: Store, demo_bundle: Bundle) -> None:
     _three_snapshots(store, demo_bundle)
-    report = person_progress(store, "nobody-here")
-    assert (report.periods, report.competencies) == ((), {})
+    with pytest.raises(NotFoundError, match="nobody-here"):
+        person_progress(store, "nobody-here")
 
 
 def test_periods_not_stored_are_computed_then_stored_by_the_next_snapshot(

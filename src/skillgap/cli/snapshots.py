@@ -10,6 +10,7 @@ import click
 
 from skillgap.analysis.inventory import View
 from skillgap.cli.root import VIEW, CliState, cli, console, pass_state, user_errors
+from skillgap.reports.person_progress import person_progress_data, render_person_progress
 from skillgap.reports.snapshots import (
     progress_data,
     render_progress,
@@ -95,6 +96,11 @@ def list_command(state: CliState, since: datetime | None, as_json: bool) -> None
 )
 @click.option("--department", metavar="NAME", help="Only this department's people.")
 @click.option(
+    "--person",
+    metavar="ID",
+    help="One person's changes over each period between snapshots (employee id).",
+)
+@click.option(
     "--view",
     type=VIEW,
     default=View.VERIFIED.value,
@@ -105,23 +111,39 @@ def list_command(state: CliState, since: datetime | None, as_json: bool) -> None
 @pass_state
 @user_errors
 def progress(
-    state: CliState, since: datetime | None, department: str | None, view: str, as_json: bool
+    state: CliState,
+    since: datetime | None,
+    department: str | None,
+    person: str | None,
+    view: str,
+    as_json: bool,
 ) -> None:
     """Show gaps closed and opened, and readiness over time, across snapshots.
 
     The first snapshot as of --since or later is the starting point; each gap that closed
     or opened names the person and competency, the levels required and held before and
-    after, and why (level rose or fell, requirement changed).
+    after, and why (level rose or fell, requirement changed). With --person, that
+    person's changes over each period between consecutive snapshots.
 
     \b
     Example:
         skillgap progress --since 2026-11-01
         skillgap progress --since 2026-01-01 --department Security --json
+        skillgap progress --person E1001 --view best-available
     """
+    day = since.date() if since else None
+    if person is not None:
+        if department is not None:
+            raise click.UsageError("--person and --department cannot be used together")
+        with state.store() as store:
+            mine = service.person_progress(store, person, view=View(view), since=day)
+        if as_json:
+            click.echo(json.dumps(person_progress_data(mine), indent=2))
+        else:
+            render_person_progress(mine, console())
+        return
     with state.store() as store:
-        report = service.progress(
-            store, since.date() if since else None, department, view=View(view)
-        )
+        report = service.progress(store, day, department, view=View(view))
     if as_json:
         click.echo(json.dumps(progress_data(report), indent=2))
     else:

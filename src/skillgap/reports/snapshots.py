@@ -6,7 +6,7 @@ change in readiness is in percentage points.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from rich.table import Table
 
 from skillgap.analysis.inventory import View
 from skillgap.analysis.progress import Period, ReadinessChange
+from skillgap.domain import CompetencyRef
 from skillgap.domain.snapshots import GapChange, Snapshot
 from skillgap.services.snapshots import ProgressReport, SnapshotTaken
 
@@ -54,8 +55,8 @@ def _figures(s: Snapshot, view: View) -> str:
     verified = view is View.VERIFIED
     t = s.totals
     return (
-        f"Readiness {_pct(t.readiness_verified)} verified, {_pct(t.readiness_best)} best "
-        f"available; at the roles' next horizons {_pct(t.ahead(verified))} ({view.value}); "
+        f"Readiness {pct(t.readiness_verified)} verified, {pct(t.readiness_best)} best "
+        f"available; at the roles' next horizons {pct(t.ahead(verified))} ({view.value}); "
         f"{t.open(verified)} open gaps ({view.value})"
     )
 
@@ -82,8 +83,8 @@ def render_snapshots(found: Sequence[Snapshot], console: Console) -> None:
             _moment(s.taken_at),
             escape(s.reason),
             str(s.totals.people),
-            _pct(s.totals.readiness_verified),
-            _pct(s.totals.readiness_best),
+            pct(s.totals.readiness_verified),
+            pct(s.totals.readiness_best),
             str(s.totals.open_verified),
         )
     console.print(table)
@@ -162,9 +163,9 @@ def _series_table(report: ProgressReport) -> Table:
             s.as_of.isoformat(),
             escape(s.reason),
             str(t.assessed),
-            _pct(t.readiness_verified),
-            _pct(t.readiness_best),
-            _pct(t.ahead(verified)),
+            pct(t.readiness_verified),
+            pct(t.readiness_best),
+            pct(t.ahead(verified)),
             str(t.open(verified)),
         )
     table.caption = f"At next horizon and open gaps: {p.view.value} view."
@@ -185,7 +186,7 @@ def _periods_table(report: ProgressReport) -> Table:
             escape(period.after.reason),
             str(len(period.closed)),
             str(len(period.opened)),
-            _points(period.organisation.delta),
+            points(period.organisation.delta),
         )
     return table
 
@@ -196,7 +197,7 @@ def _departments_table(period: Period) -> Table:
     for name in ("Before", "After", "Change"):
         table.add_column(name, justify="right", overflow="fold")
     for d in period.departments:
-        table.add_row(escape(d.name), _pct(d.before), _pct(d.after), _points(d.delta))
+        table.add_row(escape(d.name), pct(d.before), pct(d.after), points(d.delta))
     return table
 
 
@@ -210,8 +211,8 @@ def _changes_table(report: ProgressReport, changes: Sequence[GapChange], title: 
             escape(c.department or "-"),
             escape(report.competencies.get(c.competency, str(c.competency))),
             c.importance.value,
-            _before_after(c.required_before, c.required_after),
-            _held(c),
+            before_after(c.required_before, c.required_after),
+            held(c),
             c.cause.label,
         )
     if len(changes) > SHOWN:
@@ -259,7 +260,7 @@ def _period_totals(period: Period) -> dict[str, Any]:
         "opened": len(period.opened),
         "joined": len(period.joined),
         "left": len(period.left),
-        "readiness": _readiness_data(period.organisation),
+        "readiness": readiness_data(period.organisation),
     }
 
 
@@ -273,19 +274,26 @@ def _period_data(report: ProgressReport, period: Period) -> dict[str, Any]:
         "gaps_opened": [_change_data(report, c) for c in period.opened],
         "people_joined": list(period.joined),
         "people_left": list(period.left),
-        "departments": [_readiness_data(d) for d in period.departments],
-        "people": [_readiness_data(r) for r in period.people],
+        "departments": [readiness_data(d) for d in period.departments],
+        "people": [readiness_data(r) for r in period.people],
     }
 
 
 def _change_data(report: ProgressReport, c: GapChange) -> dict[str, Any]:
+    return change_data(c, report.people, report.competencies)
+
+
+def change_data(
+    c: GapChange, people: Mapping[str, str], competencies: Mapping[CompetencyRef, str]
+) -> dict[str, Any]:
+    """A gap that closed or opened, with the names of its person and competency."""
     return {
         "person": c.person_id,
-        "name": report.people.get(c.person_id, c.person_id),
+        "name": people.get(c.person_id, c.person_id),
         "department": c.department,
         "role": c.role_id,
         "competency": str(c.competency),
-        "competency_name": report.competencies.get(c.competency, str(c.competency)),
+        "competency_name": competencies.get(c.competency, str(c.competency)),
         "importance": c.importance.value,
         "required_before": c.required_before,
         "required_after": c.required_after,
@@ -295,7 +303,7 @@ def _change_data(report: ProgressReport, c: GapChange) -> dict[str, Any]:
     }
 
 
-def _readiness_data(r: ReadinessChange) -> dict[str, Any]:
+def readiness_data(r: ReadinessChange) -> dict[str, Any]:
     return {"name": r.name, "before": r.before, "after": r.after, "change": r.delta}
 
 
@@ -306,15 +314,15 @@ def _period_counts(period: Period) -> str:
     o = period.organisation
     text = f"{len(period.closed)} gaps closed, {len(period.opened)} opened"
     if o.before is not None and o.after is not None:
-        text += f"; readiness {_pct(o.before)} to {_pct(o.after)} ({_points(o.delta)} points)"
+        text += f"; readiness {pct(o.before)} to {pct(o.after)} ({points(o.delta)} points)"
     return text
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _points(value: float | None) -> str:
+def points(value: float | None) -> str:
     return "-" if value is None else f"{value:+.1f}"
 
 
@@ -322,20 +330,20 @@ def _level(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def _before_after(before: float | None, after: float | None) -> str:
+def before_after(before: float | None, after: float | None) -> str:
     if before == after:
         return _level(after)
     return f"{_level(before)} -> {_level(after)}"
 
 
-def _held(c: GapChange) -> str:
+def held(c: GapChange) -> str:
     """Held levels are recorded against requirements in force: none before a competency
     was required, none after it no longer is."""
     if c.required_before is None:
         return _level(c.held_after)
     if c.required_after is None:
         return _level(c.held_before)
-    return _before_after(c.held_before, c.held_after)
+    return before_after(c.held_before, c.held_after)
 
 
 def _moment(at: datetime) -> str:

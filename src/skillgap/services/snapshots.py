@@ -157,7 +157,9 @@ class PersonPeriod:
 @dataclass(frozen=True)
 class PersonProgress:
     person_id: str
+    name: str
     view: View
+    since: date | None
     periods: tuple[PersonPeriod, ...]  # the periods in which something changed for them
     competencies: dict[CompetencyRef, str]  # the names of the competencies they name
 
@@ -168,9 +170,15 @@ def person_progress(
     """What changed for one person over each period between consecutive snapshots dated on
     or after ``since``: the rules of ``progress``, read from the periods stored when the
     snapshots were taken (one read, however many snapshots); a period not stored is
-    computed from the person's rows of its two snapshots."""
+    computed from the person's rows of its two snapshots. ``NotFoundError`` for a person
+    the workspace does not hold."""
     verified = view is View.VERIFIED
     with store.transaction() as ws:
+        person = ws.people.find(person_id)
+        if person is None:
+            raise NotFoundError(
+                f"no person with employee id {person_id!r} (see `skillgap people list`)"
+            )
         headers = ws.snapshots.list(since)
         pairs = list(pairwise(headers))
         stored = ws.snapshots.periods() if pairs else {}
@@ -192,7 +200,7 @@ def person_progress(
         refs = {g.competency for p in periods for g in (*p.change.closed, *p.change.opened)}
         context = skill_context(ws) if refs else None
     names = {ref: _name(context, ref) for ref in refs} if context else {}
-    return PersonProgress(person_id, view, tuple(periods), names)
+    return PersonProgress(person_id, person.name, view, since, tuple(periods), names)
 
 
 def _names(ws: Workspace, ids: set[str]) -> dict[str, str]:

@@ -11,16 +11,18 @@ from fastapi import APIRouter, Depends, Query, Response
 from skillgap.domain import Person
 from skillgap.domain.users import UserRole
 from skillgap.reports.gaps import gaps_data
+from skillgap.reports.person_progress import person_progress_data
 from skillgap.reports.why import why_data
 from skillgap.server.api.answers import json_answer
 from skillgap.server.api.models import Page, PersonDetail, PersonOut, page
 from skillgap.server.api.params import AsOfQuery, Limit, Offset, ViewQuery, horizon_of, view_of
-from skillgap.server.api.reports import ExplanationOut, PersonGapsOut
+from skillgap.server.api.reports import ExplanationOut, PersonGapsOut, PersonProgressOut
 from skillgap.server.auth import allow
 from skillgap.server.context import AppContext, context
 from skillgap.server.scope import Reach, check_person, person_in_reach, reach
 from skillgap.services import explain as explain_service
 from skillgap.services import people as people_service
+from skillgap.services import snapshots as snapshots_service
 from skillgap.services.organisation_scope import When
 
 PEOPLE_READERS = (UserRole.ADMIN, UserRole.HR, UserRole.MANAGER, UserRole.EMPLOYEE)
@@ -106,6 +108,19 @@ def explain_level(
     rating, whether each counts and why not, and what their role requires of it."""
     result = explain_service.explain_level(ctx.store, ctx.clock, person_id, competency, as_of=as_of)
     return why_data(result)
+
+
+@router.get("/people/{person_id}/progress", response_model=PersonProgressOut)
+def person_progress(
+    person_id: InReach,
+    ctx: Ctx,
+    since: Annotated[date | None, Query(description="from the first snapshot on or after")] = None,
+    view: ViewQuery = "verified",
+) -> dict[str, Any]:
+    """What changed for the person over each period between snapshots: their readiness,
+    and each gap that closed or opened, with the levels before and after and why."""
+    found = snapshots_service.person_progress(ctx.store, person_id, view=view_of(view), since=since)
+    return person_progress_data(found)
 
 
 def person_data(p: Person) -> dict[str, Any]:

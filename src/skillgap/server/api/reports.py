@@ -132,6 +132,29 @@ class ProgressOut(Open):
     overall: dict[str, Any] | None
 
 
+class PersonPeriodOut(Open):
+    from_: str = Field(alias="from", description="the snapshot the period starts at")
+    to: str
+    from_as_of: str
+    to_as_of: str
+    reason: str = Field(description="why the later snapshot was taken")
+    readiness: dict[str, float] | None = Field(
+        description="before, after and change, in points; null when it did not move"
+    )
+    gaps_closed: list[dict[str, Any]]
+    gaps_opened: list[dict[str, Any]]
+
+
+class PersonProgressOut(Open):
+    person: str
+    name: str
+    since: str | None
+    view: str
+    periods: list[PersonPeriodOut] = Field(
+        description="each period between consecutive snapshots in which something changed"
+    )
+
+
 # --- credentials ---------------------------------------------------------------------------
 
 
