@@ -199,11 +199,11 @@ def test_a_persons_rows_of_many_snapshots_are_three_queries_two_with_kept_header
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_persons_progress_is_one_read_of_their_stored_changes(
+def test_a_persons_progress_is_one_read_of_the_stored_periods(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    """With the periods stored (and their list kept with the headers), a person's progress
-    reads the snapshot tables once, however many snapshots: their changes by person id."""
+    """With the periods stored (and the headers kept), a person's progress reads the
+    snapshot tables once, however many snapshots: the periods with their changes."""
     if backend == "sqlite":
         settings = load_settings({}, workspace=tmp_path / "ws.db")
     else:
@@ -217,12 +217,13 @@ def test_a_persons_progress_is_one_read_of_their_stored_changes(
                 ws.snapshots.add(_moving(make(f"S{n}", date(2026, 1 + n, 1)), n))
             assert store_periods(ws) == 5
         cached = CachedStore(store, ReadCache())
-        found = person_progress(cached, "E1")  # keeps the headers and the periods' list
+        found = person_progress(cached, "E1")  # keeps the headers
         assert [p.after.id for p in found.periods] == ["S1", "S2", "S3", "S4", "S5"]
         with watched(store) as said:
             assert person_progress(cached, "E1") == found
         read = [sql for sql in said if re.search(r"FROM snapshot", sql)]
-        assert len(read) == 1 and "FROM snapshot_changes" in read[0], read
+        assert len(read) == 1 and "FROM snapshot_periods" in read[0], read
+        assert "JOIN snapshot_changes" in read[0]  # the periods with their changes
     finally:
         store.close()
 

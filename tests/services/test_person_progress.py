@@ -8,7 +8,10 @@ next snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +19,8 @@ import sqlalchemy as sa
 
 from skillgap.analysis.inventory import View
 from skillgap.clock import FixedClock
-from skillgap.domain import Observation, SourceKind
+from skillgap.domain import CompetencyRef, Importance, Observation, Person, SourceKind
+from skillgap.domain.snapshots import RequirementLine, Snapshot, SnapshotRow
 from skillgap.errors import NotFoundError
 from skillgap.formats.bundle import Bundle
 from skillgap.services.bundles import store_bundle
@@ -165,3 +169,54 @@ def test_the_person_page_names_each_competency(
         refs = {c.competency for p in report.periods for c in (*p.change.closed, *p.change.opened)}
         assert set(report.competencies) == refs
         assert all(name != str(ref) for ref, name in report.competencies.items())  # named
+
+
+class StaleHeaders:
+    """``store`` whose snapshot list is the one read before another process took a snapshot
+    dated between two (on PostgreSQL a request reads the kept headers of its revision, then
+    the stored periods as they are now)."""
+
+    def __init__(self, store: Store, headers: list[Snapshot]) -> None:
+        self.store, self.headers = store, headers
+        self.location, self.schema = store.location, store.schema
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self.store.transaction() as ws:
+            snapshots = ws.snapshots
+            stale = SimpleNamespace(
+                list=lambda since=None: [h for h in self.headers if not since or h.as_of >= since],
+                person_periods=snapshots.person_periods,
+                for_person=snapshots.for_person,
+            )
+            yield SimpleNamespace(people=ws.people, snapshots=stale, frameworks=ws.frameworks)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def test_a_period_stored_again_meanwhile_is_not_mixed_with_the_headers_read(
+    store: Store,
+) -> None:
+    line = RequirementLine(CompetencyRef("fw", "sql"), Importance.CRITICAL, 3.0, None, None)
+    rows = {
+        n: SnapshotRow("E1", "Data", None, "analyst", 10.0 * n, 10.0 * n, lines=(line,))
+        for n in (1, 2, 3)
+    }
+    with store.transaction() as ws:
+        ws.people.add(Person("E1", "Ann"))
+        for n, day in ((1, 1), (3, 3)):
+            ws.snapshots.add(Snapshot.of(f"S{n}", AT, date(2026, 1, day), "manual", [rows[n]]))
+        store_periods(ws)
+        before = ws.snapshots.list()
+    with store.transaction() as ws:  # another process: a snapshot dated between the two
+        ws.snapshots.add(Snapshot.of("S2", AT, date(2026, 1, 2), "manual", [rows[2]]))
+        assert store_periods(ws) == 2
+    [period] = person_progress(StaleHeaders(store, before), "E1").periods  # type: ignore[arg-type]
+    assert (period.before.id, period.after.id) == ("S1", "S3")
+    assert (period.change.readiness_before, period.change.readiness_after) == (10.0, 30.0)
+    now = person_progress(store, "E1").periods
+    assert [(p.change.readiness_before, p.change.readiness_after) for p in now] == [
+        (10.0, 20.0),
+        (20.0, 30.0),
+    ]

@@ -3,10 +3,15 @@ MemoryStore, SQLite and PostgreSQL (skipped without SKILLGAP_TEST_POSTGRES_URL).
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from skillgap.config import load_settings
 from skillgap.domain import CompetencyRef, Importance
 from skillgap.domain.snapshots import (
     Cause,
@@ -15,9 +20,12 @@ from skillgap.domain.snapshots import (
     RequirementLine,
     Snapshot,
     SnapshotRow,
+    StoredPeriod,
 )
-from skillgap.errors import ConflictError, NotFoundError
+from skillgap.errors import ConflictError, NotFoundError, ValidationError
 from skillgap.store import Store
+from skillgap.store.schema import open_store
+from skillgap.store.sql import SqlStore
 
 TAKEN = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=UTC)
 SQL = CompetencyRef("fw", "sql")
@@ -223,16 +231,16 @@ def test_a_period_stored_comes_back_person_by_person_and_view_by_view(store: Sto
         for sid, day in (("S1", 1), ("S2", 2)):
             ws.snapshots.add(make(sid, date(2026, 11, day)))
         assert ws.snapshots.periods() == {}
+        assert ws.snapshots.person_periods("E1", True) == {}
         ws.snapshots.put_period("S1", "S2", changes())
     verified, best, other = changes()
     with store.transaction() as ws:
         assert ws.snapshots.periods() == {"S2": "S1"}
-        assert ws.snapshots.person_changes("E1", ["S2"], True) == {"S2": verified}
-        assert ws.snapshots.person_changes("E1", ["S2"], False) == {"S2": best}
-        assert ws.snapshots.person_changes("\u00e41", ["S2", "S1"], True) == {"S2": other}
-        assert ws.snapshots.person_changes("\u00e41", ["S2"], False) == {}
-        assert ws.snapshots.person_changes("E2", ["S2"], True) == {}  # nothing changed
-        assert ws.snapshots.person_changes("E1", [], True) == {}
+        assert ws.snapshots.person_periods("E1", True) == {"S2": StoredPeriod("S1", verified)}
+        assert ws.snapshots.person_periods("E1", False) == {"S2": StoredPeriod("S1", best)}
+        assert ws.snapshots.person_periods("\u00e41", True) == {"S2": StoredPeriod("S1", other)}
+        assert ws.snapshots.person_periods("\u00e41", False) == {"S2": StoredPeriod("S1", None)}
+        assert ws.snapshots.person_periods("E2", True) == {"S2": StoredPeriod("S1", None)}
 
 
 def test_a_period_stored_again_replaces_the_one_ending_at_that_snapshot(store: Store) -> None:
@@ -245,17 +253,79 @@ def test_a_period_stored_again_replaces_the_one_ending_at_that_snapshot(store: S
         ws.snapshots.put_period("S3", "S2", changes()[:1])
     with store.transaction() as ws:
         assert ws.snapshots.periods() == {"S3": "S1", "S2": "S3"}
-        assert ws.snapshots.person_changes("E1", ["S2", "S3"], True) == {"S2": changes()[0]}
-        assert ws.snapshots.person_changes("E1", ["S2"], False) == {}  # the old one is gone
-        assert ws.snapshots.person_changes("\u00e41", ["S2", "S3"], True) == {"S3": changes()[2]}
+        assert ws.snapshots.person_periods("E1", True) == {
+            "S3": StoredPeriod("S1", None),
+            "S2": StoredPeriod("S3", changes()[0]),
+        }
+        assert ws.snapshots.person_periods("E1", False) == {  # the old one is gone
+            "S3": StoredPeriod("S1", None),
+            "S2": StoredPeriod("S3", None),
+        }
+        assert ws.snapshots.person_periods("\u00e41", True)["S3"] == StoredPeriod(
+            "S1", changes()[2]
+        )
 
 
-def test_a_period_needs_both_snapshots_and_a_refused_one_changes_nothing(store: Store) -> None:
+def test_a_period_needs_both_snapshots_and_each_change_once(store: Store) -> None:
     with store.transaction() as ws:
         ws.snapshots.add(make("S1"))
+        ws.snapshots.add(make("S2", date(2026, 12, 1)))
     with store.transaction() as ws:
         with pytest.raises(NotFoundError, match="S9"):
             ws.snapshots.put_period("S1", "S9", changes())
         with pytest.raises(NotFoundError, match="S0"):
             ws.snapshots.put_period("S0", "S1", changes())
-        assert ws.snapshots.periods() == {}
+        with pytest.raises(ValidationError, match="'E1'.s changes in the verified view twice"):
+            ws.snapshots.put_period("S1", "S2", [*changes(), changes()[0]])
+        assert ws.snapshots.periods() == {}  # nothing of a refused period is kept
+        ws.snapshots.put_period("S1", "S2", changes())  # the transaction is still usable
+    with store.transaction() as ws:
+        assert ws.snapshots.periods() == {"S2": "S1"}
+
+
+def test_two_transactions_storing_one_period_take_turns_on_postgres(
+    postgres_databases: Any,
+) -> None:
+    """The second waits on the period's row, then gives way: no error, one period."""
+    store = open_store(load_settings({}, database_url=postgres_databases.create()), create=True)
+    try:
+        with store.transaction() as ws:
+            ws.snapshots.add(make("S1"))
+            ws.snapshots.add(make("S2", date(2026, 12, 1)))
+            ws.snapshots.put_period("S1", "S2", changes())
+        failed: list[BaseException] = []
+
+        def second() -> None:
+            try:
+                with store.transaction() as ws:
+                    ws.snapshots.put_period("S1", "S2", changes()[:1])  # E1 again
+            except BaseException as exc:  # reported to the test's thread
+                failed.append(exc)
+
+        with store.transaction() as ws:
+            ws.snapshots.put_period("S1", "S2", changes()[:2])  # holds the period's row
+            other = threading.Thread(target=second)
+            other.start()
+            _wait_for_a_lock(store)
+        other.join(timeout=60)
+        assert not other.is_alive() and failed == []
+        with store.transaction() as ws:
+            assert ws.snapshots.periods() == {"S2": "S1"}
+            assert ws.snapshots.person_periods("E1", False)["S2"].change == changes()[1]
+    finally:
+        store.close()
+
+
+def _wait_for_a_lock(store: Store) -> None:
+    """Until a session of this database waits on a lock (the second transaction)."""
+    assert isinstance(store, SqlStore)
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"
+    )
+    for _ in range(600):
+        with store.engine.connect() as conn:
+            if conn.execute(query).scalar_one():
+                return
+        time.sleep(0.05)
+    raise AssertionError("the second transaction never waited on the period's row")

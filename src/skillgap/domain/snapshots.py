@@ -191,6 +191,25 @@ class PersonChange:
     opened: tuple[GapChange, ...]
 
 
+def twice(before: str, after: str, change: PersonChange) -> str:
+    """The message refusing a period that holds one person's changes in a view twice."""
+    view = "verified" if change.verified else "best-available"
+    return (
+        f"the period from snapshot {before!r} to {after!r} holds {change.person_id!r}'s "
+        f"changes in the {view} view twice"
+    )
+
+
+@dataclass(frozen=True)
+class StoredPeriod:
+    """A period as stored, read for one person in one view: the snapshot before its last
+    one it was computed against, and the person's changes over it (None: nothing changed
+    for them)."""
+
+    before: str
+    change: PersonChange | None
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The gaps of the organisation as of ``as_of``, taken at ``taken_at`` for ``reason``.

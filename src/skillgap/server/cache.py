@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -66,7 +66,7 @@ READS = frozenset(
         "latest",
         "count_since",
         "periods",
-        "person_changes",
+        "person_periods",
     }
 )
 
@@ -342,17 +342,12 @@ def _snapshot_headers(ws: CachedWorkspace, since: date | None) -> list[Snapshot]
 
 
 def _snapshots_for_person(
-    ws: CachedWorkspace,
-    area: str,
-    person_id: str,
-    since: date | None = None,
-    headers: Sequence[Snapshot] | None = None,
+    ws: CachedWorkspace, area: str, person_id: str, since: date | None = None
 ) -> tuple[Snapshot, ...]:
     """A person's row of each snapshot: none to read when there is no snapshot (the
     headers are kept), else the store's (two queries however many there are: the kept
     headers are handed to it)."""
-    if headers is None:
-        headers = _snapshot_headers(ws, since)
+    headers = _snapshot_headers(ws, since)
     if not headers:
         return ()
     found: tuple[Snapshot, ...] = ws.store_read(area, "for_person")(person_id, since, headers)
@@ -387,7 +382,6 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "snapshots": {
         "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
         "for_person": _snapshots_for_person,
-        "periods": lambda ws, area: dict(shared.snapshot_periods(cast(Workspace, ws))),
     },
 }
 

@@ -181,18 +181,17 @@ def person_progress(
             )
         headers = ws.snapshots.list(since)
         pairs = list(pairwise(headers))
-        stored = ws.snapshots.periods() if pairs else {}
-        kept = [b.id for a, b in pairs if stored.get(b.id) == a.id]
-        found = ws.snapshots.person_changes(person_id, kept, verified) if kept else {}
+        stored = ws.snapshots.person_periods(person_id, verified) if pairs else {}
         rows: dict[str, SnapshotRow] = {}
-        if len(kept) < len(pairs):
-            mine = ws.snapshots.for_person(person_id, since, headers)
+        if any(b.id not in stored or stored[b.id].before != a.id for a, b in pairs):
+            mine = ws.snapshots.for_person(person_id, since)
             rows = {s.id: s.rows[0] for s in mine if s.rows}
         periods = []
         for a, b in pairs:
-            if stored.get(b.id) == a.id:
-                change = found.get(b.id)
-            else:
+            kept = stored.get(b.id)
+            if kept is not None and kept.before == a.id:
+                change = kept.change
+            else:  # not stored, or stored again since the headers were read: the rows
                 was, now = rows.get(a.id), rows.get(b.id)
                 change = analysis.person_change(was, now, verified) if was and now else None
             if change and (change.closed or change.opened or change.readiness_before is not None):

@@ -237,12 +237,6 @@ def snapshot_headers(ws: Workspace) -> tuple[Snapshot, ...]:
     return cached(ws, "snapshot-headers", areas, lambda w: tuple(w.snapshots.list()))
 
 
-def snapshot_periods(ws: Workspace) -> Mapping[str, str]:
-    """The stored snapshot periods: each snapshot's id, with the one before it."""
-    areas = frozenset({"snapshots"})
-    return cached(ws, "snapshot-periods", areas, lambda w: w.snapshots.periods())
-
-
 def issuer_index(ws: Workspace) -> dict[str, Issuer]:
     return cached(
         ws, "issuers", frozenset({"issuers"}), lambda w: {i.id: i for i in w.issuers.list()}

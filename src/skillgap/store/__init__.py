@@ -32,7 +32,7 @@ from skillgap.domain.catalog import CatalogItem
 from skillgap.domain.governance import AuditEntry, PolicyRule
 from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import PersonChange, Snapshot
+from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod
 from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import WorkspaceError
 from skillgap.issuing import IssuedCredential
@@ -146,12 +146,10 @@ class SnapshotRepository(Protocol):
         snapshot before it they were computed against."""
         ...
 
-    def person_changes(
-        self, person_id: str, after: Sequence[str], verified: bool
-    ) -> dict[str, PersonChange]:
-        """``person_id``'s stored changes in one view over the periods ending at the
-        snapshots ``after``, by that id: one read by person, however many periods. A period
-        missing is one where nothing changed for them (or one not stored: see ``periods``)."""
+    def person_periods(self, person_id: str, verified: bool) -> dict[str, StoredPeriod]:
+        """Every stored period, by the id of its last snapshot, with ``person_id``'s
+        changes over it in one view: one read, however many periods (the periods and the
+        changes read together, so a period stored again meanwhile is never mixed up)."""
         ...
 
 

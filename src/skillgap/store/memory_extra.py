@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from skillgap.domain.governance import AuditEntry
-from skillgap.domain.snapshots import PersonChange, Snapshot
+from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod, twice
 from skillgap.domain.users import Session
 from skillgap.errors import ConflictError, NotFoundError, ValidationError
 from skillgap.store.references import Lookup, problem
@@ -151,19 +151,19 @@ class MemorySnapshotRepository:
     def put_period(self, before: str, after: str, changes: Iterable[PersonChange]) -> None:
         for key in (before, after):
             self.get(key)
-        found = {(c.person_id, c.verified): c for c in changes}
+        found: dict[tuple[str, bool], PersonChange] = {}
+        for change in changes:
+            pair = (change.person_id, change.verified)
+            if pair in found:
+                raise ValidationError(twice(before, after, change))
+            found[pair] = change
         self._periods[after] = SnapshotPeriod(before, found)
 
     def periods(self) -> dict[str, str]:
         return {after: period.before for after, period in self._periods.items()}
 
-    def person_changes(
-        self, person_id: str, after: Sequence[str], verified: bool
-    ) -> dict[str, PersonChange]:
-        found = {}
-        for key in after:
-            period = self._periods.get(key)
-            change = period.changes.get((person_id, verified)) if period else None
-            if change is not None:
-                found[key] = change
-        return found
+    def person_periods(self, person_id: str, verified: bool) -> dict[str, StoredPeriod]:
+        return {
+            after: StoredPeriod(period.before, period.changes.get((person_id, verified)))
+            for after, period in self._periods.items()
+        }

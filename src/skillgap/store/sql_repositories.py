@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from skillgap.domain import CompetencyRef, Occupation, Person, ProficiencyScale
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import PersonChange, Snapshot
+from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import REVISION_KEY, Revision
@@ -281,18 +281,17 @@ class SqlSnapshotRepository:
         try:  # a savepoint: the period is stored whole or not at all
             with self._conn.begin_nested():
                 PeriodMapper().put(self._conn, before, after, changes)
-        except IntegrityError:
+        except IntegrityError as exc:
+            if "snapshot_periods" not in str(exc.orig):
+                raise
             # Another transaction stored this period meanwhile (PostgreSQL): its row says
             # which snapshot it was computed against, and readers check that.
-            pass
 
     def periods(self) -> dict[str, str]:
         return PeriodMapper().periods(self._conn)
 
-    def person_changes(
-        self, person_id: str, after: Sequence[str], verified: bool
-    ) -> dict[str, PersonChange]:
-        return PeriodMapper().for_person(self._conn, person_id, after, verified)
+    def person_periods(self, person_id: str, verified: bool) -> dict[str, StoredPeriod]:
+        return PeriodMapper().for_person(self._conn, person_id, verified)
 
 
 _READ_REVISION_QMARK = "SELECT value FROM workspace_meta WHERE key = ?"  # SQLite

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from skillgap.domain import CompetencyRef, Importance
-from skillgap.domain.snapshots import Cause, GapChange, PersonChange
+from skillgap.domain.snapshots import Cause, GapChange, PersonChange, StoredPeriod, twice
+from skillgap.errors import ValidationError
 from skillgap.store import tables as t
 from skillgap.store.mappers.snapshots import bulk_insert
 
@@ -29,12 +30,15 @@ class PeriodMapper:
     def put(
         self, conn: Connection, before: str, after: str, changes: Iterable[PersonChange]
     ) -> None:
-        """Replace the period ending at ``after`` (the caller's savepoint makes it whole)."""
+        """Replace the period ending at ``after`` (the caller's savepoint makes it whole).
+        Its row goes first: on PostgreSQL a transaction storing the same period meanwhile
+        holds it, so this one waits, then fails on inserting it (``IntegrityError``, before
+        any change is copied) rather than on a change the other one copied."""
         c, p = t.snapshot_changes.c, t.snapshot_periods.c
-        conn.execute(t.snapshot_changes.delete().where(c.snapshot_id == after))
         conn.execute(t.snapshot_periods.delete().where(p.snapshot_id == after))
+        conn.execute(t.snapshot_changes.delete().where(c.snapshot_id == after))
         conn.execute(t.snapshot_periods.insert().values(snapshot_id=after, previous_id=before))
-        bulk_insert(conn, t.snapshot_changes, _COLUMNS, _rows(after, changes))
+        bulk_insert(conn, t.snapshot_changes, _COLUMNS, _rows(before, after, changes))
 
     def periods(self, conn: Connection) -> dict[str, str]:
         p = t.snapshot_periods.c
@@ -44,21 +48,26 @@ class PeriodMapper:
         }
 
     def for_person(
-        self, conn: Connection, person_id: str, after: Sequence[str], verified: bool
-    ) -> dict[str, PersonChange]:
-        """All the person's rows in the view (a range of the primary key), those of
-        ``after`` kept: one constant statement, the driver's own (a person's page reads it
-        on every view; compiling an ``IN`` list through SQLAlchemy cost three times more)."""
-        if not after:
-            return {}
-        wanted = set(after)
+        self, conn: Connection, person_id: str, verified: bool
+    ) -> dict[str, StoredPeriod]:
+        """Every period with the person's changes in the view: one constant statement, the
+        driver's own (a person's page reads it on every view), each period's changes found
+        by primary key."""
         sql = _PERSON_QMARK if conn.dialect.paramstyle == "qmark" else _PERSON_FORMAT
         found = conn.exec_driver_sql(sql, (person_id, verified))
-        return {r[0]: _change(person_id, verified, r) for r in found if r[0] in wanted}
+        return {
+            r[0]: StoredPeriod(r[1], None if r[7] is None else _change(person_id, verified, r))
+            for r in found
+        }
 
 
-def _rows(after: str, changes: Iterable[PersonChange]) -> Iterator[tuple[Any, ...]]:
+def _rows(before: str, after: str, changes: Iterable[PersonChange]) -> Iterator[tuple[Any, ...]]:
+    seen: set[tuple[str, bool]] = set()
     for change in changes:
+        key = (change.person_id, change.verified)
+        if key in seen:  # refused before the copy ends (the memory twin refuses it too)
+            raise ValidationError(twice(before, after, change))
+        seen.add(key)
         some = change.closed[0] if change.closed else change.opened[0] if change.opened else None
         yield (
             change.person_id,
@@ -93,7 +102,7 @@ def _text(changes: Sequence[GapChange]) -> str:
 
 
 def _change(person_id: str, verified: bool, r: Any) -> PersonChange:
-    _, department, role_id, readiness_before, readiness_after, closed, opened = r
+    _, _, department, role_id, readiness_before, readiness_after, closed, opened = r
     return PersonChange(
         person_id=person_id,
         verified=verified,
@@ -138,7 +147,9 @@ def _gaps(
 
 
 _PERSON_QMARK = (  # SQLite; the columns in the order _change reads them
-    "SELECT snapshot_id, department, role_id, readiness_before, readiness_after, closed, "
-    "opened FROM snapshot_changes WHERE person_id = ? AND verified = ?"
+    "SELECT p.snapshot_id, p.previous_id, c.department, c.role_id, c.readiness_before, "
+    "c.readiness_after, c.closed, c.opened FROM snapshot_periods p LEFT JOIN "
+    "snapshot_changes c ON c.person_id = ? AND c.snapshot_id = p.snapshot_id "
+    "AND c.verified = ?"
 )
 _PERSON_FORMAT = _PERSON_QMARK.replace("?", "%s")  # psycopg
