@@ -31,6 +31,17 @@ def data(workspace: Path, *args: str) -> Any:
     return json.loads(out(workspace, *args, "--json"))
 
 
+def rate_data_visualisation(ws: Path, tmp_path: Path) -> None:
+    """A ratings import: a manager rates E1057's data visualisation (a critical gap) at 4."""
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text(
+        "employee_id,competency,level,source,rated_on\n"
+        "E1057,data-visualisation,4,manager,2026-10-20\n",
+        encoding="utf-8",
+    )
+    out(ws, "ratings", "import", str(ratings), "--framework", "demo")
+
+
 def test_demo_snapshot_import_progress(tmp_path: Path) -> None:
     ws = tmp_path / "demo.db"
     out(ws, "demo", "--yes")
@@ -49,13 +60,7 @@ def test_demo_snapshot_import_progress(tmp_path: Path) -> None:
         r for r in gaps["now"]["requirements"] if r["competency"] == "demo:data-visualisation"
     ]
     assert (line["required"], line["held"]) == (3.0, None)
-    ratings = tmp_path / "ratings.csv"
-    ratings.write_text(
-        "employee_id,competency,level,source,rated_on\n"
-        "E1057,data-visualisation,4,manager,2026-10-20\n",
-        encoding="utf-8",
-    )
-    out(ws, "ratings", "import", str(ratings), "--framework", "demo")
+    rate_data_visualisation(ws, tmp_path)
     listed = data(ws, "snapshots", "list")
     assert [(s["id"], s["reason"]) for s in listed] == [
         ("S000001", "demo"),
@@ -118,13 +123,7 @@ def test_one_persons_progress(tmp_path: Path) -> None:
     some: each period between snapshots, as the whole organisation's progress tells it."""
     ws = tmp_path / "demo.db"
     out(ws, "demo", "--yes")
-    ratings = tmp_path / "ratings.csv"
-    ratings.write_text(
-        "employee_id,competency,level,source,rated_on\n"
-        "E1057,data-visualisation,4,manager,2026-10-20\n",
-        encoding="utf-8",
-    )
-    out(ws, "ratings", "import", str(ratings), "--framework", "demo")
+    rate_data_visualisation(ws, tmp_path)
     out(ws, "snapshot", "--as-of", "2027-12-31")
     mine = data(ws, "progress", "--person", "E1057", "--view", "best-available")
     everyone = data(ws, "progress", "--view", "best-available")

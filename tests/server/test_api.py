@@ -144,7 +144,10 @@ def test_a_persons_progress(client: TestClient, org: Org) -> None:
         }
     later = get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress?since=2027-01-01")
     assert later["periods"] == [] and later["since"] == "2027-01-01"  # one snapshot since
-    get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress?view=nonsense", 422)
+    for bad in ("view=nonsense", "since=2027-13-01"):
+        refused = get(client, org, E, f"/api/v1/people/{EMPLOYEE}/progress?{bad}", 422)
+        assert refused["error"]["code"] == "validation"
+        assert bad.split("=")[0] in str(refused["error"]["details"])  # names the field
 
 
 # --- reach: 404 exactly as for a missing person -------------------------------------------------

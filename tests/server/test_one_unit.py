@@ -172,12 +172,7 @@ def test_snapshots_through_the_cache_are_the_stores(store: Store) -> None:
 def test_a_persons_rows_of_many_snapshots_are_three_queries_two_with_kept_headers(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    if backend == "sqlite":
-        settings = load_settings({}, workspace=tmp_path / "ws.db")
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-        settings = load_settings({}, database_url=url)
-    store = open_store(settings, create=True)
+    store = _new_store(backend, request, tmp_path)
     try:
         with store.transaction() as ws:
             for n in range(6):
@@ -204,12 +199,7 @@ def test_a_persons_progress_is_one_read_of_the_stored_periods(
 ) -> None:
     """With the periods stored (and the headers kept), a person's progress reads the
     snapshot tables once, however many snapshots: the periods with their changes."""
-    if backend == "sqlite":
-        settings = load_settings({}, workspace=tmp_path / "ws.db")
-    else:
-        url = request.getfixturevalue("postgres_databases").create()
-        settings = load_settings({}, database_url=url)
-    store = open_store(settings, create=True)
+    store = _new_store(backend, request, tmp_path)
     try:
         with store.transaction() as ws:
             ws.people.add(Person("E1", "Ann"))
@@ -234,3 +224,11 @@ def _moving(snapshot: Snapshot, n: int) -> Snapshot:
         replace(r, readiness_verified=10.0 * n) if r.person_id == "E1" else r for r in snapshot.rows
     ]
     return Snapshot.of(snapshot.id, snapshot.taken_at, snapshot.as_of, snapshot.reason, rows)
+
+
+def _new_store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """A new workspace on SQLite or on a new PostgreSQL database."""
+    if backend == "sqlite":
+        return open_store(load_settings({}, workspace=tmp_path / "ws.db"), create=True)
+    url = request.getfixturevalue("postgres_databases").create()
+    return open_store(load_settings({}, database_url=url), create=True)
