@@ -330,6 +330,29 @@ class Server:
                 continue
         return found
 
+    def connections(self) -> list[int]:
+        """Established connections each of the server's processes holds on its port
+        (sorted, largest first; the parent holds none), from /proc."""
+        port = f":{self.port:04X}"
+        established = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[1].endswith(port) and fields[3] == "01":
+                    established.add(fields[9])  # the socket's inode
+        held = []
+        for pid in self.pids()[1:]:
+            inodes = set()
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+            held.append(len(inodes & established))
+        return sorted(held, reverse=True)
+
     def rss_mb(self) -> float:
         status = [Path(f"/proc/{pid}/status").read_text() for pid in self.pids()]
         kb = sum(int(re.findall(r"VmRSS:\s+(\d+)", text)[0]) for text in status)
@@ -398,24 +421,34 @@ def timed(base: str, path: str, headers: dict[str, str], rounds: int = 1) -> lis
 
 
 def wrk(
-    base: str, path: str, header: tuple[str, str], seconds: int, connections: int, think: int = 0
+    server: Server,
+    path: str,
+    header: tuple[str, str],
+    seconds: int,
+    connections: int,
+    think: int = 0,
 ) -> Any:
     """wrk on ``path`` (``%s``: a person id drawn at random each time): ``connections``
     clients, each sending its next request as soon as it has its answer (``think``: after
-    a pause of about that many ms)."""
+    a pause of about that many ms). ``split``: the connections each worker held, two
+    seconds before the end (``skillgap serve --workers N`` evens them out)."""
     script = HERE / "load.lua"
     script.write_text(LUA)
     env = {**os.environ, "BENCH_PEOPLE": str(PEOPLE), "BENCH_PATH": path}
     env |= {"BENCH_HEADER": header[0], "BENCH_VALUE": header[1], "BENCH_THINK_MS": str(think)}
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
     load_before = os.getloadavg()[0]
-    done = subprocess.run(
-        [*command, "-s", str(script), base], env=env, capture_output=True, text=True, check=True
-    )
-    found = re.search(r"^BENCH (.*)$", done.stdout, re.MULTILINE)
-    if found is None:
-        raise RuntimeError(f"wrk said: {done.stdout}\n{done.stderr}")
+    with subprocess.Popen(
+        [*command, "-s", str(script), server.base], env=env, stdout=subprocess.PIPE, text=True
+    ) as done:
+        time.sleep(max(seconds - 2, 0))
+        split = server.connections()
+        stdout, _ = done.communicate()
+    found = re.search(r"^BENCH (.*)$", stdout, re.MULTILINE)
+    if done.returncode != 0 or found is None:
+        raise RuntimeError(f"wrk said ({done.returncode}): {stdout}")
     result: dict[str, Any] = json.loads(found.group(1))
+    result["split"] = split
     result["rps"] = round(result["requests"] / result["seconds"], 1)
     result["load_before"], result["load_after"] = load_before, os.getloadavg()[0]
     return result
@@ -482,13 +515,13 @@ def run(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         runs += [("person page", page, cookie, 0)]
         runs += [(f"person page, paced {t} ms", page, cookie, t) for t in args.think_ms]
         for where, header in ((gaps, token), (page, cookie)):  # every worker warm
-            wrk(server.base, where, next(iter(header.items())), 5, args.connections)
+            wrk(server, where, next(iter(header.items())), 5, args.connections)
         report["wrk"] = {}
         for name, where, header, think in runs:
             server.settle()
             [(key, value)] = header.items()
             cpu = server.cpu()
-            found = wrk(server.base, where, (key, value), args.seconds, args.connections, think)
+            found = wrk(server, where, (key, value), args.seconds, args.connections, think)
             found["server_cpu_ms"] = round((server.cpu() - cpu) / found["requests"] * 1000, 2)
             report["wrk"][name] = found
             print(f"{name}: {found}", file=sys.stderr)

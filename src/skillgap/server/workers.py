@@ -5,8 +5,9 @@ wakes first takes the connection. Keep-alive clients that connect at once (a loa
 a proxy's connection pool) then often land mostly on one worker while the other idles
 (measured: 49 of 50 connections on one of two workers, in one start out of three). Here
 each worker binds the same address with ``SO_REUSEPORT``, and Linux spreads new
-connections evenly over the sockets of the group. Elsewhere (no such balancing)
-``skillgap serve`` keeps uvicorn's way.
+connections over the sockets of the group by their addresses; the workers then even out
+the keep-alive connections each holds (``server/balance.py``). Elsewhere (no such
+balancing) ``skillgap serve`` keeps uvicorn's way.
 
 The parent starts the workers (a fresh interpreter each: they build the app from the
 environment, as uvicorn's workers do), replaces one that dies, stops all on SIGINT or
@@ -26,6 +27,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from skillgap.errors import ConfigError
+from skillgap.server.balance import NOT_SERVING, Balancer, Table
 
 log = logging.getLogger(__name__)
 BACKLOG = 2048  # uvicorn's default
@@ -63,20 +65,37 @@ def check_free(host: str, port: int) -> None:
     listening_socket(host, port, reuse_port=False).close()
 
 
-def serve_one(host: str, port: int, options: dict[str, Any], ready: Any) -> None:
-    """One worker: its own socket in the group, and uvicorn on it (``options``: uvicorn's);
-    sets ``ready`` (a multiprocessing event) once it serves."""
+def serve_one(
+    host: str, port: int, options: dict[str, Any], ready: Any, table: Table, index: int
+) -> None:
+    """One worker: its own socket in the group, and uvicorn on it (``options``: uvicorn's),
+    its app behind the ``Balancer`` of row ``index`` of ``table``; sets ``ready`` (a
+    multiprocessing event) once it serves."""
     import uvicorn
 
     sock = listening_socket(host, port, reuse_port=True)
-    server = uvicorn.Server(uvicorn.Config(**options))
-    threading.Thread(target=_tell_ready, args=(server, ready), daemon=True).start()
+    server, balancer = balanced_server(uvicorn.Config(**options), table, index)
+    threading.Thread(target=_tell_ready, args=(server, balancer, ready), daemon=True).start()
     server.run(sockets=[sock])
 
 
-def _tell_ready(server: Any, ready: Any) -> None:
+def balanced_server(config: Any, table: Table, index: int) -> tuple[Any, Balancer]:
+    """A ``uvicorn.Server`` for ``config`` whose app is wrapped by the ``Balancer`` of row
+    ``index`` of ``table``."""
+    import uvicorn
+
+    server = uvicorn.Server(config)
+    config.load()  # the app, built here so that the balancer can wrap it
+    held = server.server_state.connections
+    balancer = Balancer(config.loaded_app, table, index, held.__len__)
+    config.loaded_app = balancer
+    return server, balancer
+
+
+def _tell_ready(server: Any, balancer: Balancer, ready: Any) -> None:
     while not server.started:
         time.sleep(0.05)
+    balancer.publish()  # from now on it takes its share
     ready.set()
 
 
@@ -87,12 +106,14 @@ class Workers:
         self.host, self.port, self.count, self.options = host, port, count, options
         self.stopping = threading.Event()
         self._context = multiprocessing.get_context("spawn")
+        self.table: Table = self._context.RawArray("i", [NOT_SERVING] * count)
 
-    def _start(self) -> tuple[BaseProcess, Any]:
+    def _start(self, index: int) -> tuple[BaseProcess, Any]:
         ready = self._context.Event()
+        self.table[index] = NOT_SERVING
         process = self._context.Process(
             target=serve_one,
-            args=(self.host, self.port, self.options, ready),
+            args=(self.host, self.port, self.options, ready, self.table, index),
             name="skillgap-worker",
         )
         process.start()
@@ -104,7 +125,7 @@ class Workers:
         check_free(self.host, self.port)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.stopping.set())
-        running = [self._start() for _ in range(self.count)]
+        running = [self._start(n) for n in range(self.count)]
         failed = None
         try:
             while failed is None and not self.stopping.wait(0.5):
@@ -116,7 +137,7 @@ class Workers:
                         break
                     log.warning("worker %s ended (exit code %s): replacing it",
                                 process.pid, process.exitcode)  # fmt: skip
-                    running[n] = self._start()
+                    running[n] = self._start(n)
         finally:
             for process, _ in running:
                 if process.is_alive():
