@@ -105,6 +105,43 @@ def test_person_page(client: TestClient, org: Org) -> None:
     assert "quality 0." in body or "quality 1." in body
 
 
+def test_a_target_role_is_named_by_its_id_or_name_and_typed_when_there_are_many(
+    client: TestClient, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skillgap.server.web import persondata
+    from skillgap.services.roles import match_roles
+
+    assert match_roles(org.store, "data-engineer") == (("data-engineer", "Data Engineer"),)
+    assert match_roles(org.store, " data engineer ") == (("data-engineer", "Data Engineer"),)
+    assert [r for r, _ in match_roles(org.store, "ANALYST")] == [
+        "data-analyst",
+        "security-analyst",
+    ]
+    assert match_roles(org.store, "astronaut") == () and match_roles(org.store, " ") == ()
+    url = f"/people/{EMPLOYEE}"
+    listed = page(client, org, E, url)  # nine roles: chosen from a list
+    assert '<select id="role" name="role">' in listed and 'type="search"' not in listed
+    monkeypatch.setattr(persondata, "ROLE_LIST_LIMIT", 5)
+    typed = page(client, org, E, url)
+    assert '<select id="role"' not in typed and '<option value="data-engineer">' not in typed
+    assert '<input type="search" id="role" name="role" value=""' in typed
+    assert "one of 9 roles" in typed and len(typed) < len(listed)
+    audit = Audit()
+    audit.feed(typed)
+    assert "role" in audit.labelled and not audit.unnamed
+    target = page(client, org, E, f"{url}?role=Data+Engineer")
+    assert "Gaps against the target role Data Engineer" in target
+    assert 'value="Data Engineer"' in target
+    several = page(client, org, E, f"{url}?view=best-available&role=analyst")
+    assert "2 roles match &ldquo;analyst&rdquo;" in several
+    assert (
+        '<a href="?view=best-available&amp;role=security-analyst">Security Analyst</a>' in several
+    )
+    assert "Gaps against the target role" not in several
+    none = page(client, org, E, f"{url}?role=%3Castronaut%3E")
+    assert 'role="alert">No role has the id or a name like &ldquo;&lt;astronaut&gt;&rdquo;' in none
+
+
 def test_person_page_shows_what_changed_between_snapshots(client: TestClient, org: Org) -> None:
     assert "No change recorded between snapshots yet." in page(
         client, org, E, f"/people/{EMPLOYEE}"

@@ -164,8 +164,18 @@ def gaps_data(result: PersonGaps) -> dict[str, Any]:
             }
         return found
 
+    unheld: dict[int, dict[str, Any]] = {}  # by id(requirement): nothing held, same lines
+
     def line_data(line: GapLine) -> dict[str, Any]:
         item = line.item
+        if line.holding is None:
+            found = unheld.get(id(item.requirement))
+            if found is None or found["required"] != item.required:
+                found = unheld[id(item.requirement)] = _line_data(item, line)
+            return found
+        return _line_data(item, line)
+
+    def _line_data(item: RequirementGap, line: GapLine) -> dict[str, Any]:
         held = item.held
         reading = line.reading
         return {

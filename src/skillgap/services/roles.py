@@ -50,6 +50,21 @@ def role_names(store: Store) -> tuple[tuple[str, str], ...]:
         )
 
 
+def match_roles(store: Store, text: str) -> tuple[tuple[str, str], ...]:
+    """The roles (id, name; by id) that ``text`` names: the role with that id; else those
+    whose name it is (case-insensitive); else those whose id or name contains it."""
+    wanted = text.strip()
+    names = role_names(store)
+    exact = tuple(r for r in names if r[0] == wanted)
+    folded = wanted.casefold()
+    if exact or not folded:
+        return exact
+    named = tuple(r for r in names if r[1].casefold() == folded)
+    return named or tuple(
+        r for r in names if folded in r[0].casefold() or folded in r[1].casefold()
+    )
+
+
 def list_roles(store: Store) -> list[RoleSummary]:
     with store.transaction() as ws:
         roles = ws.roles.list()

@@ -43,15 +43,26 @@ class Progress:
     opened: tuple[str, ...]
 
 
+#: Up to this many roles, the target role is chosen from a list; beyond, typed (id or
+#: name): hundreds of options would be half of every person page's bytes.
+ROLE_LIST_LIMIT = 60
+
+
 @dataclass(frozen=True)
 class PersonPage:
     gaps: dict[str, Any]  # gaps_data against the person's own role
-    target: dict[str, Any] | None  # gaps_data against ?role=
+    target: dict[str, Any] | None  # gaps_data against the role ?role= names
     credentials: list[Credential]
     by_competency: dict[str, list[Credential]]  # counted credentials behind each competency
     progress: list[Progress]
     view: str
     roles: tuple[tuple[str, str], ...]  # every role (id, name): the target role's choices
+    role_matches: tuple[tuple[str, str], ...] | None = None  # ?role= naming none or several
+
+    @property
+    def role_search(self) -> bool:
+        """Whether the target role is typed rather than chosen from a list."""
+        return len(self.roles) > ROLE_LIST_LIMIT
 
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
@@ -102,15 +113,22 @@ def _progress(ctx: AppContext, person_id: str, view: View) -> list[Progress]:
     ]
 
 
-def person_page(ctx: AppContext, person_id: str, view: View, role_id: str | None) -> PersonPage:
+def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -> PersonPage:
     """A person (already checked to be in the caller's reach): their gaps against their role
-    and a target role, the credentials behind their levels, their progress."""
+    and a target role (``role``: its id or name, ``roles_service.match_roles``), the
+    credentials behind their levels, their progress."""
     own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
-    target = None
-    if role_id and role_id != own.role.id:
-        target = gaps_data(
-            explain_service.person_gaps(ctx.store, ctx.clock, person_id, role_id=role_id, view=view)
-        )
+    target, matches = None, None
+    if role:
+        found = roles_service.match_roles(ctx.store, role)
+        if len(found) != 1:
+            matches = found
+        elif found[0][0] != own.role.id:
+            target = gaps_data(
+                explain_service.person_gaps(
+                    ctx.store, ctx.clock, person_id, role_id=found[0][0], view=view
+                )
+            )
     credentials = _credentials(ctx, person_id)
     as_of = own.as_of.isoformat()
     counted = [
@@ -132,6 +150,7 @@ def person_page(ctx: AppContext, person_id: str, view: View, role_id: str | None
         _progress(ctx, person_id, view),
         view.value,
         roles_service.role_names(ctx.store),
+        matches,
     )
 
 
