@@ -61,6 +61,37 @@ def test_every_demo_persons_tables_equal_the_former_macros(org: Org, view: View)
     assert tables > len(people)  # the horizon's tables were compared too
 
 
+@pytest.mark.parametrize("view", list(View))
+def test_each_line_of_the_data_says_what_its_own_gap_line_says(org: Org, view: View) -> None:
+    """Lines where nothing is held are made once per report (``gaps_data``): each one still
+    says its own requirement, gap and whether it is only claimed."""
+    people = [p for p in people_service.list_people(org.store) if p.role_id]
+    kinds: set[tuple[bool, bool]] = set()  # (nothing held, only claimed) seen
+    for person in people:
+        result = explain_service.person_gaps(org.store, org.clock, person.employee_id, view=view)
+        data = gaps_data(result)
+        pairs = [(data["now"], result.now.lines)]
+        if result.horizon is not None:
+            pairs.append((data["at_horizon"], result.horizon.lines))
+        for profile, lines in pairs:
+            for said, line in zip(profile["requirements"], lines, strict=True):
+                item, since = line.item, line.item.requirement.horizon
+                assert (said["competency"], said["required"], said["held"], said["gap"]) == (
+                    str(item.requirement.competency),
+                    item.required,
+                    item.held,
+                    item.gap,
+                )
+                assert said["status"] == item.status.value
+                assert said["source"] == (item.source.value if item.source else None)
+                assert said["claimed_only"] is line.claimed_only
+                assert said["since"] == (since.isoformat() if since else None)
+                kinds.add((item.held is None, line.claimed_only))
+    assert (True, False) in kinds
+    if view is View.VERIFIED:
+        assert (True, True) in kinds  # nothing verified, met on a rating alone
+
+
 HOSTILE = {
     "status": 'gap"><script>',
     "name": "<img src=x onerror=alert(1)> & Co",

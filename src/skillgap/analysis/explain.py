@@ -172,7 +172,7 @@ def profile_gaps(
             lines.append(unheld_lines[0 if view is View.VERIFIED else 1])
             continue
         held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
-        v = requirement_gap(req, required, held)
+        v = unheld if held is None else requirement_gap(req, required, held)
         b = v if best_held is held else requirement_gap(req, required, best_held)
         verified.append(v)
         best.append(b)

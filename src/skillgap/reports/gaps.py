@@ -164,14 +164,16 @@ def gaps_data(result: PersonGaps) -> dict[str, Any]:
             }
         return found
 
-    unheld: dict[int, dict[str, Any]] = {}  # by id(requirement): nothing held, same lines
+    # a line where nothing is held says the same now and at the horizon: made once
+    unheld: dict[tuple[int, bool], dict[str, Any]] = {}  # by id(requirement), claimed_only
 
     def line_data(line: GapLine) -> dict[str, Any]:
         item = line.item
-        if line.holding is None:
-            found = unheld.get(id(item.requirement))
+        if item.held is None:
+            key = (id(item.requirement), line.claimed_only)
+            found = unheld.get(key)
             if found is None or found["required"] != item.required:
-                found = unheld[id(item.requirement)] = _line_data(item, line)
+                found = unheld[key] = _line_data(item, line)
             return found
         return _line_data(item, line)
 
