@@ -20,14 +20,11 @@ from skillgap.domain import (
     Competency,
     CompetencyRef,
     Framework,
-    Level,
-    ProficiencyScale,
     SourceKind,
 )
 from skillgap.errors import NotFoundError, ValidationError
 from tests.analysis.builders import (
     ANA,
-    BEN,
     FRAMEWORK,
     ISSUERS,
     ROLE,
@@ -158,22 +155,6 @@ def test_profile_gaps_agree_with_person_gap_and_list_claims_met_on_ratings_alone
     assert [line.item.requirement.competency for line in claimed] == [TALK]
     claim = claimed[0].claim
     assert claim is not None and claim.observation.source is SourceKind.SELF
-
-
-def test_a_requirement_nobody_holds_is_judged_once_per_role_profile_and_context() -> None:
-    bens = person_evidence(BEN, [], ACHIEVEMENTS, ISSUERS, [], evidence().context, AS_OF)
-    first = profile_gaps(bens, ROLE, View.VERIFIED, AS_OF)
-    again = profile_gaps(bens, ROLE, View.VERIFIED, AS_OF)
-    assert first.lines == again.lines
-    assert all(a is b for a, b in zip(first.lines, again.lines, strict=True))  # made once
-    levels = tuple(Level(n, f"L{n}", n / 2, "half the 0-5 level") for n in range(6))
-    halves = ProficiencyScale("halves", "Halves", levels, "0-5 read at half")
-    context = SkillContext.of([replace(FRAMEWORK, scale=halves)])
-    halved = person_evidence(BEN, [], ACHIEVEMENTS, ISSUERS, [], context, AS_OF)
-    profile = profile_gaps(halved, ROLE, View.VERIFIED, AS_OF)  # the same role, another context
-    expected = person_gap(BEN, ROLE, halved.inventory, context, horizon=AS_OF)
-    assert profile.gap == expected
-    assert sorted(item.required for item in profile.gap.items) == [1.0, 1.5, 2.0]
 
 
 def test_the_next_horizon_is_the_first_after_the_date() -> None:

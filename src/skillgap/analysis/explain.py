@@ -19,16 +19,7 @@ from skillgap.analysis.evidence import CredentialOutcome, assess_awards
 from skillgap.analysis.gaps import PersonGap, RequirementGap, requirement_gap
 from skillgap.analysis.inventory import Holding, Inventory, Reading, View, build_inventory
 from skillgap.analysis.rubric import Rubric
-from skillgap.domain import (
-    Achievement,
-    Award,
-    CompetencyRef,
-    Issuer,
-    Observation,
-    Person,
-    Requirement,
-    Role,
-)
+from skillgap.domain import Achievement, Award, CompetencyRef, Issuer, Observation, Person, Role
 
 
 def end_of_day(day: date) -> datetime:
@@ -158,53 +149,27 @@ def profile_gaps(
 ) -> ProfileGaps:
     """The person's gaps against ``role`` as in force on ``on``, in both views (one pass
     over the requirements: each holding looked up once, a requirement held alike in both
-    views judged once, one held by nobody's evidence taken as made for everyone)."""
-    person = evidence.person
+    views judged once)."""
+    person, context = evidence.person, evidence.context
     holdings = evidence.inventory.of(person.employee_id)
     verified: list[RequirementGap] = []
     best: list[RequirementGap] = []
     lines = []
-    for req, required, unheld, unheld_lines in _profile(role, on, evidence.context):
+    for req in role.requirements_at(on):
+        required = context.canonical(req.competency, req.level)
         holding = holdings.get(req.competency)
         if holding is None:
-            verified.append(unheld)
-            best.append(unheld)
-            lines.append(unheld_lines[0 if view is View.VERIFIED else 1])
-            continue
-        held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
-        v = unheld if held is None else requirement_gap(req, required, held)
-        b = v if best_held is held else requirement_gap(req, required, best_held)
+            v = b = requirement_gap(req, required, None)
+        else:
+            held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
+            v = requirement_gap(req, required, held)
+            b = v if best_held is held else requirement_gap(req, required, best_held)
         verified.append(v)
         best.append(b)
         lines.append(GapLine(view, v, b, holding))
     lines.sort(key=_largest_gap_first)
     chosen = verified if view is View.VERIFIED else best
     return ProfileGaps(on, future, PersonGap(person, role, on, view, tuple(chosen)), tuple(lines))
-
-
-_Requirement = tuple[Requirement, float, RequirementGap, tuple[GapLine, GapLine]]
-
-
-def _profile(role: Role, on: date, context: SkillContext) -> tuple[_Requirement, ...]:
-    """The profile in force on ``on`` with what is the same for every person: each
-    requirement, its level on the canonical scale, its gap and lines (verified, best
-    available) when nothing is held. Memoised on the role, as its profiles are (a role is
-    immutable), for the context it was made with."""
-    memo: dict[date, tuple[SkillContext, tuple[_Requirement, ...]]]
-    memo = role.__dict__.setdefault("_unheld", {})
-    found = memo.get(on)
-    if found is None or found[0] is not context:
-        made = []
-        for req in role.requirements_at(on):
-            required = context.canonical(req.competency, req.level)
-            gap = requirement_gap(req, required, None)
-            lines = (
-                GapLine(View.VERIFIED, gap, gap, None),
-                GapLine(View.BEST_AVAILABLE, gap, gap, None),
-            )
-            made.append((req, required, gap, lines))
-        found = memo[on] = (context, tuple(made))
-    return found[1]
 
 
 def _largest_gap_first(line: GapLine) -> tuple[float, str, str]:

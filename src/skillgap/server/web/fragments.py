@@ -32,41 +32,17 @@ def gap_table(profile: Mapping[str, Any], caption: str) -> Markup:
 
 
 def _gap_row(r: Mapping[str, Any]) -> str:
-    return _row(
-        r["name"],
-        r["since"],
-        r["importance"],
-        r["required_label"],
-        int(r["required_level"]),
-        r["held_label"],
-        r["source"],
-        bool(r["claimed_only"]),
-        r["status"],
-    )
-
-
-@lru_cache(maxsize=32_768)
-def _row(
-    name: str,
-    since: str | None,
-    importance: str,
-    required_label: str,
-    required_level: int,
-    held: str | None,
-    source: str | None,
-    claimed_only: bool,
-    status: str,
-) -> str:
-    """One row, kept: most rows repeat from person to person (a requirement nothing is
-    held of, a level held from the same kind of source)."""
-    status = text(status)
+    status = text(r["status"])
+    since = r["since"]
+    held = r["held_label"]
+    source = r["source"]
     return (
-        f'    <tr class="gap-{status}"><th scope="row">{text(name)}'
+        f'    <tr class="gap-{status}"><th scope="row">{text(r["name"])}'
         + (f' <span class="hint">(from {text(since)})</span>' if since else "")
-        + f"</th>\n    <td>{text(importance)}</td>"
-        f"<td>{text(required_label)} ({required_level})</td>\n"
+        + f"</th>\n    <td>{text(r['importance'])}</td>"
+        f"<td>{text(r['required_label'])} ({int(r['required_level'])})</td>\n"
         f"    <td>{text(held) if held else 'nothing'}"
         + (f' <span class="hint">({text(source)})</span>' if source else "")
-        + (' <span class="claimed">claimed, not verified</span>' if claimed_only else "")
+        + (' <span class="claimed">claimed, not verified</span>' if r["claimed_only"] else "")
         + f'</td>\n    <td><span class="status status-{status}">{status}</span></td></tr>\n'
     )
