@@ -331,8 +331,8 @@ class Server:
         return found
 
     def connections(self) -> list[int]:
-        """Established connections each of the server's processes holds on its port
-        (sorted, largest first; the parent holds none), from /proc."""
+        """Established connections each worker holds on its port (sorted, largest
+        first; with one worker, the server's process), from /proc."""
         port = f":{self.port:04X}"
         established = set()
         for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -340,8 +340,12 @@ class Server:
                 fields = line.split()
                 if fields[1].endswith(port) and fields[3] == "01":
                     established.add(fields[9])  # the socket's inode
+
+        def serving(pid: int) -> bool:  # a worker, not multiprocessing's resource tracker
+            return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
         held = []
-        for pid in self.pids()[1:]:
+        for pid in [p for p in self.pids()[1:] if serving(p)] or self.pids()[:1]:
             inodes = set()
             for fd in Path(f"/proc/{pid}/fd").iterdir():
                 try:

@@ -64,10 +64,19 @@ def test_a_worker_over_its_share_closes_one_connection_per_interval_and_publishe
     now[0] += 1
     held[0] = 10
     assert not balancer.should_close() and table == [10, 10]
-    assert balancer.shed == 2
 
 
-async def _answer(balancer: Balancer) -> list[tuple[bytes, bytes]]:
+async def _keep_alive(scope: Scope, receive: Receive, send: Send) -> None:
+    headers = [(b"x-a", b"1"), (b"Connection", b"keep-alive")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def _answer(
+    balancer: Balancer, version: str = "1.1", asked: list[tuple[bytes, bytes]] | None = None
+) -> list[tuple[bytes, bytes]]:
+    import asyncio
+
     sent: list[dict[str, object]] = []
 
     async def receive() -> dict[str, object]:
@@ -76,19 +85,32 @@ async def _answer(balancer: Balancer) -> list[tuple[bytes, bytes]]:
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    await balancer({"type": "http", "method": "GET", "path": "/"}, receive, send)  # type: ignore[arg-type]
+    scope = {"type": "http", "method": "GET", "path": "/", "http_version": version}
+    scope["headers"] = asked or []
+    asyncio.run(balancer(scope, receive, send))  # type: ignore[arg-type]
     start = sent[0]
     assert start["status"] == 200 and sent[1]["body"] == b"ok"
     return list(start["headers"])  # type: ignore[call-overload]
 
 
 def test_the_closed_connections_answer_says_so_and_keeps_the_apps_headers() -> None:
-    import asyncio
-
     over = Balancer(_ok, [40, 10], 0, lambda: 40)
-    assert asyncio.run(_answer(over)) == [(b"x-a", b"1"), (b"connection", b"close")]
+    assert _answer(over) == [(b"x-a", b"1"), (b"connection", b"close")]
+    assert over.shed == 1
     fair = Balancer(_ok, [25, 25], 0, lambda: 25)
-    assert asyncio.run(_answer(fair)) == [(b"x-a", b"1")]
+    assert _answer(fair) == [(b"x-a", b"1")] and fair.shed == 0
+    replaced = Balancer(_keep_alive, [40, 10], 0, lambda: 40)
+    assert _answer(replaced) == [(b"x-a", b"1"), (b"connection", b"close")]
+
+
+@pytest.mark.parametrize(("version", "asked"), [("1.0", []), ("1.1", [(b"connection", b"Close")])])
+def test_a_connection_closing_anyway_is_not_counted_as_one_closed(
+    version: str, asked: list[tuple[bytes, bytes]]
+) -> None:
+    over = Balancer(_ok, [40, 10], 0, lambda: 40)
+    assert _answer(over, version, asked) == [(b"x-a", b"1")]
+    assert over.shed == 0
+    assert _answer(over) == [(b"x-a", b"1"), (b"connection", b"close")]  # its turn kept
 
 
 @contextmanager
@@ -135,3 +157,27 @@ def test_connections_that_all_landed_on_one_worker_are_evened_out() -> None:
             assert first.config.loaded_app.shed >= 6
         for client in clients:
             client.close()
+
+
+def test_a_worker_keeps_its_count_current_while_no_request_comes() -> None:
+    from types import SimpleNamespace
+
+    from skillgap.server.workers import _tell_ready
+
+    table, held = [NOT_SERVING, 7], [3]
+    balancer = Balancer(_ok, table, 0, lambda: held[0])
+    server = SimpleNamespace(started=True, should_exit=False)
+    ready = threading.Event()
+    thread = threading.Thread(target=_tell_ready, args=(server, balancer, ready), daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(5) and table[0] == 3  # serving: it takes its share
+        held[0] = 0  # its clients left, and no request comes to publish it
+        deadline = time.monotonic() + 5
+        while table[0] != 0 and time.monotonic() < deadline:
+            time.sleep(SHED_INTERVAL)
+        assert table[0] == 0
+    finally:
+        server.should_exit = True
+        thread.join(5)
+    assert not thread.is_alive()

@@ -562,15 +562,16 @@ def test_pages_leave_next_to_nothing_long_lived_for_the_collector(demo: Org) -> 
     client = demo.app_client(freeze_cached=True)
     people = [p.employee_id for p in people_service.list_people(demo.store) if p.role_id]
     try:
-        for url in ("/people", f"/people/{people[0]}"):  # imports, the cache's first loads
+        for url in ("/people", *(f"/people/{people[0]}?view={v.value}" for v in View)):
             assert client.get(url, headers=demo.bearer(UserRole.HR)).status_code == 200
         gc.collect()
-        before = len(gc.get_objects())
+        frozen, before = gc.get_freeze_count(), len(gc.get_objects())
         for person_id in people:
             for view in View:
                 url = f"/people/{person_id}?view={view.value}"
                 assert client.get(url, headers=demo.bearer(UserRole.HR)).status_code == 200
         gc.collect()
+        assert gc.get_freeze_count() <= frozen  # no load froze (hid) what the pages left
         left = len(gc.get_objects()) - before
         assert left < 300, left  # drawn texts kept (one node each), and what a load froze
     finally:

@@ -121,6 +121,13 @@ def test_a_target_role_is_named_by_its_id_or_name_and_typed_when_there_are_many(
     url = f"/people/{EMPLOYEE}"
     listed = page(client, org, E, url)  # nine roles: chosen from a list
     assert '<select id="role" name="role">' in listed and 'type="search"' not in listed
+    by_name = page(client, org, E, f"{url}?role=data+engineer")  # the list keeps the choice
+    assert '<option value="data-engineer" selected>' in by_name
+    assert "Gaps against the target role Data Engineer" in by_name
+    own = page(client, org, E, f"{url}?role=Data+Analyst")
+    assert "Data Analyst is their own role: its gaps are below." in own
+    assert "Gaps against the target role" not in own
+    assert 'role="alert"' not in page(client, org, E, f"{url}?role=+")  # blank: none asked
     monkeypatch.setattr(persondata, "ROLE_LIST_LIMIT", 5)
     typed = page(client, org, E, url)
     assert '<select id="role"' not in typed and '<option value="data-engineer">' not in typed
@@ -138,6 +145,7 @@ def test_a_target_role_is_named_by_its_id_or_name_and_typed_when_there_are_many(
         '<a href="?view=best-available&amp;role=security-analyst">Security Analyst</a>' in several
     )
     assert "Gaps against the target role" not in several
+    assert "data-analyst, their own role</span>" in several
     none = page(client, org, E, f"{url}?role=%3Castronaut%3E")
     assert 'role="alert">No role has the id or a name like &ldquo;&lt;astronaut&gt;&rdquo;' in none
 

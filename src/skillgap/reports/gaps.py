@@ -171,8 +171,8 @@ def gaps_data(result: PersonGaps) -> dict[str, Any]:
         item = line.item
         if item.held is None:
             key = (id(item.requirement), line.claimed_only)
-            found = unheld.get(key)
-            if found is None or found["required"] != item.required:
+            found = unheld.get(key)  # the same requirement: the same required level
+            if found is None:
                 found = unheld[key] = _line_data(item, line)
             return found
         return _line_data(item, line)

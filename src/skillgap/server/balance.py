@@ -64,7 +64,8 @@ class Balancer:
         self._last = float("-inf")
 
     def publish(self) -> None:
-        """Write this worker's count (on each request, and once it serves)."""
+        """Write this worker's count (on each request, and every ``SHED_INTERVAL`` from a
+        thread of the worker: an idle worker's count must not stay as it was)."""
         self.table[self.index] = self.held()
 
     def should_close(self) -> bool:
@@ -75,18 +76,28 @@ class Balancer:
         if not over_share([int(self.table[n]) for n in range(len(self.table))], self.index):
             return False
         self._last = now
-        self.shed += 1
         return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.should_close():
+        if scope["type"] != "http" or not _kept_alive(scope) or not self.should_close():
             await self.app(scope, receive, send)
             return
 
         async def closing(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), (b"connection", b"close")]
-                message = {**message, "headers": headers}
+                kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"connection"]
+                message = {**message, "headers": [*kept, (b"connection", b"close")]}
+                self.shed += 1
             await send(message)
 
         await self.app(scope, receive, closing)
+
+
+def _kept_alive(scope: Scope) -> bool:
+    """Whether the connection would stay open after this answer (HTTP/1.1, and the client
+    did not ask to close): only then is closing it a choice."""
+    if scope.get("http_version") != "1.1":
+        return False
+    return not any(
+        k == b"connection" and b"close" in v.lower() for k, v in scope.get("headers", ())
+    )

@@ -27,7 +27,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from skillgap.errors import ConfigError
-from skillgap.server.balance import NOT_SERVING, Balancer, Table
+from skillgap.server.balance import NOT_SERVING, SHED_INTERVAL, Balancer, Table
 
 log = logging.getLogger(__name__)
 BACKLOG = 2048  # uvicorn's default
@@ -93,10 +93,15 @@ def balanced_server(config: Any, table: Table, index: int) -> tuple[Any, Balance
 
 
 def _tell_ready(server: Any, balancer: Balancer, ready: Any) -> None:
+    """Sets ``ready`` once the worker serves; then keeps its count in the table current
+    (from now on it takes its share, idle or not)."""
     while not server.started:
         time.sleep(0.05)
-    balancer.publish()  # from now on it takes its share
+    balancer.publish()
     ready.set()
+    while not server.should_exit:
+        time.sleep(SHED_INTERVAL)
+        balancer.publish()
 
 
 class Workers:

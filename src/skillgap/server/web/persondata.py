@@ -58,6 +58,7 @@ class PersonPage:
     view: str
     roles: tuple[tuple[str, str], ...]  # every role (id, name): the target role's choices
     role_matches: tuple[tuple[str, str], ...] | None = None  # ?role= naming none or several
+    target_role: tuple[str, str] | None = None  # the one role ?role= names (maybe their own)
 
     @property
     def role_search(self) -> bool:
@@ -118,15 +119,17 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
     and a target role (``role``: its id or name, ``roles_service.match_roles``), the
     credentials behind their levels, their progress."""
     own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
-    target, matches = None, None
-    if role:
+    target, matches, named = None, None, None
+    if role and role.strip():
         found = roles_service.match_roles(ctx.store, role)
         if len(found) != 1:
             matches = found
-        elif found[0][0] != own.role.id:
+        else:
+            named = found[0]
+        if named and named[0] != own.role.id:
             target = gaps_data(
                 explain_service.person_gaps(
-                    ctx.store, ctx.clock, person_id, role_id=found[0][0], view=view
+                    ctx.store, ctx.clock, person_id, role_id=named[0], view=view
                 )
             )
     credentials = _credentials(ctx, person_id)
@@ -151,6 +154,7 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
         view.value,
         roles_service.role_names(ctx.store),
         matches,
+        named,
     )
 
 
