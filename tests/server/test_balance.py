@@ -8,6 +8,7 @@ import http.client
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -87,7 +88,9 @@ def _answer(
 
     scope = {"type": "http", "method": "GET", "path": "/", "http_version": version}
     scope["headers"] = asked or []
-    asyncio.run(balancer(scope, receive, send))  # type: ignore[arg-type]
+    # a loop of its own, in a thread: another test's (Playwright's) may run in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(balancer(scope, receive, send))).result()  # type: ignore[arg-type]
     start = sent[0]
     assert start["status"] == 200 and sent[1]["body"] == b"ok"
     return list(start["headers"])  # type: ignore[call-overload]
