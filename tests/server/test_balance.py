@@ -34,6 +34,7 @@ from .test_serve import _free_port
         ([1, 1, 0], 0, False),
         ([12, NOT_SERVING], 0, False),  # the other still starting: no share for it
         ([12, NOT_SERVING, 0], 0, True),
+        ([NOT_SERVING, NOT_SERVING], 0, False),  # not serving itself: no share to judge
     ],
 )
 def test_a_worker_is_over_its_share_only_above_the_total_over_the_workers_rounded_up(

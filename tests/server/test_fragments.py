@@ -1,5 +1,6 @@
 """The HTML drawn in Python (``server/web/fragments.py``) against the Jinja macro it
-replaced: the same markup for every demo person's gap tables, and every text escaped."""
+replaced: the same markup for every demo person's gap tables, and every text escaped; the
+gap data the tables are drawn from, line by line against the gap lines."""
 
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ def test_every_demo_persons_tables_equal_the_former_macros(org: Org, view: View)
 
 @pytest.mark.parametrize("view", list(View))
 def test_each_line_of_the_data_says_what_its_own_gap_line_says(org: Org, view: View) -> None:
-    """Lines where nothing is held are made once per report (``gaps_data``): each one still
-    says its own requirement, gap and whether it is only claimed."""
+    """``gaps_data``'s lines (what the page's tables and ``skillgap gaps --json`` show) say
+    what each gap line says: its requirement, levels, gap, source and whether it is only
+    claimed, for lines held and not held, in both profiles."""
     people = [p for p in people_service.list_people(org.store) if p.role_id]
     kinds: set[tuple[bool, bool]] = set()  # (nothing held, only claimed) seen
     for person in people:

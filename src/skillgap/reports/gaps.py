@@ -164,20 +164,8 @@ def gaps_data(result: PersonGaps) -> dict[str, Any]:
             }
         return found
 
-    # a line where nothing is held says the same now and at the horizon: made once
-    unheld: dict[tuple[int, bool], dict[str, Any]] = {}  # by id(requirement), claimed_only
-
     def line_data(line: GapLine) -> dict[str, Any]:
         item = line.item
-        if item.held is None:
-            key = (id(item.requirement), line.claimed_only)
-            found = unheld.get(key)  # the same requirement: the same required level
-            if found is None:
-                found = unheld[key] = _line_data(item, line)
-            return found
-        return _line_data(item, line)
-
-    def _line_data(item: RequirementGap, line: GapLine) -> dict[str, Any]:
         held = item.held
         reading = line.reading
         return {

@@ -43,8 +43,9 @@ def over_share(held: list[int], mine: int) -> bool:
     """Whether worker ``mine`` holds more connections than its fair share of ``held``
     (the workers serving: a worker still starting takes no share)."""
     serving = [n for n in held if n != NOT_SERVING]
-    fair = -(-sum(serving) // len(serving))
-    return held[mine] > fair
+    if held[mine] == NOT_SERVING:
+        return False
+    return held[mine] > -(-sum(serving) // len(serving))
 
 
 class Balancer:
