@@ -48,7 +48,7 @@ from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
 from skillgap.store.sql import SqlStore
 
-from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, login, populate, watched
+from .conftest import EMAIL, EMPLOYEE, NOW, Org, TestClient, csrf_of, login, populate, watched
 
 H, E = UserRole.HR, UserRole.EMPLOYEE
 GAPS = f"/api/v1/people/{EMPLOYEE}/gaps?view=best-available"
@@ -97,6 +97,38 @@ def test_signing_in_and_auditing_raise_nothing(store: Store) -> None:
         ws.login_failures.record("ann@example.org", NOW)
         ws.audit.append(AuditEntry(NOW, "ann@example.org", "candidates", "R1"))
     assert revision(store) == before
+
+
+def test_a_session_that_ends_raises_the_revision_of_sessions_alone(store: Store) -> None:
+    """Sessions are kept by a served process while none ends (``cache._live_session``):
+    each way one ends must raise the revision, and only of the area sessions; an attempt
+    that ends none (nothing expired, an unknown cookie) raises nothing."""
+    later = NOW + timedelta(hours=8)
+    with store.transaction() as ws:
+        ws.users.add(User("ann@example.org", "Ann", UserRole.HR, "x", NOW))
+        for key in "abc":
+            ws.sessions.add(Session(key * 64, "ann@example.org", key, NOW, later))
+    endings: list[Callable[[Any], Any]] = [
+        lambda ws: ws.sessions.remove("a" * 64),
+        lambda ws: ws.sessions.remove_expired(later),  # "b" and "c" have expired by then
+    ]
+    for ending in endings:
+        before = revision(store)
+        with store.transaction() as ws:
+            ws.sessions.remove("z" * 64)  # none such
+            ws.sessions.remove_expired(NOW)
+        assert revision(store) == before
+        with store.transaction() as ws:
+            ending(ws)
+        after = revision(store)
+        assert after.number == before.number + 1 and after.stamp({"sessions"}) == after.number
+        assert after.stamp({"people", "users"}) == before.stamp({"people", "users"})
+    with store.transaction() as ws:
+        ws.sessions.add(Session("d" * 64, "ann@example.org", "d", NOW, later))
+    before = revision(store)
+    with store.transaction() as ws:
+        assert ws.sessions.remove_for_user("ann@example.org") == 1
+    assert revision(store).stamp({"sessions"}) == before.number + 1
 
 
 def test_clearing_keeps_counting(store: Store) -> None:
@@ -163,9 +195,9 @@ def test_a_unit_of_work_begins_a_transaction_only_to_write(
             assert said[0] == "BEGIN" and said[-1] == "COMMIT" and len(revision_read) == 1, said
         said.clear()
         with cached.transaction() as ws:  # not cached
-            assert ws.sessions.find("no such session") is None
+            assert ws.login_failures.count_since("no one", NOW) == 0
         if store.engine.dialect.name == "postgresql":
-            assert len(said) == 1 and "FROM sessions" in said[0], said
+            assert len(said) == 1 and "FROM login_failures" in said[0], said
         else:
             assert said[0] == "BEGIN" and said[-1] == "COMMIT" and len(said) == 3, said
         said.clear()
@@ -425,6 +457,46 @@ def test_a_token_revoked_from_the_command_line_is_refused_by_the_next_request(
         assert revoked.exit_code == 0, revoked.output
         refused = client.get("/api/v1/me", headers=mine)
         assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite_org", pytest.param("postgres_org", marks=pytest.mark.postgres)]
+)
+def test_a_session_is_read_once_and_refused_by_every_worker_once_it_ends(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Two apps on one workspace, as two worker processes: the second reads a session
+    from the store once, then keeps it; a new session elsewhere does not drop it; the
+    session's end (a logout through the first app) and its expiry are seen by the very
+    next request."""
+    org: Org = request.getfixturevalue(backend)
+    with org.app_client() as one, org.app_client() as other:
+        assert login(one, EMAIL[H]).status_code == 303
+        other.cookies.set("skillgap_session", one.cookies["skillgap_session"])
+        assert other.get("/api/v1/me").status_code == 200
+        with watched(org.store) as said:
+            assert other.get("/api/v1/me").json()["user_id"] == EMAIL[H]
+        assert not [sql for sql in said if "sessions" in sql], said
+        with org.app_client() as third:  # a new session ends none
+            assert login(third, EMAIL[E]).status_code == 303
+        with watched(org.store) as said:
+            assert other.get("/api/v1/me").status_code == 200
+        assert not [sql for sql in said if "sessions" in sql], said
+        assert one.post("/logout", data={"csrf_token": csrf_of(one)}).status_code == 303
+        refused = other.get("/api/v1/me")
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+
+        assert login(one, EMAIL[H]).status_code == 303
+        other.cookies.set("skillgap_session", one.cookies["skillgap_session"])
+        assert other.get("/api/v1/me").status_code == 200  # kept again
+        start = org.clock.moment
+        try:
+            org.clock.moment = start + timedelta(hours=9)  # past its lifetime
+            refused = other.get("/api/v1/me")
+        finally:
+            org.clock.moment = start
+        assert refused.status_code == 401 and "expired" in refused.json()["error"]["message"]
+        assert one.get("/api/v1/me").status_code == 401  # and it was forgotten
 
 
 # --- settings, and serve --offline --documents --------------------------------------------------

@@ -24,11 +24,12 @@ are still freed by reference counting (they hold no reference cycles).
 
 ``CachedStore`` wraps the workspace's store: its units of work answer ``list``, ``find``,
 ``get`` and ``count`` of the areas above from the cache (so every service reads them once
-per change, not once per request), and the services that read derived data
-(``services.summary.cached``: the SkillContext, the rubric, the model) find the cache
-there. Everything else goes to the store as before; on PostgreSQL, a read made before the
-unit writes anything is a statement of its own, outside a transaction
-(``CachedStore.transaction``).
+per change, not once per request), and ``find`` of a session once it has been found, while
+no session ends (``_live_session``: a page's login check costs no read of its own); the
+services that read derived data (``services.summary.cached``: the SkillContext, the
+rubric, the model) find the cache there. Everything else goes to the store as before; on
+PostgreSQL, a read made before the unit writes anything is a statement of its own,
+outside a transaction (``CachedStore.transaction``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from skillgap.domain.snapshots import Snapshot
+from skillgap.domain.users import Session
 from skillgap.services import summary as shared
 from skillgap.store import ANY_AREA, Revision, Store, Workspace
 from skillgap.store.sql import SqlStore
@@ -354,6 +356,24 @@ def _snapshots_for_person(
     return found
 
 
+#: The most live sessions a process keeps (beyond it, the store answers the others).
+SEEN_SESSIONS = 10_000
+
+
+def _live_session(ws: CachedWorkspace, area: str, id_hash: str) -> Session | None:
+    """A session as the store has it, kept once found while no session has ended since
+    (``store.REVISED_ON_REMOVAL``: an ending raises the revision, a new session does not,
+    so one this process has not seen yet is read from the store, and one not found is
+    never kept). Whether it has expired is for the caller to judge, on every request."""
+    seen: dict[str, Session] = ws.cached("sessions-seen", frozenset({area}), lambda _: {})
+    found = seen.get(id_hash)
+    if found is None:
+        found = ws.store_read(area, "find")(id_hash)
+        if found is not None and len(seen) < SEEN_SESSIONS and not ws.written:
+            seen[id_hash] = found
+    return found
+
+
 def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
     grouped: dict[str, list[Any]] = {}
     for row in rows:
@@ -379,6 +399,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
         "list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws))),
         "for_person": _for_person,
     },
+    "sessions": {"find": _live_session},
     "snapshots": {
         "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
         "for_person": _snapshots_for_person,

@@ -228,6 +228,11 @@ REVISION_KEY = "skillgap.revision"
 #: What a unit of work may write without raising the revision: who is signed in, failed
 #: logins, and what was shown to whom, which are written while people only read.
 UNREVISED = frozenset({"sessions", "login_failures", "audit"})
+#: Of those, the areas whose removals do raise it (a session that ends: logout, expiry,
+#: password change), so that a reader may keep what it found there while the stamp of the
+#: area stands (the server keeps the live sessions it has seen; a new one it does not know
+#: yet is read from the store, so adding one need not raise it).
+REVISED_ON_REMOVAL = frozenset({"sessions"})
 #: The area of anything written that has no area of its own (every stamp includes it).
 ANY_AREA = "*"
 
@@ -359,6 +364,7 @@ class Store(Protocol):
 
 __all__ = [
     "ANY_AREA",
+    "REVISED_ON_REMOVAL",
     "REVISION_KEY",
     "UNREVISED",
     "AuditLog",

@@ -34,7 +34,7 @@ from skillgap.domain.snapshots import Snapshot
 from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
-from skillgap.store import REVISION_KEY, UNREVISED, Revision
+from skillgap.store import REVISED_ON_REMOVAL, REVISION_KEY, UNREVISED, Revision
 from skillgap.store.memory_extra import (
     MemoryAuditLog,
     MemoryLoginFailures,
@@ -382,7 +382,8 @@ class MemoryStore:
         written = {
             _AREAS.get(k, k)
             for k, v in vars(working).items()
-            if k not in UNREVISED and v != before[k]
+            if (k not in UNREVISED and v != before[k])
+            or (k in REVISED_ON_REMOVAL and any(key not in v for key in before[k]))
         }
         if written:
             now = Revision.from_text(working.meta.get(REVISION_KEY)).after(written)

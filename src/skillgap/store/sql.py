@@ -32,7 +32,7 @@ from skillgap.domain.governance import PolicyRule
 from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.users import ApiToken, User
 from skillgap.errors import ConfigError, WorkspaceError
-from skillgap.store import ANY_AREA, REVISION_KEY, UNREVISED, Revision
+from skillgap.store import ANY_AREA, REVISED_ON_REMOVAL, REVISION_KEY, UNREVISED, Revision
 from skillgap.store import tables as t
 from skillgap.store.intent import writing
 from skillgap.store.mappers.catalog import (
@@ -72,6 +72,7 @@ VERSION_TABLE = "skillgap_schema_version"
 _WRITE = re.compile(
     r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
 )
+_REMOVES = re.compile(r"\s*DELETE\s", re.IGNORECASE)
 #: ``Connection.info`` key: the areas the unit of work on this connection wrote.
 _WROTE = "skillgap.wrote"
 #: Tables whose area (``Workspace`` repository name) is not their own name.
@@ -128,7 +129,9 @@ def _note_write(
     found = _WRITE.match(statement)
     if found is not None:
         area = AREAS.get(found.group(1).lower(), ANY_AREA)
-        if area not in UNREVISED:
+        if area not in UNREVISED or (
+            area in REVISED_ON_REMOVAL and _REMOVES.match(statement) and cursor.rowcount != 0
+        ):
             conn.info.setdefault(_WROTE, set()).add(area)
 
 
