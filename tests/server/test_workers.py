@@ -17,7 +17,14 @@ import httpx
 import pytest
 
 from skillgap.errors import ConfigError
-from skillgap.server.workers import Workers, balanced, check_free, listening_socket
+from skillgap.server.balance import NOT_SERVING
+from skillgap.server.workers import (
+    Workers,
+    balanced,
+    check_free,
+    listening_socket,
+    worker_server,
+)
 
 from .test_serve import _free_port, clean_environment, run, serving, stop, wait_for
 
@@ -135,3 +142,25 @@ def test_each_worker_listens_and_a_dead_one_is_replaced(postgres_databases: Any)
     finally:
         stop(server)
     assert listeners(port) == 0 and not workers_of(server.pid)
+
+
+def test_a_worker_listens_only_once_its_app_is_built() -> None:
+    """Until its socket listens, the kernel gives a worker's share of new connections to
+    the others: a worker must not listen while it builds its app."""
+    port = _free_port()
+    seen: list[int] = []
+
+    def factory() -> Any:
+        seen.append(listeners(port))  # while the app is built
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            raise AssertionError("not called")
+
+        return app
+
+    options = {"app": factory, "factory": True, "lifespan": "off", "log_level": "warning"}
+    _, _, sock = worker_server("127.0.0.1", port, options, [NOT_SERVING], 0)
+    try:
+        assert seen == [0] and listeners(port) == 1
+    finally:
+        sock.close()

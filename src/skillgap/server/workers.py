@@ -71,12 +71,23 @@ def serve_one(
     """One worker: its own socket in the group, and uvicorn on it (``options``: uvicorn's),
     its app behind the ``Balancer`` of row ``index`` of ``table``; sets ``ready`` (a
     multiprocessing event) once it serves."""
-    import uvicorn
-
-    sock = listening_socket(host, port, reuse_port=True)
-    server, balancer = balanced_server(uvicorn.Config(**options), table, index)
+    server, balancer, sock = worker_server(host, port, options, table, index)
     threading.Thread(target=_tell_ready, args=(server, balancer, ready), daemon=True).start()
     server.run(sockets=[sock])
+
+
+def worker_server(
+    host: str, port: int, options: dict[str, Any], table: Table, index: int
+) -> tuple[Any, Balancer, socket.socket]:
+    """A worker's server, its balancer and its socket in the group: the app is built
+    first, then the socket listens. The kernel gives a new connection to any socket of the
+    group that listens, so one listening while its app is built (a few seconds for a
+    worker that replaces one that died) would hold the connections it was given until
+    then; not listening yet, it is given none."""
+    import uvicorn
+
+    server, balancer = balanced_server(uvicorn.Config(**options), table, index)
+    return server, balancer, listening_socket(host, port, reuse_port=True)
 
 
 def balanced_server(config: Any, table: Table, index: int) -> tuple[Any, Balancer]:
