@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -88,6 +88,7 @@ class ReadCache:
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.sessions = SeenSessions()  # not values by name: never frozen, never evicted
         self.hits = 0
         self.loads = 0
 
@@ -282,6 +283,14 @@ class CachedWorkspace(shared.CachingWorkspace):
     def _reread(self) -> Revision:
         return self.inner.meta.revision()
 
+    def stamp(self, areas: frozenset[str]) -> int:
+        """The stamp of ``areas`` in the revision this unit of work reads."""
+        return self._current().stamp(areas)
+
+    @property
+    def seen_sessions(self) -> SeenSessions:
+        return self._cache.sessions
+
     def kept(self, name: str, areas: frozenset[str]) -> Any | None:
         """What ``cached(name, areas, ...)`` would give without loading anything, else None
         (not kept, or out of date)."""
@@ -360,17 +369,47 @@ def _snapshots_for_person(
 SEEN_SESSIONS = 10_000
 
 
+class SeenSessions:
+    """The live sessions one process has found since the stamp of the area ``sessions``
+    last moved (``_live_session``). Each is kept as a tuple of strings and datetimes,
+    which the garbage collector stops tracking at its first pass, so the sessions found
+    during requests add nothing to a full collection (see the module)."""
+
+    def __init__(self) -> None:
+        self._seen: tuple[int, dict[str, tuple[str, str, datetime, datetime]]] = (-1, {})
+        self._guard = threading.Lock()
+
+    def get(self, stamp: int, id_hash: str) -> Session | None:
+        """The session found under ``id_hash`` at ``stamp``, if one was."""
+        kept_at, found = self._seen  # one read: a stamp never goes with another's sessions
+        row = found.get(id_hash) if kept_at == stamp else None
+        return None if row is None else Session(id_hash, *row)
+
+    def keep(self, stamp: int, session: Session) -> None:
+        """Keep ``session``, found live in the store after the revision of ``stamp`` was
+        read; a later stamp (a session ended since) forgets all those kept before it."""
+        with self._guard:
+            kept_at, found = self._seen
+            if stamp > kept_at:
+                kept_at, found = stamp, {}
+                self._seen = (kept_at, found)
+            if stamp == kept_at and len(found) < SEEN_SESSIONS:
+                s = session
+                found[s.id_hash] = (s.user_id, s.csrf_token, s.created_at, s.expires_at)
+
+
 def _live_session(ws: CachedWorkspace, area: str, id_hash: str) -> Session | None:
     """A session as the store has it, kept once found while no session has ended since
     (``store.REVISED_ON_REMOVAL``: an ending raises the revision, a new session does not,
     so one this process has not seen yet is read from the store, and one not found is
     never kept). Whether it has expired is for the caller to judge, on every request."""
-    seen: dict[str, Session] = ws.cached("sessions-seen", frozenset({area}), lambda _: {})
-    found = seen.get(id_hash)
+    stamp = ws.stamp(frozenset({area}))
+    seen = ws.seen_sessions
+    found = seen.get(stamp, id_hash)
     if found is None:
         found = ws.store_read(area, "find")(id_hash)
-        if found is not None and len(seen) < SEEN_SESSIONS and not ws.written:
-            seen[id_hash] = found
+        if found is not None:
+            seen.keep(stamp, found)
     return found
 
 

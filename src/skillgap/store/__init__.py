@@ -233,6 +233,11 @@ UNREVISED = frozenset({"sessions", "login_failures", "audit"})
 #: area stands (the server keeps the live sessions it has seen; a new one it does not know
 #: yet is read from the store, so adding one need not raise it).
 REVISED_ON_REMOVAL = frozenset({"sessions"})
+#: The execution option (and, in the memory twin, the removal) of a purge of expired
+#: sessions, which raises no revision: whether a session has expired is judged on every
+#: request, kept or not, so forgetting one that has cannot leave anything stale (and a
+#: login, which purges, would otherwise make every worker forget the sessions it keeps).
+EXPIRED_ONLY = "skillgap_expired_only"
 #: The area of anything written that has no area of its own (every stamp includes it).
 ANY_AREA = "*"
 
@@ -364,6 +369,7 @@ class Store(Protocol):
 
 __all__ = [
     "ANY_AREA",
+    "EXPIRED_ONLY",
     "REVISED_ON_REMOVAL",
     "REVISION_KEY",
     "UNREVISED",

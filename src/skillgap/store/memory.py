@@ -375,15 +375,21 @@ class MemoryStore:
         # Values are frozen dataclasses, so copying the dicts (not the values) isolates
         # the transaction.
         working = _State(**{k: copy.copy(v) for k, v in vars(self._state).items()})
-        yield MemoryWorkspace(working)
+        ws = MemoryWorkspace(working)
+        yield ws
         # The state's fields are the areas (repository names); values compare by identity
         # first, so an unchanged dict costs one pass of pointer comparisons.
         before = vars(self._state)
+        purged = ws.sessions.purged  # removed as expired: no revision (store.EXPIRED_ONLY)
         written = {
             _AREAS.get(k, k)
             for k, v in vars(working).items()
             if (k not in UNREVISED and v != before[k])
-            or (k in REVISED_ON_REMOVAL and any(key not in v for key in before[k]))
+            or (
+                k in REVISED_ON_REMOVAL
+                and v != before[k]
+                and any(key not in v and key not in purged for key in before[k])
+            )
         }
         if written:
             now = Revision.from_text(working.meta.get(REVISION_KEY)).after(written)

@@ -57,6 +57,7 @@ class MemorySessionRepository:
     def __init__(self, data: dict[str, Session], lookup: Lookup) -> None:
         self._data = data
         self._lookup = lookup
+        self.purged: set[str] = set()  # removed as expired in this unit of work
 
     def add(self, session: Session) -> None:
         if session.id_hash in self._data:
@@ -76,8 +77,11 @@ class MemorySessionRepository:
         return self._drop([k for k, s in self._data.items() if s.user_id == user_id])
 
     def remove_expired(self, now: datetime) -> int:
-        """Forget the sessions that expire at or before ``now``."""
-        return self._drop([k for k, s in self._data.items() if s.expires_at <= now])
+        """Forget the sessions that expire at or before ``now`` (``purged``: their keys,
+        whose removal raises no revision, ``store.EXPIRED_ONLY``)."""
+        keys = [k for k, s in self._data.items() if s.expires_at <= now]
+        self.purged.update(keys)
+        return self._drop(keys)
 
     def _drop(self, keys: list[str]) -> int:
         for key in keys:

@@ -32,7 +32,14 @@ from skillgap.domain.governance import PolicyRule
 from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.users import ApiToken, User
 from skillgap.errors import ConfigError, WorkspaceError
-from skillgap.store import ANY_AREA, REVISED_ON_REMOVAL, REVISION_KEY, UNREVISED, Revision
+from skillgap.store import (
+    ANY_AREA,
+    EXPIRED_ONLY,
+    REVISED_ON_REMOVAL,
+    REVISION_KEY,
+    UNREVISED,
+    Revision,
+)
 from skillgap.store import tables as t
 from skillgap.store.intent import writing
 from skillgap.store.mappers.catalog import (
@@ -130,7 +137,10 @@ def _note_write(
     if found is not None:
         area = AREAS.get(found.group(1).lower(), ANY_AREA)
         if area not in UNREVISED or (
-            area in REVISED_ON_REMOVAL and _REMOVES.match(statement) and cursor.rowcount != 0
+            area in REVISED_ON_REMOVAL
+            and _REMOVES.match(statement)
+            and cursor.rowcount != 0
+            and not context.execution_options.get(EXPIRED_ONLY)
         ):
             conn.info.setdefault(_WROTE, set()).add(area)
 

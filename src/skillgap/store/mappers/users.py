@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from skillgap.domain.users import ApiToken, Session, User, UserRole
 from skillgap.errors import ConflictError
+from skillgap.store import EXPIRED_ONLY
 from skillgap.store import tables as t
 from skillgap.store.mappers import Mapper, Where, insert_rows
 from skillgap.store.references import Lookup, problem
@@ -137,11 +138,15 @@ class SqlSessions:
         return self._delete(t.sessions.c.user_id == user_id)
 
     def remove_expired(self, now: datetime) -> int:
-        """Forget the sessions that expire at or before ``now``."""
-        return self._delete(t.sessions.c.expires_at <= now)
+        """Forget the sessions that expire at or before ``now`` (this raises no revision:
+        ``store.EXPIRED_ONLY``)."""
+        return self._delete(t.sessions.c.expires_at <= now, EXPIRED_ONLY)
 
-    def _delete(self, where: sa.ColumnElement[bool]) -> int:
-        return int(self._conn.execute(t.sessions.delete().where(where)).rowcount)
+    def _delete(self, where: sa.ColumnElement[bool], *options: str) -> int:
+        statement = t.sessions.delete().where(where)
+        if options:
+            statement = statement.execution_options(**dict.fromkeys(options, True))
+        return int(self._conn.execute(statement).rowcount)
 
 
 class SqlLoginFailures:
