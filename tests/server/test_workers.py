@@ -16,6 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from skillgap.clock import SystemClock
+from skillgap.config import load_settings
+from skillgap.domain.users import UserRole
 from skillgap.errors import ConfigError
 from skillgap.server.balance import NOT_SERVING
 from skillgap.server.workers import (
@@ -25,10 +28,13 @@ from skillgap.server.workers import (
     listening_socket,
     worker_server,
 )
+from skillgap.services import users
+from skillgap.store.schema import open_store
 
 from .test_serve import _free_port, clean_environment, run, serving, stop, wait_for
 
 pytestmark = pytest.mark.skipif(not balanced(), reason="reuse-port balancing is Linux's")
+PW = "correct horse battery staple"
 
 
 def listeners(port: int) -> int:
@@ -142,6 +148,48 @@ def test_each_worker_listens_and_a_dead_one_is_replaced(postgres_databases: Any)
     finally:
         stop(server)
     assert listeners(port) == 0 and not workers_of(server.pid)
+
+
+@pytest.mark.postgres
+def test_a_session_ended_through_one_worker_is_refused_by_both(postgres_databases: Any) -> None:
+    """Each worker keeps the sessions it has found (``server/cache.py``): once a session
+    ends through one of them, neither accepts it again. Each request comes on a
+    connection of its own, which the kernel gives to either worker (all 20 to one of two:
+    about one chance in half a million)."""
+    url = postgres_databases.create()
+    assert run("--database-url", url, "init").exit_code == 0
+    store = open_store(load_settings({}, database_url=url))
+    try:
+        users.add_user(store, SystemClock(), "ann@example.org", role=UserRole.ADMIN, password=PW)
+    finally:
+        store.close()
+    port = _free_port()
+    args = ["--database-url", url, "serve", "--port", str(port), "--workers", "2"]
+    server = serving(args, clean_environment())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(port).status_code == 200
+        assert until(lambda: len(workers_of(server.pid)) == 2 and listeners(port) == 2)
+        with httpx.Client(base_url=base, timeout=10) as browser:
+            browser.get("/login")
+            form = {"email": "ann@example.org", "password": PW}
+            form["csrf_token"] = browser.cookies.get("skillgap_login_csrf") or ""
+            assert browser.post("/login", data=form).status_code == 303
+            cookie = {"Cookie": f"skillgap_session={browser.cookies['skillgap_session']}"}
+            csrf = browser.get("/api/v1/me").json()["csrf_token"]
+
+            def answers() -> set[int]:
+                return {
+                    httpx.get(f"{base}/api/v1/me", headers=cookie).status_code for _ in range(20)
+                }
+
+            assert answers() == {200}
+            assert answers() == {200}  # kept by both by now
+            ended = browser.post("/logout", data={"csrf_token": csrf})
+            assert ended.status_code == 303
+            assert answers() == {401}
+    finally:
+        stop(server)
 
 
 def test_a_worker_listens_only_once_its_app_is_built() -> None:
