@@ -140,7 +140,7 @@ def _note_write(
             area in REVISED_ON_REMOVAL
             and _REMOVES.match(statement)
             and cursor.rowcount != 0
-            and not context.execution_options.get(EXPIRED_ONLY)
+            and not (context is not None and context.execution_options.get(EXPIRED_ONLY))
         ):
             conn.info.setdefault(_WROTE, set()).add(area)
 
