@@ -102,7 +102,7 @@ def test_signing_in_and_auditing_raise_nothing(store: Store) -> None:
 
 
 def test_a_session_that_ends_raises_the_revision_of_sessions_alone(store: Store) -> None:
-    """Sessions are kept by a served process while none ends (``cache._live_session``):
+    """Sessions are kept by a served process while none ends (``server/kept_sessions.py``):
     each way a live one ends must raise the revision, and only of the area sessions; an
     attempt that ends none (an unknown cookie) raises nothing, and nor does forgetting
     expired ones (their expiry is judged on every request, kept or not)."""

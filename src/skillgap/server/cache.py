@@ -25,7 +25,7 @@ are still freed by reference counting (they hold no reference cycles).
 ``CachedStore`` wraps the workspace's store: its units of work answer ``list``, ``find``,
 ``get`` and ``count`` of the areas above from the cache (so every service reads them once
 per change, not once per request), and ``find`` of a session once it has been found, while
-no session ends (``_live_session``: a page's login check costs no read of its own); the
+no session ends (``kept_sessions``: a page's login check costs no read of its own); the
 services that read derived data (``services.summary.cached``: the SkillContext, the
 rubric, the model) find the cache there. Everything else goes to the store as before; on
 PostgreSQL, a read made before the unit writes anything is a statement of its own,
@@ -40,12 +40,12 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar, cast
 
 from skillgap.domain.snapshots import Snapshot
-from skillgap.domain.users import Session
+from skillgap.server.kept_sessions import SeenSessions, live_session
 from skillgap.services import summary as shared
 from skillgap.store import ANY_AREA, Revision, Store, Workspace
 from skillgap.store.sql import SqlStore
@@ -365,54 +365,6 @@ def _snapshots_for_person(
     return found
 
 
-#: The most live sessions a process keeps (beyond it, the store answers the others).
-SEEN_SESSIONS = 10_000
-
-
-class SeenSessions:
-    """The live sessions one process has found since the stamp of the area ``sessions``
-    last moved (``_live_session``). Each is kept as a tuple of strings and datetimes,
-    which the garbage collector stops tracking at its first pass, so the sessions found
-    during requests add nothing to a full collection (see the module)."""
-
-    def __init__(self) -> None:
-        self._seen: tuple[int, dict[str, tuple[str, str, datetime, datetime]]] = (-1, {})
-        self._guard = threading.Lock()
-
-    def get(self, stamp: int, id_hash: str) -> Session | None:
-        """The session found under ``id_hash`` at ``stamp``, if one was."""
-        kept_at, found = self._seen  # one read: a stamp never goes with another's sessions
-        row = found.get(id_hash) if kept_at == stamp else None
-        return None if row is None else Session(id_hash, *row)
-
-    def keep(self, stamp: int, session: Session) -> None:
-        """Keep ``session``, found live in the store after the revision of ``stamp`` was
-        read; a later stamp (a session ended since) forgets all those kept before it."""
-        with self._guard:
-            kept_at, found = self._seen
-            if stamp > kept_at:
-                kept_at, found = stamp, {}
-                self._seen = (kept_at, found)
-            if stamp == kept_at and len(found) < SEEN_SESSIONS:
-                s = session
-                found[s.id_hash] = (s.user_id, s.csrf_token, s.created_at, s.expires_at)
-
-
-def _live_session(ws: CachedWorkspace, area: str, id_hash: str) -> Session | None:
-    """A session as the store has it, kept once found while no session has ended since
-    (``store.REVISED_ON_REMOVAL``: an ending raises the revision, a new session does not,
-    so one this process has not seen yet is read from the store, and one not found is
-    never kept). Whether it has expired is for the caller to judge, on every request."""
-    stamp = ws.stamp(frozenset({area}))
-    seen = ws.seen_sessions
-    found = seen.get(stamp, id_hash)
-    if found is None:
-        found = ws.store_read(area, "find")(id_hash)
-        if found is not None:
-            seen.keep(stamp, found)
-    return found
-
-
 def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
     grouped: dict[str, list[Any]] = {}
     for row in rows:
@@ -438,7 +390,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
         "list": lambda ws, area: list(shared.observation_list(cast(Workspace, ws))),
         "for_person": _for_person,
     },
-    "sessions": {"find": _live_session},
+    "sessions": {"find": live_session},
     "snapshots": {
         "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
         "for_person": _snapshots_for_person,
