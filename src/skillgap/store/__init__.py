@@ -228,10 +228,11 @@ REVISION_KEY = "skillgap.revision"
 #: What a unit of work may write without raising the revision: who is signed in, failed
 #: logins, and what was shown to whom, which are written while people only read.
 UNREVISED = frozenset({"sessions", "login_failures", "audit"})
-#: Of those, the areas whose removals do raise it (a session that ends: logout, expiry,
-#: password change), so that a reader may keep what it found there while the stamp of the
-#: area stands (the server keeps the live sessions it has seen; a new one it does not know
-#: yet is read from the store, so adding one need not raise it).
+#: Of those, the areas whose removals do raise it (a session that ends: logout, a password
+#: or role change, deactivation; not a purge of expired ones, ``EXPIRED_ONLY``), so that a
+#: reader may keep what it found there while the stamp of the area stands (the server
+#: keeps the live sessions it has seen; a new one it does not know yet is read from the
+#: store, so adding one need not raise it).
 REVISED_ON_REMOVAL = frozenset({"sessions"})
 #: The execution option (and, in the memory twin, the removal) of a purge of expired
 #: sessions, which raises no revision: whether a session has expired is judged on every

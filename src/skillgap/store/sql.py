@@ -77,9 +77,8 @@ from skillgap.store.sql_repositories import (
 VERSION_TABLE = "skillgap_schema_version"
 #: A statement that writes, and the table it writes to.
 _WRITE = re.compile(
-    r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
+    r'\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE
 )
-_REMOVES = re.compile(r"\s*DELETE\s", re.IGNORECASE)
 #: ``Connection.info`` key: the areas the unit of work on this connection wrote.
 _WROTE = "skillgap.wrote"
 #: Tables whose area (``Workspace`` repository name) is not their own name.
@@ -135,10 +134,11 @@ def _note_write(
     """after_cursor_execute: note the area a write goes to (in the connection's info)."""
     found = _WRITE.match(statement)
     if found is not None:
-        area = AREAS.get(found.group(1).lower(), ANY_AREA)
+        verb, table = found.group(1, 2)
+        area = AREAS.get(table.lower(), ANY_AREA)
         if area not in UNREVISED or (
             area in REVISED_ON_REMOVAL
-            and _REMOVES.match(statement)
+            and verb[:6].upper() == "DELETE"
             and cursor.rowcount != 0
             and not (context is not None and context.execution_options.get(EXPIRED_ONLY))
         ):

@@ -140,12 +140,12 @@ class SqlSessions:
     def remove_expired(self, now: datetime) -> int:
         """Forget the sessions that expire at or before ``now`` (this raises no revision:
         ``store.EXPIRED_ONLY``)."""
-        return self._delete(t.sessions.c.expires_at <= now, EXPIRED_ONLY)
+        return self._delete(t.sessions.c.expires_at <= now, expired_only=True)
 
-    def _delete(self, where: sa.ColumnElement[bool], *options: str) -> int:
+    def _delete(self, where: sa.ColumnElement[bool], *, expired_only: bool = False) -> int:
         statement = t.sessions.delete().where(where)
-        if options:
-            statement = statement.execution_options(**dict.fromkeys(options, True))
+        if expired_only:
+            statement = statement.execution_options(**{EXPIRED_ONLY: True})
         return int(self._conn.execute(statement).rowcount)
 
 
