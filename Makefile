@@ -33,8 +33,11 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# The suite runs in one process per core, at most four (pytest-xdist); TEST_JOBS=0 runs it
+# in this process (e.g. to use a debugger), TEST_JOBS=N in N processes.
+TEST_JOBS ?= auto
 unit: $(DEV_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --maxprocesses 4
 
 bench: $(DEV_STAMP)
 	@mkdir -p .benchmarks
