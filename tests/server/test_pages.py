@@ -105,6 +105,48 @@ def test_person_page(client: TestClient, org: Org) -> None:
     assert "quality 0." in body or "quality 1." in body
 
 
+def test_a_person_without_a_role_has_a_page_and_a_target_role(client: TestClient, org: Org) -> None:
+    with org.store.transaction() as ws:
+        nobody = next(p for p in ws.people.list() if p.role_id is None)
+    url = f"/people/{nobody.employee_id}"
+    body = page(client, org, H, url)
+    assert "No role is assigned" in body and "Gaps against" not in body
+    assert '<option value="">(choose a role)</option>' in body
+    assert "Credentials" in body and "Progress over time" in body
+    target = page(client, org, H, f"{url}?role=data-analyst")
+    assert "Gaps against the target role Data Analyst" in target
+    assert "The requirements of the target role Data Analyst they meet" in target
+    assert "their own role" not in target
+    assert "no person" in page(client, org, H, "/people/E9999", 404)
+
+
+def test_the_person_page_names_the_department_and_team(client: TestClient, org: Org) -> None:
+    body = page(client, org, E, f"/people/{EMPLOYEE}")
+    assert "Department Operations, team Network Planning." in body
+
+
+def test_people_are_listed_with_role_names_and_only_openable_groups_linked(
+    client: TestClient, org: Org
+) -> None:
+    for who in (H, M):
+        listed = page(client, org, who, "/people")
+        assert '<a href="/roles/data-analyst">Data Analyst</a>' in listed
+        assert 'href="/teams/Network%20Planning"' in listed
+    own = page(client, org, E, "/people")  # an employee may open no group page
+    assert '<a href="/roles/data-analyst">Data Analyst</a>' in own
+    assert 'href="/teams/' not in own and 'href="/departments/' not in own
+    assert "<td>Network Planning</td>" in own
+    furthest = page(client, org, H, "/departments/Operations")
+    assert ">data-analyst</a>" not in furthest
+
+
+def test_a_refusal_names_the_role_in_plain_words(client: TestClient, org: Org) -> None:
+    assert "an employee may not open this page" in page(client, org, E, "/dashboard", 403)
+    assert "an HR user may not open this page" not in page(client, org, H, "/dashboard")
+    answer = client.get("/api/v1/users", headers=org.bearer(R))
+    assert answer.json()["error"]["message"].startswith("a reviewer may not do this")
+
+
 def test_a_target_role_is_named_by_its_id_or_name_and_typed_when_there_are_many(
     client: TestClient, org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:

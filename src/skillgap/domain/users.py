@@ -23,9 +23,23 @@ class UserRole(StrEnum):
     EMPLOYEE = "employee"
 
     @property
+    def someone(self) -> str:
+        """The role as a sentence names its holder: "an administrator", "an HR user"."""
+        return _SOMEONE[self]
+
+    @property
     def needs_person(self) -> bool:
         """Managers and employees see people relative to themselves: they must be one."""
         return self in (UserRole.MANAGER, UserRole.EMPLOYEE)
+
+
+_SOMEONE = {
+    UserRole.ADMIN: "an administrator",
+    UserRole.HR: "an HR user",
+    UserRole.MANAGER: "a manager",
+    UserRole.REVIEWER: "a reviewer",
+    UserRole.EMPLOYEE: "an employee",
+}
 
 
 @dataclass(frozen=True)

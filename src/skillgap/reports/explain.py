@@ -35,6 +35,7 @@ def person_data(person: Person) -> dict[str, Any]:
         "employee_id": person.employee_id,
         "name": person.name,
         "department": person.department,
+        "team": person.team,
         "role": person.role_id,
         "active": person.active,
     }

@@ -95,7 +95,7 @@ def allow(*roles: UserRole) -> Callable[..., Awaitable[Principal]]:
 
     async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if who.role not in allowed:
-            raise Forbidden(f"a {who.role.value} may not do this (it is for: {names})")
+            raise Forbidden(f"{who.role.someone} may not do this (it is for: {names})")
         return who
 
     check.__name__ = f"allow_{'_'.join(r.value for r in UserRole if r in allowed)}"

@@ -99,6 +99,12 @@ def explain_level(
     return explain_competency(evidence, ref, role)
 
 
+def analysis_day(store: Store, clock: Clock) -> date:
+    """The date gaps are computed for by default: the workspace's snapshot date, else today."""
+    with store.transaction() as ws:
+        return analysis_date(ws) or clock.now().date()
+
+
 def _person(ws: Workspace, person_id: str) -> Person:
     person = ws.people.find(person_id)
     if person is None:

@@ -78,7 +78,7 @@ def import_credentials(
     one person, its alignments mapped to the workspace's competencies."""
     if who.role not in WHOLE_ORGANISATION:
         if person is not None and person != who.person_id:
-            raise Forbidden(f"a {who.role.value} may import credentials only for themselves")
+            raise Forbidden(f"{who.role.someone} may import credentials only for themselves")
         person = who.person_id
     elif person is not None:
         check_person(person, Reach(everyone=True), ctx)

@@ -17,6 +17,7 @@ class PersonBrief(Open):
     employee_id: str
     name: str
     department: str | None
+    team: str | None
     role: str | None
     active: bool
 

@@ -39,7 +39,7 @@ def page_allow(*roles: UserRole) -> Callable[..., Awaitable[Principal]]:
 
     async def check(who: Annotated[Principal, Depends(page_principal)]) -> Principal:
         if who.role not in allowed:
-            raise Forbidden(f"a {who.role.value} may not open this page (it is for: {names})")
+            raise Forbidden(f"{who.role.someone} may not open this page (it is for: {names})")
         return who
 
     check.__name__ = f"page_{'_'.join(r.value for r in UserRole if r in allowed)}"

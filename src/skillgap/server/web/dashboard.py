@@ -16,6 +16,7 @@ from skillgap.server.web import charts
 from skillgap.server.web.access import GROUPS, ORG, Ctx, page_allow, reach_for
 from skillgap.server.web.orgdata import METRICS, group_page
 from skillgap.server.web.pages import render
+from skillgap.services import roles as roles_service
 from skillgap.services.organisation_scope import Scope, ScopeKind
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +45,7 @@ def _page(
         "cell_text": charts.cell_text,
         "metrics": METRICS,
         "reached": reached,
+        "role_names": dict(roles_service.role_names(ctx.store)),
     }
     return render(request, "group.html", context)
 

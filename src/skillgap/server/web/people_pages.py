@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from skillgap.analysis.inventory import View
 from skillgap.server.auth import Principal
 from skillgap.server.scope import WHOLE_ORGANISATION, check_person, privacy_admin
-from skillgap.server.web.access import PEOPLE, Ctx, page_allow, reach_for
+from skillgap.server.web.access import GROUPS, PEOPLE, Ctx, page_allow, reach_for
 from skillgap.server.web.orgdata import role_page
 from skillgap.server.web.pages import render
 from skillgap.server.web.persondata import person_page
 from skillgap.services import people as people_service
+from skillgap.services import roles as roles_service
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(page_allow(*PEOPLE))]
@@ -28,7 +29,13 @@ def people(request: Request, ctx: Ctx, who: Reader) -> Response:
     """The people the caller may see, with their department, team and role."""
     reached = reach_for(who, ctx)
     found = [p for p in people_service.list_people(ctx.store) if reached.sees(p.employee_id)]
-    return render(request, "people.html", {"who": who, "people": found})
+    context = {
+        "who": who,
+        "people": found,
+        "role_names": dict(roles_service.role_names(ctx.store)),
+        "groups": who.role in GROUPS,  # who may open department and team pages
+    }
+    return render(request, "people.html", context)
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)

@@ -10,12 +10,15 @@ from typing import Any
 
 from skillgap.analysis.inventory import View
 from skillgap.analysis.rubric import CheckName
+from skillgap.errors import NotFoundError
+from skillgap.reports.explain import person_data
 from skillgap.reports.gaps import gaps_data
 from skillgap.server.context import AppContext
 from skillgap.services import achievement_quality, credential_views
 from skillgap.services import explain as explain_service
 from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
+from skillgap.services import users as users_service
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ ROLE_LIST_LIMIT = 60
 
 @dataclass(frozen=True)
 class PersonPage:
-    gaps: dict[str, Any]  # gaps_data against the person's own role
+    person: dict[str, Any]  # reports.explain.person_data
+    gaps: dict[str, Any] | None  # gaps_data against the person's own role (None: no role)
     target: dict[str, Any] | None  # gaps_data against the role ?role= names
     credentials: list[Credential]
     by_competency: dict[str, list[Credential]]  # counted credentials behind each competency
@@ -118,7 +122,12 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
     """A person (already checked to be in the caller's reach): their gaps against their role
     and a target role (``role``: its id or name, ``roles_service.match_roles``), the
     credentials behind their levels, their progress."""
-    own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
+    person = users_service.find_person(ctx.store, person_id)
+    if person is None:
+        raise NotFoundError(f"no person with employee id {person_id!r}")
+    own = None
+    if person.role_id is not None:  # without one, only a target role has gaps to show
+        own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
     target, matches, named = None, None, None
     if role and role.strip():
         found = roles_service.match_roles(ctx.store, role)
@@ -126,14 +135,20 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
             matches = found
         else:
             named = found[0]
-        if named and named[0] != own.role.id:
+        if named and named[0] != person.role_id:
             target = gaps_data(
                 explain_service.person_gaps(
                     ctx.store, ctx.clock, person_id, role_id=named[0], view=view
                 )
             )
     credentials = _credentials(ctx, person_id)
-    as_of = own.as_of.isoformat()
+    as_of = (
+        own.as_of.isoformat()
+        if own is not None
+        else target["as_of"]
+        if target is not None
+        else explain_service.analysis_day(ctx.store, ctx.clock).isoformat()
+    )
     counted = [
         c
         for c in credentials
@@ -146,7 +161,8 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
         for ref in c.competencies:
             by_competency.setdefault(ref, []).append(c)
     return PersonPage(
-        gaps_data(own),
+        person_data(person),
+        gaps_data(own) if own is not None else None,
         target,
         credentials,
         by_competency,

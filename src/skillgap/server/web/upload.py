@@ -67,7 +67,7 @@ def upload(
 def _target(ctx: AppContext, who: Principal, person: str | None) -> str | None:
     if who.role not in WHOLE_ORGANISATION:
         if person is not None and person != who.person_id:
-            raise Forbidden(f"a {who.role.value} may upload credentials only for themselves")
+            raise Forbidden(f"{who.role.someone} may upload credentials only for themselves")
         return who.person_id
     if person is not None:
         check_person(person, Reach(everyone=True), ctx)
