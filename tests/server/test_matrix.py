@@ -36,6 +36,9 @@ WHO: list[UserRole | None] = [A, H, M, R, E, ANON]
 AWARD = "A0068"  # one of the employee's credentials
 ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
 NOT_A_BADGE = [("files", ("note.txt", b"not a credential", "text/plain"))]
+HR_EXPORT = [
+    ("file", ("hr.csv", b"employee_id,name,department\nE9001,Ana New,Operations\n", "text/csv"))
+]
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/priorities"): Case("/api/v1/priorities?department=Operations", GROUPS),
     ("GET", "/api/v1/bench-strength"): Case("/api/v1/bench-strength", ORG),
     ("GET", "/api/v1/snapshots"): Case("/api/v1/snapshots", ORG),
+    ("POST", "/api/v1/snapshots"): Case(
+        "/api/v1/snapshots", ORG, status=201, json={"as_of": "2027-01-04"}
+    ),
+    # what an HR system pushes in: admin and HR
+    ("POST", "/api/v1/people"): Case("/api/v1/people", ORG, files=HR_EXPORT),
     ("GET", "/api/v1/progress"): Case("/api/v1/progress", ORG),
     # the review queue
     ("GET", "/api/v1/review/alignments"): Case("/api/v1/review/alignments", roles(A, H, R)),

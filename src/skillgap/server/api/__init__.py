@@ -8,6 +8,7 @@ from skillgap.server.api import (
     admin,
     catalog,
     credentials,
+    imports,
     organisation,
     people,
     plans,
@@ -22,6 +23,7 @@ PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
     # people first: a person's gaps are asked most, and routes are matched in this order
-    for area in (people, admin, catalog, credentials, organisation, quality, plans, talent):
+    areas = (people, admin, catalog, credentials, organisation, quality, plans, talent, imports)
+    for area in areas:
         router.include_router(area.router)
     return router
