@@ -100,6 +100,8 @@ def test_person_page(client: TestClient, org: Org) -> None:
     body = page(client, org, E, f"/people/{EMPLOYEE}?role=data-engineer")
     assert "Verified skills" in body and "Communicator in Practice" in body
     assert "Tidewell Skills Review Board" in body  # the issuer behind a verified skill
+    assert "Communicator in Practice (an imported record)" in body  # a bundle's record
+    assert "imported record</span> <span class=\"hint\">(counted: no signature" in body
     assert "claimed, not verified" in body  # statistics: a manager's rating only
     assert "Gaps against the target role Data Engineer" in body
     assert "quality 0." in body or "quality 1." in body
