@@ -2,6 +2,7 @@
 
     SkillgapError              anything skillgap reports to a user
     ├── ValidationError        a value breaks a domain rule
+    │   ├── ParameterError     a request's parameter has a bad value: names the parameter
     │   └── InputError         bad input in a file: names the file, row/field and reason
     │       └── InputErrors    every InputError found in one input, reported at once
     ├── NotFoundError          a named thing (person, role, competency ...) does not exist
@@ -31,6 +32,15 @@ class SkillgapError(Exception):
 
 class ValidationError(SkillgapError):
     pass
+
+
+class ParameterError(ValidationError):
+    """A parameter of a request (an HTTP query parameter, a command's option) that does not
+    parse: ``parameter`` names it, the message says why."""
+
+    def __init__(self, message: str, *, parameter: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
 
 
 class InputError(ValidationError):

@@ -77,6 +77,20 @@ def test_domain_errors_become_validation_and_conflict(client: TestClient, org: O
     assert "horizon 'soon'" in horizon["error"]["message"]
 
 
+def test_a_bad_parameter_is_located_however_it_is_refused(client: TestClient, org: Org) -> None:
+    horizon = get(client, org, A, "/api/v1/gaps/organisation?horizon=soon", 422)["error"]
+    assert horizon["details"] == [
+        {"location": ["query", "horizon"], "message": horizon["message"], "type": "value"}
+    ]
+    status = get(client, org, A, "/api/v1/credentials?status=bogus", 422)["error"]
+    assert status["details"][0]["location"] == ["query", "status"]
+    for known in ("valid", "revoked", "status-unverifiable", "unverified"):
+        get(client, org, A, f"/api/v1/credentials?status={known}")
+    where = "/api/v1/roles/data-engineer/candidates?plans=false&where=nokey"
+    attribute = get(client, org, A, where, 422)["error"]
+    assert attribute["details"][0]["location"] == ["query", "where"]
+
+
 def test_method_not_allowed_in_the_same_shape(client: TestClient, org: Org) -> None:
     answer = client.put("/api/v1/roles", headers=org.bearer(A))
     assert answer.status_code == 405

@@ -33,6 +33,7 @@ from skillgap.errors import (
     InputErrors,
     LoginThrottled,
     NotFoundError,
+    ParameterError,
     PayloadTooLarge,
     SkillgapError,
     ValidationError,
@@ -109,6 +110,8 @@ def _details(exc: SkillgapError) -> Any:
         return [_located(e) for e in exc.errors]
     if isinstance(exc, InputError):
         return [_located(exc)]
+    if isinstance(exc, ParameterError):  # as FastAPI locates a parameter it refuses
+        return [{"location": ["query", exc.parameter], "message": str(exc), "type": "value"}]
     if isinstance(exc, FetchError):
         return {"url": exc.url}
     return None

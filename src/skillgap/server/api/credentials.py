@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
-from skillgap.domain import VerificationReport
+from skillgap.domain import VerificationReport, VerificationStatus
 from skillgap.domain.users import UserRole
 from skillgap.errors import Forbidden, NotFoundError, PayloadTooLarge
 from skillgap.reports.credentials import credentials_json
@@ -107,7 +107,11 @@ def list_credentials(
     reached: Annotated[Reach, Depends(reach)],
     person: Annotated[str | None, Query(description="only this person's")] = None,
     status: Annotated[
-        str | None, Query(description="only this verification status (or unverified)")
+        str | None,
+        Query(
+            description="only this verification status, or unverified (an imported record)",
+            pattern=f"^({'|'.join([*VerificationStatus, 'unverified'])})$",
+        ),
     ] = None,
     unmatched: Annotated[bool, Query(description="only those matched to nobody")] = False,
     limit: Limit = 50,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from skillgap.analysis.inventory import View
-from skillgap.errors import ValidationError
+from skillgap.errors import ParameterError
 from skillgap.services.organisation_scope import Horizon, When
 
 ViewQuery = Annotated[
@@ -41,6 +41,7 @@ def horizon_of(text: str | None, *words: When) -> Horizon | None:
         return date.fromisoformat(value)
     except ValueError:
         names = ", ".join(w.value for w in words)
-        raise ValidationError(
-            f"horizon {text!r} is neither a date YYYY-MM-DD nor one of: {names}"
+        raise ParameterError(
+            f"horizon {text!r} is neither a date YYYY-MM-DD nor one of: {names}",
+            parameter="horizon",
         ) from None

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 
 from skillgap.domain.users import UserRole
-from skillgap.errors import ValidationError
+from skillgap.errors import ParameterError
 from skillgap.reports.talent import audit_data, candidates_data, check_data, hiring_data, rules_data
 from skillgap.server.api.credentials import _uploaded
 from skillgap.server.api.models import Page, page
@@ -135,6 +135,8 @@ def attribute_filters(values: list[str]) -> dict[str, str]:
     for value in values:
         key, sep, text = value.partition("=")
         if not sep or not key.strip():
-            raise ValidationError(f"the attribute filter {value!r} is not KEY=VALUE")
+            raise ParameterError(
+                f"the attribute filter {value!r} is not KEY=VALUE", parameter="where"
+            )
         found[key.strip()] = text.strip()
     return found
