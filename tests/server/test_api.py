@@ -431,3 +431,27 @@ def test_docs_page_lists_every_route(client: TestClient) -> None:
     for path in spec["paths"]:
         assert f"<code>{path}</code>" in page.text
     assert "<script" not in page.text and "cdn" not in page.text.lower()
+
+
+def test_the_issuer_registry_is_read_and_an_issuer_placed(client: TestClient, org: Org) -> None:
+    unknown = get(client, org, R, "/api/v1/issuers?tier=unknown&limit=2")
+    assert unknown["total"] == 3 and len(unknown["items"]) == 2 and unknown["next_offset"] == 2
+    assert all(not i["trusted"] and i["score"] == 0 for i in unknown["items"])
+    issuer = "https://skillbadge-express.example/issuer"
+    body = {"issuer_id": issuer, "tier": "known"}
+    placed = client.post("/api/v1/issuers/tier", json=body, headers=org.bearer(R))
+    assert placed.status_code == 200, placed.text
+    decision = placed.json()
+    assert decision["changed"] and decision["by"].startswith("token:")
+    assert decision["changes"] == [{"field": "tier", "old": "unknown", "new": "known"}]
+    again = client.post("/api/v1/issuers/tier", json=body, headers=org.bearer(A)).json()
+    assert again["changed"] is False
+    assert get(client, org, H, "/api/v1/issuers?tier=unknown")["total"] == 2
+    nobody = {"issuer_id": "https://nobody.example/issuer", "tier": "known"}
+    assert (
+        client.post("/api/v1/issuers/tier", json=nobody, headers=org.bearer(R)).status_code == 404
+    )
+    bad = client.post(
+        "/api/v1/issuers/tier", json={**body, "tier": "famous"}, headers=org.bearer(R)
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["location"][-1] == "tier"

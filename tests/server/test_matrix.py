@@ -124,6 +124,13 @@ EXPECTED: dict[tuple[str, str], Case] = {
         roles(A, R),
         json={"achievement_id": ACHIEVEMENT, "position": 2},
     ),
+    # the trusted-issuer registry: read as the queue is; placed by admin and reviewers
+    ("GET", "/api/v1/issuers"): Case("/api/v1/issuers?tier=unknown", roles(A, H, R)),
+    ("POST", "/api/v1/issuers/tier"): Case(
+        "/api/v1/issuers/tier",
+        roles(A, R),
+        json={"issuer_id": "https://globalcerthub.example/issuer", "tier": "known"},
+    ),
     # users and tokens: administrators
     ("GET", "/api/v1/users"): Case("/api/v1/users", roles(A)),
     ("POST", "/api/v1/users"): Case(
@@ -217,6 +224,13 @@ EXPECTED: dict[tuple[str, str], Case] = {
         status=303,
         anonymous=303,
         data={"achievement_id": ACHIEVEMENT, "position": "2"},
+    ),
+    ("POST", "/review/issuer"): Case(
+        "/review/issuer",
+        roles(A, R),
+        status=303,
+        anonymous=303,
+        data={"issuer_id": "https://globalcerthub.example/issuer", "tier": "known"},
     ),
     ("POST", "/review/pathway/approve"): Case(
         "/review/pathway/approve",

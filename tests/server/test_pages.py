@@ -101,7 +101,7 @@ def test_person_page(client: TestClient, org: Org) -> None:
     assert "Verified skills" in body and "Communicator in Practice" in body
     assert "Tidewell Skills Review Board" in body  # the issuer behind a verified skill
     assert "Communicator in Practice (an imported record)" in body  # a bundle's record
-    assert "imported record</span> <span class=\"hint\">(counted: no signature" in body
+    assert 'imported record</span> <span class="hint">(counted: no signature' in body
     assert "claimed, not verified" in body  # statistics: a manager's rating only
     assert "Gaps against the target role Data Engineer" in body
     assert "quality 0." in body or "quality 1." in body
@@ -289,6 +289,33 @@ def test_review_forms_need_the_csrf_token(org: Org) -> None:
 def test_hr_reads_the_queue_but_cannot_decide(client: TestClient, org: Org) -> None:
     body = page(client, org, H, "/review")
     assert "Unknown issuers" in body and 'action="/review/confirm"' not in body
+    assert 'action="/review/issuer"' not in body
+    assert "An administrator or a reviewer places an issuer in the registry." in body
+
+
+UNKNOWN_ISSUER = "https://globalcerthub.example/issuer"
+
+
+def test_a_reviewer_places_an_unknown_issuer_in_the_registry(org: Org) -> None:
+    with session_client(org, R) as client:
+        body = client.get("/review").text
+        assert "Unknown issuers (3)" in body and 'action="/review/issuer"' in body
+        assert '<label for="tier-1">Tier for ' in body  # each select has its label
+        assert '<option value="known" selected>known (score ' in body
+        form = {"issuer_id": UNKNOWN_ISSUER, "tier": "accredited"}
+        refused = client.post("/review/issuer", data=form)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+        token = csrf_in(body)
+        bad = client.post("/review/issuer", data={**form, "tier": "unknown", "csrf_token": token})
+        assert bad.status_code == 422
+        done = client.post("/review/issuer", data={**form, "csrf_token": token})
+        assert done.status_code == 303 and done.headers["location"] == "/review?done=placed"
+        after = client.get("/review?done=placed").text
+        assert "Issuer placed in the registry." in after and "Unknown issuers (2)" in after
+        assert UNKNOWN_ISSUER not in after
+    listed = org.app_client().get("/api/v1/issuers?tier=accredited", headers=org.bearer(H))
+    [placed] = [i for i in listed.json()["items"] if i["id"] == UNKNOWN_ISSUER]
+    assert placed["tier"] == "accredited" and placed["trusted"]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from skillgap.domain.credentials import IssuerTier
 from skillgap.domain.users import UserRole
 
 T = TypeVar("T")
@@ -252,6 +253,22 @@ class DecisionOut(BaseModel):
     at: datetime | None
     changes: list[ChangeOut]
     note: str
+
+
+class IssuerOut(BaseModel):
+    id: str
+    name: str
+    url: str | None
+    tier: IssuerTier
+    score: float = Field(description="the tier's score under the rubric")
+    trusted: bool = Field(description="whether its credentials can count (score above 0)")
+    achievements: int
+    awards: int
+
+
+class IssuerTierIn(BaseModel):
+    issuer_id: str = Field(min_length=1, max_length=2000)
+    tier: IssuerTier
 
 
 class ReviewItemOut(BaseModel):

@@ -1,20 +1,28 @@
-"""Credential quality: the rubric (anyone signed in may read why a credential counts), and
-the review queue of suggested alignments with reviewers' decisions."""
+"""Credential quality: the rubric (anyone signed in may read why a credential counts), the
+review queue of suggested alignments with reviewers' decisions, and the trusted-issuer
+registry (``skillgap issuers``): administrators, HR and reviewers read it; administrators
+and reviewers place an issuer at a tier (recorded in the history with their id)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
+from skillgap.domain.credentials import IssuerTier
 from skillgap.domain.users import UserRole
-from skillgap.reports.quality import change_data, review_data, rubric_view_data
+from skillgap.reports.quality import change_data, issuers_data, review_data, rubric_view_data
 from skillgap.server.api.models import (
     AlignmentDecisionIn,
     DecisionOut,
+    IssuerOut,
+    IssuerTierIn,
+    Page,
     ReviewItemOut,
     RubricOut,
+    page,
 )
+from skillgap.server.api.params import Limit, Offset
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
 from skillgap.services import achievement_quality
@@ -54,6 +62,26 @@ def reject_alignment(body: AlignmentDecisionIn, ctx: Ctx, who: Deciders) -> dict
     decision = achievement_quality.reject_alignment(
         ctx.store, ctx.clock, body.achievement_id, body.position, who.user_id
     )
+    return decision_data(decision)
+
+
+@router.get("/issuers", response_model=Page[IssuerOut])
+def list_issuers(
+    ctx: Ctx,
+    who: Readers,
+    tier: Annotated[IssuerTier | None, Query(description="only issuers of this tier")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The issuers with their tier, its score, and their achievements and awards
+    (``tier=unknown``: those waiting for a decision; their credentials do not count)."""
+    return page(issuers_data(service.list_issuers(ctx.store, tier)), limit, offset)
+
+
+@router.post("/issuers/tier", response_model=DecisionOut)
+def set_issuer_tier(body: IssuerTierIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
+    """Place an issuer in the registry at a tier (``unknown``: no longer trusted)."""
+    decision = service.set_issuer_tier(ctx.store, ctx.clock, body.issuer_id, body.tier, who.user_id)
     return decision_data(decision)
 
 

@@ -1,7 +1,8 @@
-"""The review queue: suggested alignments waiting for a decision and issuers nobody has
-placed in the registry yet. Administrators, HR and reviewers read it; administrators and
-reviewers decide (forms with the session's CSRF token; the decision is recorded with the
-decider's id, as ``POST /api/v1/review/alignments/confirm``)."""
+"""The review queue: suggested alignments waiting for a decision, completed pathways, and
+issuers nobody has placed in the registry yet. Administrators, HR and reviewers read it;
+administrators and reviewers decide (forms with the session's CSRF token; the decision is
+recorded with the decider's id, as ``POST /api/v1/review/alignments/confirm`` and
+``POST /api/v1/issuers/tier``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from skillgap.domain.credentials import IssuerTier
+from skillgap.errors import ValidationError
 from skillgap.reports.catalog import award_data
 from skillgap.reports.quality import issuers_data, review_data
 from skillgap.server.auth import Principal
@@ -34,7 +36,11 @@ Position = Annotated[int, Form(ge=1, le=1000)]
 Token = Annotated[str, Form(max_length=100)]
 AwardId = Annotated[str, Form(min_length=1, max_length=500)]
 Note = Annotated[str, Form(max_length=1000)]
+Issuer = Annotated[str, Form(min_length=1, max_length=2000)]
+#: The tiers an unknown issuer may be placed at, most recognised first.
+PLACES = tuple(t for t in IssuerTier if t is not IssuerTier.UNKNOWN)
 DONE = {
+    "placed": "Issuer placed in the registry.",
     "confirmed": "Alignment confirmed.",
     "rejected": "Alignment rejected.",
     "issued": "Pathway credential issued.",
@@ -46,6 +52,7 @@ DONE = {
 def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
     """Suggested alignments (most-awarded achievements first) and unknown issuers."""
     items = review_data(achievement_quality.review_queue(ctx.store))
+    rubric = service.show_rubric(ctx.store).rubric
     unknown = issuers_data(service.list_issuers(ctx.store, IssuerTier.UNKNOWN))
     context = {
         "who": who,
@@ -53,6 +60,7 @@ def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
         "unknown": unknown,
         "pathway_awards": [award_data(a) for a in pathways.pending_awards(ctx.store)],
         "decides": who.role in REVIEW_DECIDERS,
+        "tiers": [(t.value, rubric.issuer[t]) for t in PLACES],
         "done": DONE.get(done),
     }
     return render(request, "review.html", context)
@@ -108,3 +116,15 @@ def reject_pathway(
         ctx.store, None, ctx.clock, award_id, approve=False, actor=who.user_id, note=note
     )
     return RedirectResponse("/review?done=declined", status_code=303)
+
+
+@router.post("/review/issuer")
+def place_issuer(
+    ctx: Ctx, who: Deciders, issuer_id: Issuer, tier: Annotated[str, Form()], csrf_token: Token = ""
+) -> Response:
+    """Place an unknown issuer in the registry at a tier: its credentials can then count."""
+    check_form(who, csrf_token)
+    if tier not in {t.value for t in PLACES}:
+        raise ValidationError(f"tier {tier!r} is not one of: {', '.join(t.value for t in PLACES)}")
+    service.set_issuer_tier(ctx.store, ctx.clock, issuer_id, IssuerTier(tier), who.user_id)
+    return RedirectResponse("/review?done=placed", status_code=303)
