@@ -84,7 +84,7 @@ def test_out_of_reach_is_no_person(client: TestClient, org: Org) -> None:
     assert OUTSIDE not in people and EMPLOYEE in people
     holders = page(client, org, M, "/roles/data-analyst")
     assert "Camille Laurent" not in holders  # a data analyst outside the manager's tree
-    assert "Bench (level" not in holders  # the organisation's bench: admin and HR only
+    assert "<th scope=\"col\">Bench:" not in holders  # the bench: admin and HR only
 
 
 def test_nav_shows_what_the_role_may_use(client: TestClient, org: Org) -> None:
@@ -425,6 +425,30 @@ def test_pages_are_accessible(client: TestClient, org: Org, url: str) -> None:
     assert not audit.unnamed
     for field in audit.fields:
         assert field.get("id") in audit.labelled or field.get("aria-label"), field
+
+
+def test_the_role_page_bench_is_at_each_requirements_own_level(
+    client: TestClient, org: Org
+) -> None:
+    from skillgap.server.api.catalog import role_data
+    from skillgap.services.organisation import bench_strength
+    from skillgap.services.roles import show_role
+
+    body = page(client, org, H, "/roles/data-analyst")
+    rows = {
+        html.unescape(m.group(1)): m.group(2)
+        for m in re.finditer(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', body, re.S)
+    }
+    levels = set()
+    for q in role_data(show_role(org.store, "data-analyst"))["requirements"]:
+        if q["now"] is None:
+            continue
+        levels.add(q["now"]["canonical"])
+        bench = bench_strength(org.store, org.clock, level=q["now"]["canonical"])
+        [line] = [b for b in bench.rows if str(b.competency) == q["competency"]]
+        people = "person" if line.people == 1 else "people"
+        assert f"<td>{line.people} {people}; {line.required_by} " in rows[q["name"]], q
+    assert len(levels) > 1  # the levels differ, and so does each bench's threshold
 
 
 def test_role_options_are_escaped_drawn_once_and_select_the_chosen_role() -> None:

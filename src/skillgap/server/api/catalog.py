@@ -133,6 +133,7 @@ def role_data(profile: RoleProfile) -> dict[str, Any]:
         return {
             "level": req.level,
             "label": scale.level(req.level).label,
+            "canonical": scale.to_canonical(req.level),
             "importance": req.importance.value,
             "since": req.horizon.isoformat() if req.horizon else None,
         }

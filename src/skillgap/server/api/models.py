@@ -124,6 +124,7 @@ class RoleSummaryOut(BaseModel):
 class RequirementOut(BaseModel):
     level: int
     label: str
+    canonical: float = Field(description="the level on skillgap's canonical 0-5 scale")
     importance: str
     since: str | None
 

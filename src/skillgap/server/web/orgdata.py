@@ -229,17 +229,26 @@ def _group_figures(
     return scope_data(found), priorities, chart, resolved
 
 
-def _bench(ctx: AppContext, privacy: Privacy) -> dict[str, dict[str, Any]]:
-    lines = bench_data(service.bench_strength(ctx.store, ctx.clock, privacy=privacy))
-    return {line["competency"]: line for line in lines["bench"]}
+def _bench_at(
+    ctx: AppContext, privacy: Privacy, level: float
+) -> Callable[[WorkspaceData, date], dict[str, dict[str, Any]]]:
+    """Every competency's bench at ``level``: those holding it there or above (verified),
+    and how many people's roles require it."""
+
+    def compute(_data: WorkspaceData, _when: date) -> dict[str, dict[str, Any]]:
+        found = service.bench_strength(ctx.store, ctx.clock, level=level, privacy=privacy)
+        return {line["competency"]: line for line in bench_data(found)["bench"]}
+
+    return compute
 
 
 @dataclass(frozen=True)
 class RolePage:
     role: dict[str, Any]  # role_data: requirements now and at each horizon
     holders: list[PersonLine]  # only people the caller may see
-    bench: dict[str, dict[str, Any]] | None  # competency -> bench line; None: not shown
-    bench_level: float
+    #: competency -> its bench at the level the role requires now (None: hidden, a group
+    #: below the privacy size); None: not shown to the caller
+    bench: dict[str, dict[str, Any] | None] | None
 
 
 def role_page(
@@ -250,6 +259,11 @@ def role_page(
     role = role_data(roles_service.show_role(ctx.store, role_id))
     holders = readiness_of(ctx, view, Scope(ScopeKind.ROLE, role["id"]), reached)
     bench = None
-    if privacy is not None:  # the organisation's bench: the same for every role's page
-        bench = kept(ctx, ("bench", privacy), lambda _d, _w: _bench(ctx, privacy))
-    return RolePage(role, holders, bench, service.DEFAULT_BENCH_LEVEL)
+    if privacy is not None:  # the organisation's bench at each level the role requires now
+        bench = {}
+        for row in role["requirements"]:
+            if row["now"] is not None:
+                level = row["now"]["canonical"]
+                found = kept(ctx, ("bench", privacy, level), _bench_at(ctx, privacy, level))
+                bench[row["competency"]] = found.get(row["competency"])
+    return RolePage(role, holders, bench)
