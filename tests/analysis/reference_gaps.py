@@ -162,10 +162,17 @@ class Reference:
                     counts[ref] += 1
         return dict(counts)
 
-    def single_points(self, importance: Importance) -> list[tuple[Any, ...]]:
+    def single_points(
+        self, importance: Importance, members: set[str] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """With ``members``: the group's, from the roles its members hold, counting them."""
+        group = [p for p in self.active if members is None or p.employee_id in members]
+        held_roles = {p.role_id for p in group}
         need: dict[CompetencyRef, float] = {}
         roles_of: dict[CompetencyRef, set[str]] = defaultdict(set)
         for role in self.org.roles:
+            if members is not None and role.id not in held_roles:
+                continue
             for req in role.requirements:
                 if req.importance.weight >= importance.weight:
                     level = self.org.context.canonical(req.competency, req.level)
@@ -174,11 +181,11 @@ class Reference:
         found = []
         for ref, level in need.items():
             holders = []
-            for p in self.active:
+            for p in group:
                 holding = self.inventory.holding(p.employee_id, ref)
                 if holding and holding.verified and holding.verified.level >= level:
                     holders.append(p.employee_id)
-            requiring = sum(1 for p in self.active if p.role_id in roles_of[ref])
+            requiring = sum(1 for p in group if p.role_id in roles_of[ref])
             if len(holders) <= 1:
                 holder = holders[0] if holders else None
                 found.append((ref, level, len(roles_of[ref]), requiring, len(holders), holder))

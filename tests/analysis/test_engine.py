@@ -233,11 +233,19 @@ def check_everything(model: OrgModel, ref: Reference) -> None:
             expected_bench = ref.bench(level, view)
             assert set(expected_bench) <= set(bench)
             assert bench == {c: expected_bench.get(c, 0) for c in bench}
+    departments = sorted({p.department or "" for p in model.people})
+    groups = [
+        None,
+        *({p.employee_id for p in model.people if p.department == d} for d in departments),
+    ]
     for importance in Importance:
-        found = model.single_points_of_failure(importance)
-        assert [
-            (s.competency, s.level, s.roles, s.people_requiring, s.holders, s.holder) for s in found
-        ] == ref.single_points(importance)
+        for members in groups:
+            mask = None if members is None else model.mask(members)
+            found = model.single_points_of_failure(importance, people=mask)
+            assert [
+                (s.competency, s.level, s.roles, s.people_requiring, s.holders, s.holder)
+                for s in found
+            ] == ref.single_points(importance, members), members
 
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

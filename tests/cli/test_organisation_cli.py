@@ -113,7 +113,13 @@ def test_the_organisation_adds_its_breakdown_future_gaps_and_single_points(demo:
     text = out(demo, "gaps", "--org")
     assert "Single points of failure" in text and "Future gaps" in text
     assert "Per department" in text
-    assert data(demo, "gaps", "--department", "Security")["single_points_of_failure"] is None
+    security = data(demo, "gaps", "--department", "Security")["single_points_of_failure"]
+    assert security and all("holder" not in p for p in security)  # the department's own
+    within = {p["competency"]: p for p in security}
+    for ref, point in within.items():  # needs of its roles, its people counted
+        if ref in points:
+            assert point["people_requiring"] <= points[ref]["people_requiring"]
+    assert set(within) != set(points)
     ahead = data(demo, "gaps", "--department", "Security", "--horizon", "next")
     assert ahead["at"] == "2027-12-31" and ahead["future_gaps"] is None
     future = data(demo, "gaps", "--role", "data-engineer", "--horizon", "future", "--admin")
@@ -234,6 +240,11 @@ def test_priorities(demo: Path) -> None:
     assert len(future) == 3 and None not in {r["horizon"] for r in future}
     corporate = data(demo, "priorities", "--department", "Corporate")
     assert corporate["scope"] == {"kind": "department", "name": "Corporate"}
+    team = data(demo, "priorities", "--team", "Network Planning", "--admin")
+    assert team["scope"] == {"kind": "team", "name": "Network Planning"} and team["priorities"]
+    assert all(r["people_required"] <= 5 for r in team["priorities"])  # its 5 people
+    both = run(demo, "priorities", "--team", "Network Planning", "--department", "Operations")
+    assert both.exit_code != 0 and "a department or a team, not both" in both.output
     text = out(demo, "priorities")
     assert "Score = importance x people short x mean gap x urgency" in text
     assert "Communication" in text and "Top 10 of" in text

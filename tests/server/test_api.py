@@ -202,6 +202,9 @@ def test_manager_groups_outside_reach(client: TestClient, org: Org) -> None:
     assert nowhere["error"]["message"] == "no team 'Nowhere'"
     assert get(client, org, M, "/api/v1/priorities", 403)["error"]["code"] == "forbidden"
     assert get(client, org, M, "/api/v1/priorities?department=Security", 404)
+    own = get(client, org, M, "/api/v1/priorities?team=Network Planning")
+    assert own["scope"] == {"kind": "team", "name": "Network Planning"}
+    assert get(client, org, M, "/api/v1/priorities?team=Security Operations", 404)
 
 
 # --- privacy of aggregates ---------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_out_of_reach_is_no_person(client: TestClient, org: Org) -> None:
     assert OUTSIDE not in people and EMPLOYEE in people
     holders = page(client, org, M, "/roles/data-analyst")
     assert "Camille Laurent" not in holders  # a data analyst outside the manager's tree
-    assert "<th scope=\"col\">Bench:" not in holders  # the bench: admin and HR only
+    assert '<th scope="col">Bench:' not in holders  # the bench: admin and HR only
 
 
 def test_nav_shows_what_the_role_may_use(client: TestClient, org: Org) -> None:
@@ -140,6 +140,29 @@ def test_people_are_listed_with_role_names_and_only_openable_groups_linked(
     assert "<td>Network Planning</td>" in own
     furthest = page(client, org, H, "/departments/Operations")
     assert ">data-analyst</a>" not in furthest
+
+
+def test_department_and_team_pages_have_their_own_priorities_and_single_points(
+    client: TestClient, org: Org
+) -> None:
+    from skillgap.services.organisation import priorities, scope_gaps
+    from skillgap.services.organisation_scope import Scope, ScopeKind
+
+    for kind, name in (("department", "Operations"), ("team", "Network Planning")):
+        body = page(client, org, H, f"/{kind}s/{name}")
+        assert "Top priorities" in body and "Single points of failure" in body, kind
+        assert f"a role held in this {kind} requires, critically" in body
+        scope = Scope(ScopeKind(kind), name)
+        points = scope_gaps(org.store, org.clock, scope).single_points or ()
+        org_points = scope_gaps(org.store, org.clock, Scope(ScopeKind.ORGANISATION))
+        assert {p.competency for p in points} != {
+            p.competency for p in org_points.single_points or ()
+        }
+        ranked = priorities(org.store, org.clock, **{kind: name})  # type: ignore[arg-type]
+        assert ranked.rows, kind
+        for row in ranked.rows:
+            assert f"{row.people_short} of {row.people_required} people short" in body
+        assert f"urgency {ranked.rows[0].urgency:.2f}" in body
 
 
 def test_a_refusal_names_the_role_in_plain_words(client: TestClient, org: Org) -> None:

@@ -295,10 +295,14 @@ class OrgModel:
         return BenchTable(order, counts[order], level, refs)
 
     def single_points_of_failure(
-        self, importance: Importance = Importance.CRITICAL
+        self, importance: Importance = Importance.CRITICAL, *, people: Mask | None = None
     ) -> list[SinglePoint]:
         """Competencies required at ``importance`` or above (by any role, at any horizon)
-        that at most one person holds, verified, at the lowest level so required."""
+        that at most one person holds, verified, at the lowest level so required. With
+        ``people`` (a person mask, ``mask(ids)``): a group's, from the roles its people
+        hold and counting only them."""
+        if people is not None and people.shape != (len(self.people),):
+            raise ValidationError("the person mask does not match the people of the model")
         if importance not in self._critical:
             self._critical[importance] = agg.critical(
                 self.roles, self._intern, self.context, importance
@@ -310,6 +314,7 @@ class OrgModel:
             self.people,
             self.competencies,
             self._holdings(),
+            people,
         )
 
     # -- updates ---------------------------------------------------------------------------

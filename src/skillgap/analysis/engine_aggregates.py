@@ -184,10 +184,25 @@ def bench_counts(comp: I64, level: F64, threshold: float, n_comp: int) -> I64:
 @dataclass(frozen=True)
 class Critical:
     """Per competency required at an importance or above (any role, any horizon): the
-    lowest canonical level so required, and the roles requiring it."""
+    lowest canonical level so required, and the roles requiring it, each with the lowest
+    level it asks for."""
 
     level: dict[int, float]
     roles: dict[int, frozenset[int]]
+    by_role: dict[int, dict[int, float]]
+
+    def within(self, staffed: I64) -> Critical:
+        """Only the roles somebody holds (``staffed[r] > 0``): a group's own needs."""
+        by_role = {
+            c: {r: lv for r, lv in levels.items() if staffed[r] > 0}
+            for c, levels in self.by_role.items()
+        }
+        by_role = {c: levels for c, levels in by_role.items() if levels}
+        return Critical(
+            {c: min(levels.values()) for c, levels in by_role.items()},
+            {c: frozenset(levels) for c, levels in by_role.items()},
+            by_role,
+        )
 
 
 def critical(
@@ -196,16 +211,19 @@ def critical(
     context: SkillContext,
     importance: Importance,
 ) -> Critical:
-    level: dict[int, float] = {}
-    roles_of: dict[int, set[int]] = {}
+    by_role: dict[int, dict[int, float]] = {}
     for r, role in enumerate(roles):
         for req in role.requirements:
             if req.importance.weight >= importance.weight:
                 c = intern[req.competency]
                 required = context.canonical(req.competency, req.level)
-                level[c] = min(required, level.get(c, required))
-                roles_of.setdefault(c, set()).add(r)
-    return Critical(level, {c: frozenset(rs) for c, rs in roles_of.items()})
+                levels = by_role.setdefault(c, {})
+                levels[r] = min(required, levels.get(r, required))
+    return Critical(
+        {c: min(levels.values()) for c, levels in by_role.items()},
+        {c: frozenset(levels) for c, levels in by_role.items()},
+        by_role,
+    )
 
 
 def single_points(
@@ -215,19 +233,26 @@ def single_points(
     people: Sequence[Person],
     competencies: tuple[CompetencyRef, ...],
     held: Holdings,
+    members: Mask | None = None,
 ) -> list[SinglePoint]:
     """The competencies of ``need`` that at most one person holds verified at the level
-    required; fewest holders first."""
+    required; fewest holders first. With ``members`` (a person mask), a group's: what the
+    roles its members hold require, at the lowest level those roles ask, held by members."""
+    assigned = role_of >= 0 if members is None else (role_of >= 0) & members
+    staffed = np.bincount(role_of[assigned], minlength=n_roles)
+    if members is not None:
+        need = need.within(staffed)
     if not need.level:
         return []
     minimum = np.full(len(competencies), np.inf)
     minimum[list(need.level)] = list(need.level.values())
     comp = held.comp
     ok = held.verified >= minimum[comp]
+    if members is not None:
+        ok &= members[held.person]
     counts = np.bincount(comp[ok], minlength=len(competencies))
     holder = np.full(len(competencies), -1, dtype=np.int64)
     holder[comp[ok]] = held.person[ok]
-    staffed = np.bincount(role_of[role_of >= 0], minlength=n_roles)
     found = [
         SinglePoint(
             competency=competencies[c],

@@ -38,6 +38,7 @@ from skillgap.services.organisation_scope import Horizon, When
     "analysis date), next (now and the next horizon), or those arising by DATE.",
 )
 @click.option("--department", metavar="NAME", help="Only this department's people.")
+@click.option("--team", metavar="NAME", help="Only this team's people.")
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -55,6 +56,7 @@ def priorities(
     view: View,
     horizon: Horizon | None,
     department: str | None,
+    team: str | None,
     top: int,
     as_of: datetime | None,
     fmt: str | None,
@@ -71,6 +73,7 @@ def priorities(
         skillgap priorities
         skillgap priorities --horizon future --top 5
         skillgap priorities --department Operations --view best --format csv
+        skillgap priorities --team "Network Planning" --horizon now
     """
     out = output_format(fmt, as_json)
     with state.store() as store:
@@ -78,6 +81,7 @@ def priorities(
             store,
             state.env.clock,
             department=department,
+            team=team,
             as_of=as_of.date() if as_of else None,
             horizon=horizon or When.ALL,
             view=view,

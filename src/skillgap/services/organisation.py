@@ -75,7 +75,7 @@ class ScopeGaps:
     breakdown: ScopeKind | None = None  # the sub-groups of ``groups``
     groups: tuple[GroupRow | Suppressed, ...] = ()
     future: tuple[FutureGapRow | Suppressed, ...] | None = None  # None: not asked for
-    single_points: tuple[SinglePoint, ...] | None = None  # the organisation's; no holder
+    single_points: tuple[SinglePoint, ...] | None = None  # the scope's; never the holder
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _scope_gaps(frame: Frame, model: OrgModel, horizon: Horizon) -> ScopeGaps:
         raise NotFoundError(f"no active person holds the role {frame.group!r}")
     if frame.hidden is not None:
         empty = () if future else None
-        return ScopeGaps(frame, at, horizons, frame.hidden, future=empty, single_points=empty)
+        return ScopeGaps(frame, at, horizons, frame.hidden, future=empty, single_points=())
     on = None if at == frame.as_of else at
     labels = [frame.group if scope.member(p) else _OUTSIDE for p in model.people]
     grouping = Grouping.whole(len(labels), frame.group) if everyone else Grouping.of_labels(labels)
@@ -171,9 +171,14 @@ def _scope_gaps(frame: Frame, model: OrgModel, horizon: Horizon) -> ScopeGaps:
         )
         if future
         else None,
-        single_points=tuple(replace(s, holder=None) for s in model.single_points_of_failure())
-        if everyone
-        else None,
+        single_points=tuple(
+            replace(s, holder=None)
+            for s in model.single_points_of_failure(
+                people=None
+                if everyone
+                else model.mask(p.employee_id for p in model.people if scope.member(p))
+            )
+        ),
     )
 
 
@@ -228,6 +233,7 @@ def priorities(
     clock: Clock,
     *,
     department: str | None = None,
+    team: str | None = None,
     as_of: date | None = None,
     horizon: Horizon = When.ALL,
     view: View = View.VERIFIED,
@@ -235,14 +241,20 @@ def priorities(
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     privacy: Privacy | None = None,
 ) -> Priorities:
-    """The organisation's (or a department's) training needs, ranked by importance x
-    people short x gap size x urgency (``engine_tables.PriorityRow``); ``horizon`` keeps
-    today's needs (``now``), the later ones (``future``), both up to the next horizon
-    (``next``) or a date, or all of them."""
+    """The organisation's (or a department's, or a team's) training needs, ranked by
+    importance x people short x gap size x urgency (``engine_tables.PriorityRow``);
+    ``horizon`` keeps today's needs (``now``), the later ones (``future``), both up to the
+    next horizon (``next``) or a date, or all of them."""
     if top < 1:
         raise ValidationError("--top must be at least 1")
-    scope = Scope(
-        ScopeKind.ORGANISATION if department is None else ScopeKind.DEPARTMENT, department
+    if department is not None and team is not None:
+        raise ValidationError("name a department or a team, not both")
+    scope = (
+        Scope(ScopeKind.TEAM, team)
+        if team is not None
+        else Scope(ScopeKind.ORGANISATION)
+        if department is None
+        else Scope(ScopeKind.DEPARTMENT, department)
     )
     frame, model, data = open_scope(store, clock, scope, as_of, view, privacy)
     key = result_key(frame, "priorities", horizon, top, half_life_days)
@@ -252,11 +264,11 @@ def priorities(
 def _priorities(
     frame: Frame, model: OrgModel, horizon: Horizon, top: int, half_life_days: float
 ) -> Priorities:
-    view, department = frame.view, frame.scope.name
+    view, group = frame.view, frame.scope.name
     if frame.hidden is not None:
         return Priorities(frame, horizon, half_life_days, 0, (), (frame.hidden,))
     members = [p.employee_id for p in model.people if frame.scope.member(p)]
-    mask = None if department is None else model.mask(members)
+    mask = None if group is None else model.mask(members)
     table = model.priorities(view, people=mask, half_life_days=half_life_days)
     codes = table.horizon  # 0: now; h + 1: the h-th horizon after as_of
     if horizon is When.NOW:

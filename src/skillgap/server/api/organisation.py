@@ -126,8 +126,9 @@ def priorities(
     who: Groups,
     reached: Annotated[Reach, Depends(reach)],
     department: Annotated[
-        str | None, Query(description="only this department (a manager must name one)")
+        str | None, Query(description="only this department (a manager names one, or a team)")
     ] = None,
+    team: Annotated[str | None, Query(description="only this team")] = None,
     horizon: Annotated[
         str | None, Query(description="all [default], now, next, future or a date YYYY-MM-DD")
     ] = None,
@@ -137,15 +138,21 @@ def priorities(
 ) -> dict[str, Any]:
     """Training needs ranked by importance x people short x gap x urgency, each with its
     components and the sentence explaining its score."""
-    if department is None and not reached.everyone:
-        raise Forbidden("a manager sees the priorities of a department of theirs: ?department=")
+    if department is None and team is None and not reached.everyone:
+        raise Forbidden(
+            "a manager sees the priorities of a department or team of theirs: "
+            "?department= or ?team="
+        )
     if department is not None:
         check_group("department", department, reached)
+    if team is not None:
+        check_group("team", team, reached)
     when = horizon_of(horizon, When.ALL, When.NOW, When.NEXT, When.FUTURE) or When.ALL
     result = service.priorities(
         ctx.store,
         ctx.clock,
         department=department,
+        team=team,
         as_of=as_of,
         horizon=when,
         view=view_of(view),

@@ -216,12 +216,17 @@ def _group_figures(
         ctx.store, ctx.clock, scope, horizon=When.FUTURE, view=view, privacy=privacy
     )
     resolved = found.frame.scope
-    priorities = None
-    if resolved.kind is not ScopeKind.TEAM:
-        ranked = service.priorities(
-            ctx.store, ctx.clock, department=resolved.name, view=view, top=10, privacy=privacy
-        )
-        priorities = priorities_data(ranked)
+    team = resolved.kind is ScopeKind.TEAM
+    ranked = service.priorities(
+        ctx.store,
+        ctx.clock,
+        department=None if team else resolved.name,
+        team=resolved.name if team else None,
+        view=view,
+        top=10,
+        privacy=privacy,
+    )
+    priorities = priorities_data(ranked)
     by = {ScopeKind.ORGANISATION: ScopeKind.DEPARTMENT, ScopeKind.DEPARTMENT: ScopeKind.TEAM}
     chart = None
     if resolved.kind in by:
