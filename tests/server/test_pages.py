@@ -166,7 +166,12 @@ def test_department_and_team_pages_have_their_own_priorities_and_single_points(
 
 
 def test_a_refusal_names_the_role_in_plain_words(client: TestClient, org: Org) -> None:
-    assert "an employee may not open this page" in page(client, org, E, "/dashboard", 403)
+    refused = page(client, org, E, "/dashboard", 403)
+    assert "an employee may not open this page" in refused
+    assert "<h1>Not allowed</h1>" in refused and '<nav aria-label="Main"' in refused
+    assert 'href="/people/E1057"' in refused  # their own links, to go on from there
+    missing = page(client, org, H, "/people/E9999", 404)
+    assert "<h1>Not found</h1>" in missing and '<p role="alert">no person' in missing
     assert "an HR user may not open this page" not in page(client, org, H, "/dashboard")
     answer = client.get("/api/v1/users", headers=org.bearer(R))
     assert answer.json()["error"]["message"].startswith("a reviewer may not do this")

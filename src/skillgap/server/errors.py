@@ -153,12 +153,39 @@ def _answer(
         return JSONResponse(error_body(code, message, details), status, headers=headers)
     if status == 401:
         return RedirectResponse("/login", status_code=303)
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{status} - skillgap</title></head><body><main><h1>{status}</h1>"
-        f"<p>{html.escape(_text(message))}</p><p><a href='/'>Home</a></p></main></body></html>"
-    )
-    return HTMLResponse(page, status, headers=headers)
+    from skillgap.server.web.pages import render  # the pages import this module's errors
+
+    context = {
+        "who": getattr(request.state, "principal", None),  # the navigation, when known
+        "status": status,
+        "heading": _HEADINGS.get(status, f"Error {status}"),
+        "message": _text(message),
+    }
+    try:
+        page = render(request, "error.html", context, status_code=status)
+    except Exception:  # an error page must not fail: the bare one
+        bare = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{status} - skillgap</title></head><body><main><h1>{status}</h1>"
+            f"<p>{html.escape(_text(message))}</p><p><a href='/'>Home</a></p></main></body></html>"
+        )
+        return HTMLResponse(bare, status, headers=headers)
+    page.headers.update(headers or {})
+    return page
+
+
+_HEADINGS = {
+    400: "That cannot be done",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed here",
+    413: "Too large",
+    422: "That request cannot be answered",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    502: "A document could not be fetched",
+    503: "The workspace cannot be used",
+}
 
 
 async def _skillgap_error(request: Request, exc: Exception) -> Response:
