@@ -268,6 +268,10 @@ def test_heatmap_is_well_formed_svg_with_a_cell_per_department_and_group(
     assert all(t is not None and t.text for t in tips)
     assert any(t is not None and "Operations x Cybersecurity" in (t.text or "") for t in tips)
     assert "<details>" in body and "as a table" in body
+    for cell, tip in zip(cells, tips, strict=True):  # "nothing required" is dashed, only it
+        empty = tip is not None and (tip.text or "").endswith("nothing required")
+        assert (cell.get("stroke-dasharray") is not None) == empty
+    assert any(cell.get("stroke-dasharray") for cell in cells)
 
 
 def test_small_groups_are_suppressed_except_for_administrators(org: Org) -> None:

@@ -92,17 +92,19 @@ def heatmap_svg(chart: Heatmap, title: str) -> Markup:
 
 def _cell(chart: Heatmap, cell: Cell, x: int, y: int) -> str:
     tooltip = escape(f"{cell.row} x {cell.column}: {cell_text(chart, cell)}")
+    dash = ""
     if cell.hidden:
         fill, text, ink = HIDDEN_FILL, f"<{chart.min_group_size}", "#1b1f24"
-    elif cell.value is None:
+    elif cell.value is None:  # dashed: told apart from the lightest step at a glance
         fill, text, ink = EMPTY_FILL, "-", "#4d5661"
+        dash = ' stroke-dasharray="4 3"'
     else:
         step = _step(chart, cell.value)
         fill, text = PALETTE[step], value_text(chart, cell.value)
         ink = "#ffffff" if step >= 3 else "#1b1f24"
     return (
         f'<g><rect class="cell" x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
-        f'fill="{fill}" stroke="#8a949e" stroke-width="1"><title>{tooltip}</title></rect>'
+        f'fill="{fill}" stroke="#8a949e" stroke-width="1"{dash}><title>{tooltip}</title></rect>'
         f'<text x="{x + CELL_W / 2 - 1:.0f}" y="{y + CELL_H / 2 + 4:.0f}" text-anchor="middle" '
         f'fill="{ink}" aria-hidden="true">{escape(text)}</text></g>'
     )
@@ -129,6 +131,8 @@ def _legend(chart: Heatmap, y: int) -> str:
         f'stroke="#8a949e"><title>hidden</title></rect>'
         f'<text x="94" y="{second + 14}">&lt;{chart.min_group_size}: fewer than '
         f"{chart.min_group_size} people, not shown</text>"
+        f'<rect x="396" y="{second}" width="18" height="18" fill="{EMPTY_FILL}" '
+        f'stroke="#8a949e" stroke-dasharray="4 3"><title>nothing required</title></rect>'
         f'<text x="420" y="{second + 14}">-: nothing required</text></g>'
     )
     return "".join(parts)
