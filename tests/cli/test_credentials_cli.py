@@ -109,7 +109,8 @@ def test_person_option(runner: CliRunner, workspace: Path, tmp_path: Path) -> No
     result = run(runner, workspace, "credentials", "import", str(bobs), "--person", "E1",
                  "--rejects", str(rejects), network=academy.fetcher)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "the credential names E2, not E1 (--person)" in rejects.read_text(encoding="utf-8-sig")
+    refused = "the credential names E2, not E1 (the person named for the import)"
+    assert refused in rejects.read_text(encoding="utf-8-sig")
     unknown = run(runner, workspace, "credentials", "import", str(bobs), "--person", "E9",
                   network=academy.fetcher)  # fmt: skip
     assert unknown.exit_code == 1 and "no person with employee id 'E9'" in unknown.output

@@ -395,6 +395,8 @@ def test_uploading_a_real_badge_shows_the_report_and_the_gap_closing(
     assert "Communicator in Practice" in body and "Verified: the credential is genuine" in body
     assert "Data Science Guru" in body and "it has expired" in body
     assert re.search(r"Gaps closed: <strong>[^<]*Communication", body)
+    assert f'for <a href="/people/{EMPLOYEE}">Julien Lef' in body  # named, not an id
+    assert "--person" not in body
     before, now = re.findall(r"<strong>(\d+)%</strong> (?:before|now)", body)
     assert int(now) > int(before)
     person = employee.get(f"/people/{EMPLOYEE}").text

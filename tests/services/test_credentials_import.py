@@ -130,7 +130,7 @@ def test_person_option_rejects_someone_elses_and_accepts_the_unchecked(
     result = run(store, [bobs, anns, unknown], academy.fetcher, person_id="E1")
 
     assert [(r.name, r.reason) for r in result.rejects] == [
-        (str(bobs), "the credential names E2, not E1 (--person)")
+        (str(bobs), "the credential names E2, not E1 (the person named for the import)")
     ]
     assert {a.award.source: a.award.person_id for a in result.awards} == {
         str(anns): "E1",

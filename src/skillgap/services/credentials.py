@@ -357,15 +357,18 @@ class _Import:
         if wanted is None:
             return match.person_id, match.reason
         if wanted in match.candidates:
-            return wanted, f"given with --person; {match.reason}"
+            return wanted, f"the person named for the import; {match.reason}"
         if match.candidates:
             named = ", ".join(match.candidates)
-            raise _Refused(f"the credential names {named}, not {wanted} (--person)")
+            raise _Refused(
+                f"the credential names {named}, not {wanted} (the person named for the import)"
+            )
         self.notes.append(
-            f"{award.source}: accepted for {wanted} (--person) without an identity check: "
+            f"{award.source}: accepted for {wanted} (the person named for the import) without "
+            "an identity check: "
             f"{match.reason}"
         )
-        return wanted, "given with --person (recipient not checked)"
+        return wanted, "the person named for the import (recipient not checked)"
 
     def _new_achievement(self, record: CredentialRecord) -> Achievement:
         resolution = self.resolver.resolve(record.targets)

@@ -21,6 +21,7 @@ from skillgap.server.web.access import PEOPLE, Ctx, check_form, page_allow
 from skillgap.server.web.pages import render
 from skillgap.server.web.persondata import GapChange, gap_change, gaps_now
 from skillgap.services import credentials as service
+from skillgap.services import users as users_service
 
 router = APIRouter(include_in_schema=False)
 Uploader = Annotated[Principal, Depends(page_allow(*PEOPLE))]
@@ -60,7 +61,9 @@ def upload(
     check_form(who, csrf_token)
     target = _target(ctx, who, person.strip() or None)
     result, change = _import(ctx, files, target, who.user_id)
-    context = {"who": who, "result": result, "change": change, "plain": PLAIN}
+    matched = {a["person_id"] for a in result["awards"] if a["person_id"]}
+    names = {p: _name(ctx, p) for p in sorted(matched)}
+    context = {"who": who, "result": result, "change": change, "plain": PLAIN, "names": names}
     return render(request, "upload.html", context)
 
 
@@ -108,3 +111,8 @@ def _gaps(ctx: AppContext, person: str | None) -> dict[str, Any] | None:
         return gaps_now(ctx, person)
     except ValidationError:  # no role: nothing to compare
         return None
+
+
+def _name(ctx: AppContext, person_id: str) -> str:
+    found = users_service.find_person(ctx.store, person_id)
+    return found.name if found else person_id
