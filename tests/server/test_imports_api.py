@@ -35,7 +35,8 @@ def people(client: TestClient, org: Org) -> dict[str, dict[str, Any]]:
 
 
 def snapshots(client: TestClient, org: Org) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = client.get("/api/v1/snapshots", headers=org.bearer(H)).json()
+    answer = client.get("/api/v1/snapshots", headers=org.bearer(H))
+    found: list[dict[str, Any]] = answer.json()["items"]
     return found
 
 

@@ -181,6 +181,8 @@ def test_pathway_import(api: TestClient, acting: Org) -> None:
 
 def test_queue_decisions_are_audited(api: TestClient, acting: Org) -> None:
     queue = call(api, acting, H, "GET", "/pathways/queue")
+    assert queue["total"] == 1 and queue["next_offset"] is None
+    queue = queue["items"]
     assert [a["id"] for a in queue] == [QUEUED] and queue[0]["state"] == "pending"
     call(api, acting, H, "POST", f"/pathways/queue/{QUEUED}/reject", 403)
     call(api, acting, E, "GET", "/pathways/queue", 403)
@@ -196,7 +198,7 @@ def test_the_award_run_is_idempotent_and_for_hr(api: TestClient, acting: Org) ->
     run = call(api, acting, H, "POST", "/pathways/award")
     assert run == {"issued": [], "queued": []}  # the demo's completion is queued already
     call(api, acting, E, "POST", "/pathways/award", 403)
-    assert [a["id"] for a in call(api, acting, H, "GET", "/pathways/queue")] == [QUEUED]
+    assert [a["id"] for a in call(api, acting, H, "GET", "/pathways/queue")["items"]] == [QUEUED]
 
 
 def test_approving_needs_the_issuer_key(
@@ -272,10 +274,17 @@ def test_saved_plans_are_seen_by_who_may_see_their_subject(api: TestClient, acti
         api, acting, H, "POST", "/plans", json={"scope": "team", "subject": TEAM, "budget": 900}
     )
     whole = call(api, acting, A, "POST", "/plans", json={"scope": "organisation", "budget": 900})
-    ids = {who: {p["id"] for p in call(api, acting, who, "GET", "/plans")} for who in (A, H, M, E)}
+    ids = {
+        who: {p["id"] for p in call(api, acting, who, "GET", "/plans")["items"]}
+        for who in (A, H, M, E)
+    }
     assert ids[H] == ids[A] == {own, other, team["id"], whole["id"]}
     assert ids[M] == {own, team["id"]} and ids[E] == {own}
-    assert [p["id"] for p in call(api, acting, M, "GET", f"/plans?person={EMPLOYEE}")] == [own]
+    assert [p["id"] for p in call(api, acting, M, "GET", f"/plans?person={EMPLOYEE}")["items"]] == [
+        own
+    ]
+    first = call(api, acting, H, "GET", "/plans?limit=1")
+    assert first["total"] == 4 and len(first["items"]) == 1 and first["next_offset"] == 1
     call(api, acting, M, "GET", f"/plans?person={OUTSIDE}", 404)
     missing = call(api, acting, M, "GET", "/plans/P9999", 404)
     for hidden in (other, whole["id"]):

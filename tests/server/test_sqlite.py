@@ -78,7 +78,7 @@ def test_user_management_on_sqlite(sqlite_org: Org) -> None:
             headers=admin,
         )
         assert missing.status_code == 422 and "linked to a person" in missing.text
-        listed = client.get("/api/v1/users", headers=admin).json()
+        listed = client.get("/api/v1/users", headers=admin).json()["items"]
         assert {u["id"] for u in listed} >= {"new.person@tidewell.example", EMAIL[UserRole.HR]}
         assert login(client, "new.person@tidewell.example", "a long enough password").status_code
         assert client.get("/api/v1/people").json()["items"][0]["employee_id"] == "E1040"

@@ -14,11 +14,14 @@ from skillgap.server.api.models import (
     NewTokenIn,
     NewTokenOut,
     NewUser,
+    Page,
     PasswordChange,
     RoleChange,
     TokenOut,
     UserOut,
+    page,
 )
+from skillgap.server.api.params import Limit, Offset
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
 from skillgap.services import tokens
@@ -43,10 +46,10 @@ async def me(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
     }
 
 
-@router.get("/users", response_model=list[UserOut], tags=["users"])
-def list_users(ctx: Ctx, who: Admin) -> list[dict[str, Any]]:
-    """Every user account (never a password hash)."""
-    return [user_data(u) for u in service.list_users(ctx.store)]
+@router.get("/users", response_model=Page[UserOut], tags=["users"])
+def list_users(ctx: Ctx, who: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    """Every user account (never a password hash), a page at a time."""
+    return page([user_data(u) for u in service.list_users(ctx.store)], limit, offset)
 
 
 @router.post("/users", response_model=UserOut, status_code=201, tags=["users"])
@@ -83,10 +86,10 @@ def set_password(email: str, body: PasswordChange, ctx: Ctx, who: Admin) -> dict
     return user_data(service.set_password(ctx.store, email, body.password))
 
 
-@router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
-def list_tokens(ctx: Ctx, who: Admin) -> list[dict[str, Any]]:
-    """Every API token, revoked ones too (never a secret)."""
-    return [token_data(t) for t in tokens.list_tokens(ctx.store)]
+@router.get("/tokens", response_model=Page[TokenOut], tags=["tokens"])
+def list_tokens(ctx: Ctx, who: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    """Every API token, revoked ones too (never a secret), a page at a time."""
+    return page([token_data(t) for t in tokens.list_tokens(ctx.store)], limit, offset)
 
 
 @router.post("/tokens", response_model=NewTokenOut, status_code=201, tags=["tokens"])

@@ -85,13 +85,15 @@ def search_competencies(
     return [hit_data(h) for h in hits]
 
 
-@router.get("/roles", response_model=list[RoleSummaryOut], tags=["catalog"])
-def list_roles(ctx: Ctx) -> list[dict[str, Any]]:
-    """Every role with its requirement count now, its horizons and how many hold it."""
-    return [
+@router.get("/roles", response_model=Page[RoleSummaryOut], tags=["catalog"])
+def list_roles(ctx: Ctx, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    """Every role with its requirement count now, its horizons and how many hold it, a page
+    at a time."""
+    found = [
         {**vars(r), "horizons": [h.isoformat() for h in r.horizons]}
         for r in roles_service.list_roles(ctx.store)
     ]
+    return page(found, limit, offset)
 
 
 @router.get("/roles/{role_id}", response_model=RoleDetail, tags=["catalog"])

@@ -16,7 +16,8 @@ from skillgap.domain.users import UserRole
 from skillgap.errors import Forbidden
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.reports.snapshots import progress_data, snapshots_data
-from skillgap.server.api.params import AsOfQuery, ViewQuery, horizon_of, view_of
+from skillgap.server.api.models import Page, page
+from skillgap.server.api.params import AsOfQuery, Limit, Offset, ViewQuery, horizon_of, view_of
 from skillgap.server.api.reports import (
     BenchOut,
     PrioritiesOut,
@@ -185,16 +186,18 @@ def bench_strength(
     return bench_data(result)
 
 
-@router.get("/snapshots", response_model=list[SnapshotOut])
+@router.get("/snapshots", response_model=Page[SnapshotOut])
 def list_snapshots(
     ctx: Ctx,
     who: Organisation,
     since: Annotated[
         date | None, Query(description="only snapshots as of this date or later")
     ] = None,
-) -> list[dict[str, Any]]:
-    """The organisation's recorded snapshots, oldest first."""
-    return snapshots_data(snapshots_service.list_snapshots(ctx.store, since))
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The organisation's recorded snapshots, oldest first, a page at a time."""
+    return page(snapshots_data(snapshots_service.list_snapshots(ctx.store, since)), limit, offset)
 
 
 @router.get("/progress", response_model=ProgressOut)

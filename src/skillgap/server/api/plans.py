@@ -159,10 +159,12 @@ def pathway_progress(
     return data
 
 
-@router.get("/pathways/queue", response_model=list[PathwayAwardOut], tags=["pathways"])
-def pathway_queue(ctx: Ctx, who: QueueReaders) -> list[dict[str, Any]]:
-    """Pathway credentials waiting for a reviewer's decision."""
-    return [award_data(a) for a in pathways_service.pending_awards(ctx.store)]
+@router.get("/pathways/queue", response_model=Page[PathwayAwardOut], tags=["pathways"])
+def pathway_queue(
+    ctx: Ctx, who: QueueReaders, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """Pathway credentials waiting for a reviewer's decision, a page at a time."""
+    return page([award_data(a) for a in pathways_service.pending_awards(ctx.store)], limit, offset)
 
 
 @router.post("/pathways/award", response_model=AwardRunOut, tags=["pathways"])
@@ -269,19 +271,22 @@ def group_plan(who: Groups, body: GroupPlanIn, ctx: Ctx, reached: Reached) -> di
     return group_plan_data(result)
 
 
-@router.get("/plans", response_model=list[PlanOut], tags=["plans"])
+@router.get("/plans", response_model=Page[PlanOut], tags=["plans"])
 def list_plans(
     ctx: Ctx,
     who: People,
     reached: Reached,
     person: Annotated[str | None, Query(description="only this person's plans")] = None,
-) -> list[dict[str, Any]]:
-    """The saved plans the caller may see (a person's: in reach; a group's: see above)."""
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The saved plans the caller may see (a person's: in reach; a group's: see above), a
+    page at a time."""
     if person is not None:
         check_person(person, reached, ctx)
     found = talent_service.list_plans(ctx.store, person_id=person)
     people = members_for(reached, ctx)
-    return [plan_data(p) for p in found if plan_visible(p, reached, people)]
+    return page([plan_data(p) for p in found if plan_visible(p, reached, people)], limit, offset)
 
 
 @router.get("/plans/{plan_id}", response_model=PlanStatusOut, tags=["plans"])

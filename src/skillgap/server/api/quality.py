@@ -41,10 +41,11 @@ def show_rubric(ctx: Ctx) -> dict[str, Any]:
     return rubric_view_data(service.show_rubric(ctx.store))
 
 
-@router.get("/review/alignments", response_model=list[ReviewItemOut])
-def review_queue(ctx: Ctx, who: Readers) -> list[dict[str, Any]]:
-    """Suggested alignments waiting for a reviewer, achievements with most awards first."""
-    return review_data(achievement_quality.review_queue(ctx.store))
+@router.get("/review/alignments", response_model=Page[ReviewItemOut])
+def review_queue(ctx: Ctx, who: Readers, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    """Suggested alignments waiting for a reviewer, achievements with most awards first, a
+    page at a time."""
+    return page(review_data(achievement_quality.review_queue(ctx.store)), limit, offset)
 
 
 @router.post("/review/alignments/confirm", response_model=DecisionOut)
