@@ -118,3 +118,62 @@ def test_a_snapshot_is_taken_and_compared_with_the_one_before(client: TestClient
     assert default.status_code == 201 and default.json()["as_of"] == first["as_of"]
     bad = client.post("/api/v1/snapshots", headers=org.bearer(H), json={"as_of": "2027-02-30"})
     assert bad.status_code == 422 and bad.json()["error"]["details"]
+
+
+RATINGS = "employee_id,competency,level,source,rated_on\nE1057,sql,4,self,2026-10-01\n"
+ROLES = """roles:
+  - id: ai-route-planner
+    name: AI Route Planner
+    family: Data
+    requirements:
+      - {competency: python-for-data, level: 4, importance: critical}
+  - id: data-analyst
+    name: Data Analyst
+    family: Data
+    requirements:
+      - {competency: sql, level: 4, importance: critical}
+"""
+
+
+def post(client: TestClient, org: Org, url: str, name: str, text: str, **form: Any) -> Any:
+    files = [("file", (name, text.encode(), "text/plain"))]
+    return client.post(url, headers=org.bearer(H), files=files, data=form)
+
+
+def test_ratings_are_imported_once_as_claims(client: TestClient, org: Org) -> None:
+    first = post(client, org, "/api/v1/ratings", "ratings.csv", RATINGS, framework="demo")
+    assert first.status_code == 200, first.text
+    assert first.json() == {"added": 1, "already_held": 0, "rejected": 0, "rejects_csv": None}
+    again = post(client, org, "/api/v1/ratings", "ratings.csv", RATINGS, framework="demo")
+    assert again.json()["already_held"] == 1 and again.json()["added"] == 0
+    bad = RATINGS + "E1057,sql,9,self,2026-10-01\nE9999,sql,2,self,2026-10-01\n"
+    refused = post(client, org, "/api/v1/ratings", "more.csv", bad, framework="demo")
+    assert refused.status_code == 422
+    assert [d["row"] for d in refused.json()["error"]["details"]] == [3, 4]
+    kept = post(
+        client, org, "/api/v1/ratings", "more.csv", bad, framework="demo", skip_invalid="true"
+    ).json()
+    assert kept["rejected"] == 2 and kept["rejects_csv"].count("\n") == 3  # header + 2
+    nowhere = post(client, org, "/api/v1/ratings", "r.csv", RATINGS, framework="nope")
+    assert nowhere.status_code == 404
+
+
+def test_roles_are_imported_and_replace_those_of_the_same_id(client: TestClient, org: Org) -> None:
+    answer = post(client, org, "/api/v1/roles", "roles.yaml", ROLES, framework="demo")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "added": ["ai-route-planner"],
+        "replaced": ["data-analyst"],
+        "errors": 0,
+        "rejects_csv": None,
+    }
+    role = client.get("/api/v1/roles/data-analyst", headers=org.bearer(H)).json()
+    assert [(r["competency"], r["now"]["level"]) for r in role["requirements"]] == [("demo:sql", 4)]
+    broken = ROLES.replace("level: 4, importance: critical}", "level: 4, importance: vital}", 1)
+    refused = post(client, org, "/api/v1/roles", "roles.yaml", broken, framework="demo")
+    assert refused.status_code == 422 and "importance" in refused.text
+    kept = post(
+        client, org, "/api/v1/roles", "roles.yaml", broken, framework="demo", skip_invalid="true"
+    ).json()
+    assert kept["errors"] == 1 and kept["replaced"] == ["data-analyst"]
+    assert kept["rejects_csv"].startswith("file,row,field,reason")

@@ -36,6 +36,17 @@ WHO: list[UserRole | None] = [A, H, M, R, E, ANON]
 AWARD = "A0068"  # one of the employee's credentials
 ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
 NOT_A_BADGE = [("files", ("note.txt", b"not a credential", "text/plain"))]
+RATINGS = [
+    (
+        "file",
+        (
+            "r.csv",
+            b"employee_id,competency,level,source,rated_on\nE1057,sql,4,self,2026-10-01\n",
+            "text/csv",
+        ),
+    )
+]
+ROLES = [("file", ("roles.yaml", (DEMO_DATA / "roles.yaml").read_bytes(), "text/yaml"))]
 HR_EXPORT = [
     ("file", ("hr.csv", b"employee_id,name,department\nE9001,Ana New,Operations\n", "text/csv"))
 ]
@@ -111,6 +122,10 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     # what an HR system pushes in: admin and HR
     ("POST", "/api/v1/people"): Case("/api/v1/people", ORG, files=HR_EXPORT),
+    ("POST", "/api/v1/ratings"): Case(
+        "/api/v1/ratings", ORG, files=RATINGS, data={"framework": "demo"}
+    ),
+    ("POST", "/api/v1/roles"): Case("/api/v1/roles", ORG, files=ROLES, data={"framework": "demo"}),
     ("GET", "/api/v1/progress"): Case("/api/v1/progress", ORG),
     # the review queue
     ("GET", "/api/v1/review/alignments"): Case("/api/v1/review/alignments", roles(A, H, R)),

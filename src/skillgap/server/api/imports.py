@@ -1,5 +1,6 @@
-"""What an HR system pushes in: an HR export of people (``people import``) and a snapshot
-of the organisation's gaps (``snapshot``). Administrators and HR only.
+"""What an HR system pushes in: an HR export of people (``people import``), self and
+manager ratings (``ratings import``), role profiles (``roles import``) and a snapshot of the
+organisation's gaps (``snapshot``). Administrators and HR only.
 
 An import is all or nothing, as on the command line: every error of the file comes back at
 once, located (``details``: file, row, field, reason), and nothing is stored; with
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, UploadFile
@@ -26,6 +28,8 @@ from skillgap.server.api.reports import SnapshotOut
 from skillgap.server.auth import Principal, allow
 from skillgap.server.context import AppContext, context
 from skillgap.services import people as people_service
+from skillgap.services import ratings as ratings_service
+from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
@@ -35,16 +39,39 @@ Ctx = Annotated[AppContext, Depends(context)]
 Importers = Annotated[Principal, Depends(allow(UserRole.ADMIN, UserRole.HR))]
 
 
+Mapping = Annotated[
+    list[str] | None,
+    Form(description='"Column=field" for a column named otherwise, e.g. "Emp No=employee_id"'),
+]
+Sheet = Annotated[str | None, Form(max_length=200, description="xlsx worksheet")]
+SkipInvalid = Annotated[
+    bool, Form(description="store the valid rows; the others come back in rejects_csv")
+]
+Rejects = Field(description="what was left out, each with its reason: fix and send again")
+
+
 class PeopleImportOut(BaseModel):
     added: int
     updated: int
     unchanged: int
     deactivated: list[str] = Field(description="missing from a full export: now inactive")
     rejected: int = Field(description="rows left out (skip_invalid only)")
-    rejects_csv: str | None = Field(
-        description="the rows left out, with a reject_reason column: fix and send again"
-    )
+    rejects_csv: str | None = Rejects
     warnings: list[str]
+
+
+class RatingsImportOut(BaseModel):
+    added: int
+    already_held: int = Field(description="ratings the workspace held already")
+    rejected: int = Field(description="rows left out (skip_invalid only)")
+    rejects_csv: str | None = Rejects
+
+
+class RolesImportOut(BaseModel):
+    added: list[str]
+    replaced: list[str]
+    errors: int = Field(description="errors of the roles left out (skip_invalid only)")
+    rejects_csv: str | None = Rejects
 
 
 class SnapshotIn(BaseModel):
@@ -64,24 +91,16 @@ def import_people(
     ctx: Ctx,
     who: Importers,
     file: Annotated[UploadFile, File(description="an HR export: CSV (UTF-8) or XLSX")],
-    map: Annotated[
-        list[str] | None,
-        Form(description='"Column=field" for a column named otherwise, e.g. "Emp No=employee_id"'),
-    ] = None,
-    sheet: Annotated[str | None, Form(max_length=200, description="xlsx worksheet")] = None,
+    map: Mapping = None,
+    sheet: Sheet = None,
     full: Annotated[
         bool, Form(description="the file lists everyone: people missing from it become inactive")
     ] = False,
-    skip_invalid: Annotated[
-        bool, Form(description="store the valid rows; the others come back in rejects_csv")
-    ] = False,
+    skip_invalid: SkipInvalid = False,
 ) -> dict[str, Any]:
     """Import people from an HR export, matched by employee id (``skillgap people import``):
     new ones added, known ones updated, nobody deleted."""
-    try:
-        mapping = parse_mapping(map or [])
-    except ConfigError as exc:  # a bad mapping is the request's fault, not the server's
-        raise ValidationError(str(exc).replace("--map", "map")) from None
+    mapping = _mapping(map)
     with _uploaded(ctx, [file]) as (paths, _):
         rejects = paths[0].parent / "rejects.csv"
         result = people_service.import_people(
@@ -94,7 +113,7 @@ def import_people(
             rejects_path=rejects,
             clock=ctx.clock,
         )
-        rejected = rejects.read_text(encoding="utf-8-sig") if result.rejects_file else None
+        rejected = _read(result.rejects_file)
     return {
         "added": result.added,
         "updated": result.updated,
@@ -103,6 +122,69 @@ def import_people(
         "rejected": result.rejected,
         "rejects_csv": rejected,
         "warnings": list(result.warnings),
+    }
+
+
+@router.post("/ratings", response_model=RatingsImportOut, tags=["people"])
+def import_ratings(
+    ctx: Ctx,
+    who: Importers,
+    file: Annotated[UploadFile, File(description="self and manager ratings: CSV or XLSX")],
+    framework: Annotated[
+        str, Form(min_length=1, max_length=200, description="the framework codes belong to")
+    ],
+    map: Mapping = None,
+    sheet: Sheet = None,
+    skip_invalid: SkipInvalid = False,
+) -> dict[str, Any]:
+    """Import self and manager ratings (``skillgap ratings import``): claims, never
+    evidence; a rating held already is stored once."""
+    mapping = _mapping(map)
+    with _uploaded(ctx, [file]) as (paths, _):
+        result = ratings_service.import_ratings(
+            paths[0],
+            framework,
+            _opener(ctx.store),
+            mapping=mapping,
+            sheet=sheet or None,
+            skip_invalid=skip_invalid,
+            rejects_path=paths[0].parent / "rejects.csv",
+            clock=ctx.clock,
+        )
+        rejected = _read(result.rejects_file)
+    return {
+        "added": result.added,
+        "already_held": result.already_held,
+        "rejected": result.rejected,
+        "rejects_csv": rejected,
+    }
+
+
+@router.post("/roles", response_model=RolesImportOut, tags=["catalog"])
+def import_roles(
+    ctx: Ctx,
+    who: Importers,
+    file: Annotated[UploadFile, File(description="role profiles: YAML, CSV or XLSX")],
+    framework: Annotated[
+        str, Form(min_length=1, max_length=200, description="the framework requirements name")
+    ],
+    skip_invalid: SkipInvalid = False,
+) -> dict[str, Any]:
+    """Import role profiles (``skillgap roles import``); a role of the same id is replaced."""
+    with _uploaded(ctx, [file]) as (paths, _):
+        result = roles_service.import_roles(
+            paths[0],
+            framework,
+            _opener(ctx.store),
+            skip_invalid=skip_invalid,
+            rejects_path=paths[0].parent / "rejects.csv",
+        )
+        rejected = _read(result.rejects_file)
+    return {
+        "added": list(result.added),
+        "replaced": list(result.replaced),
+        "errors": result.errors,
+        "rejects_csv": rejected,
     }
 
 
@@ -115,6 +197,18 @@ def take_snapshot(
     as_of = body.as_of if body else None
     taken = snapshots_service.take_snapshot(ctx.store, ctx.clock, as_of)
     return taken_data(taken)
+
+
+def _mapping(options: list[str] | None) -> dict[str, str]:
+    try:
+        return parse_mapping(options or [])
+    except ConfigError as exc:  # a bad mapping is the request's fault, not the server's
+        raise ValidationError(str(exc).replace("--map", "map")) from None
+
+
+def _read(rejects: Path | None) -> str | None:
+    """The rejects file the import wrote (in the upload's private folder), as text."""
+    return None if rejects is None else rejects.read_text(encoding="utf-8-sig")
 
 
 def _opener(store: Store) -> StoreOpener:
