@@ -35,6 +35,7 @@ ANON = None
 WHO: list[UserRole | None] = [A, H, M, R, E, ANON]
 AWARD = "A0068"  # one of the employee's credentials
 ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
+OWN_ACHIEVEMENT = "https://skills.tidewell.example/achievements/data-analytics-proficiency"
 NOT_A_BADGE = [("files", ("note.txt", b"not a credential", "text/plain"))]
 RATINGS = [
     (
@@ -145,6 +146,21 @@ EXPECTED: dict[tuple[str, str], Case] = {
         "/api/v1/issuers/tier",
         roles(A, R),
         json={"issuer_id": "https://globalcerthub.example/issuer", "tier": "known"},
+    ),
+    # the organisation's own credentials: issued and revoked by admin and HR, read by reviewers
+    ("GET", "/api/v1/issued"): Case("/api/v1/issued", roles(A, H, R)),
+    ("GET", "/api/v1/issued/{credential_id}"): Case(
+        "/api/v1/issued/urn:uuid:none", roles(A, H, R), status=404
+    ),
+    ("POST", "/api/v1/issued"): Case(
+        "/api/v1/issued",
+        ORG,
+        status=201,
+        json={"achievement_id": OWN_ACHIEVEMENT, "person": EMPLOYEE},
+        setup=issuer_setup,
+    ),
+    ("POST", "/api/v1/issued/{credential_id}/revoke"): Case(
+        "/api/v1/issued/urn:uuid:none/revoke", ORG, status=404, json={}
     ),
     # users and tokens: administrators
     ("GET", "/api/v1/users"): Case("/api/v1/users", roles(A)),

@@ -90,6 +90,24 @@ class IssuedRow:
     state: str  # active, expired or revoked
 
 
+def find_issued(store: Store, credential_id: str, *, at: datetime) -> IssuedRow:
+    """One issued credential (its id with or without ``urn:uuid:``), with its person's and
+    achievement's names."""
+    wanted = credential_id if ":" in credential_id else f"urn:uuid:{credential_id}"
+    with store.transaction() as ws:
+        found = ws.issued.find(wanted)
+        if found is None:
+            raise NotFoundError(f"no issued credential {credential_id!r}")
+        person = ws.people.find(found.person_id)
+        achievement = ws.achievements.find(found.achievement_id)
+    return IssuedRow(
+        found,
+        person.name if person else found.person_id,
+        achievement.name if achievement else "",
+        found.state(at),
+    )
+
+
 def list_issued(store: Store, *, at: datetime) -> list[IssuedRow]:
     with store.transaction() as ws:
         issued = ws.issued.list()

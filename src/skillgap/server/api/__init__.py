@@ -9,6 +9,7 @@ from skillgap.server.api import (
     catalog,
     credentials,
     imports,
+    issuing,
     organisation,
     people,
     plans,
@@ -23,7 +24,18 @@ PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)
     # people first: a person's gaps are asked most, and routes are matched in this order
-    areas = (people, admin, catalog, credentials, organisation, quality, plans, talent, imports)
+    areas = (
+        people,
+        admin,
+        catalog,
+        credentials,
+        organisation,
+        quality,
+        plans,
+        talent,
+        imports,
+        issuing,
+    )
     for area in areas:
         router.include_router(area.router)
     return router
