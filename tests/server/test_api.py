@@ -458,3 +458,27 @@ def test_the_issuer_registry_is_read_and_an_issuer_placed(client: TestClient, or
         "/api/v1/issuers/tier", json={**body, "tier": "famous"}, headers=org.bearer(R)
     )
     assert bad.status_code == 422 and bad.json()["error"]["details"][0]["location"][-1] == "tier"
+
+
+def test_the_rubric_is_set_from_a_file_and_its_history_read(client: TestClient, org: Org) -> None:
+    from skillgap.services.quality import export_rubric
+
+    text = export_rubric(None).replace("threshold: 0.65", "threshold: 0.7", 1)
+    files = [("file", ("board-2026.yaml", text.encode(), "text/yaml"))]
+    answer = client.put("/api/v1/rubric", files=files, headers=org.bearer(A))
+    assert answer.status_code == 200, answer.text
+    update = answer.json()
+    assert update["changed"] and update["changes"] == [
+        {"field": "threshold", "old": 0.65, "new": 0.7}
+    ]
+    assert update["rubric"]["custom"] and update["rubric"]["rubric"]["threshold"] == 0.7
+    again = client.put("/api/v1/rubric", files=files, headers=org.bearer(A)).json()
+    assert again["changed"] is False and again["changes"] == []
+    history = get(client, org, R, "/api/v1/rubric/history")
+    [entry] = [e for e in history["items"] if e["action"] == "rubric"]
+    assert entry["source"] == "board-2026.yaml" and entry["by"].startswith("token:")
+    broken = [("file", ("bad.yaml", b"threshold: 2\nweights: {nope: 1}\n", "text/yaml"))]
+    refused = client.put("/api/v1/rubric", files=broken, headers=org.bearer(A))
+    assert refused.status_code == 422 and refused.json()["error"]["details"]
+    assert get(client, org, A, "/api/v1/rubric")["rubric"]["threshold"] == 0.7  # unchanged
+    assert client.put("/api/v1/rubric", files=files, headers=org.bearer(R)).status_code == 403

@@ -35,6 +35,7 @@ ANON = None
 WHO: list[UserRole | None] = [A, H, M, R, E, ANON]
 AWARD = "A0068"  # one of the employee's credentials
 ACHIEVEMENT = "https://skills.tidewell.example/achievements/compass-super-user"
+RUBRIC = [("file", ("rubric.yaml", b"threshold: 0.7\n", "text/yaml"))]
 OWN_ACHIEVEMENT = "https://skills.tidewell.example/achievements/data-analytics-proficiency"
 NOT_A_BADGE = [("files", ("note.txt", b"not a credential", "text/plain"))]
 RATINGS = [
@@ -93,6 +94,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/roles"): Case("/api/v1/roles", EVERY),
     ("GET", "/api/v1/roles/{role_id}"): Case("/api/v1/roles/data-analyst", EVERY),
     ("GET", "/api/v1/rubric"): Case("/api/v1/rubric", EVERY),
+    ("GET", "/api/v1/rubric/history"): Case("/api/v1/rubric/history", roles(A, H, R)),
+    ("PUT", "/api/v1/rubric"): Case("/api/v1/rubric", roles(A), files=RUBRIC),
     # people: not reviewers; the employee is in everyone's reach here
     ("GET", "/api/v1/people"): Case("/api/v1/people", PEOPLE),
     ("GET", "/api/v1/people/{person_id}"): Case(f"/api/v1/people/{EMPLOYEE}", PEOPLE),

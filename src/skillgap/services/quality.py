@@ -128,14 +128,18 @@ class RubricUpdate:
     changes: tuple[Change, ...]  # empty: the file holds the rubric already in use
 
 
-def set_rubric(store: Store, clock: Clock, path: Path, by: str) -> RubricUpdate:
-    """Use the rubric in ``path`` (checked first: nothing changes if it has an error)."""
+def set_rubric(
+    store: Store, clock: Clock, path: Path, by: str, *, source: str | None = None
+) -> RubricUpdate:
+    """Use the rubric in ``path`` (checked first: nothing changes if it has an error);
+    ``source``: the file's name as the history records it (default: ``path``)."""
     rubric = read_rubric(path)
     with store.transaction() as ws:
         found = tuple(changes(current_rubric(ws), rubric))
         if found:
+            entry = LogEntry(clock.now(), by, "rubric", "rubric", found, source or str(path))
             ws.meta.set(META_RUBRIC, rubric_to_json(rubric))
-            record_entry(ws, LogEntry(clock.now(), by, "rubric", "rubric", found, str(path)))
+            record_entry(ws, entry)
     return RubricUpdate(rubric, found)
 
 

@@ -291,4 +291,19 @@ class RubricOut(Open):
     changed_from_defaults: list[ChangeOut]
 
 
+class RubricUpdateOut(BaseModel):
+    changed: bool = Field(description="false: the file holds the rubric already in use")
+    changes: list[ChangeOut]
+    rubric: RubricOut
+
+
+class LogEntryOut(BaseModel):
+    at: datetime
+    by: str
+    action: str = Field(description="rubric, alignment, issuer-tier, assessment ...")
+    subject: str
+    changes: list[ChangeOut]
+    source: str | None
+
+
 FrameworkDetail.model_rebuild()

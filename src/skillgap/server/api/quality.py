@@ -7,19 +7,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 
 from skillgap.domain.credentials import IssuerTier
 from skillgap.domain.users import UserRole
-from skillgap.reports.quality import change_data, issuers_data, review_data, rubric_view_data
+from skillgap.reports.quality import (
+    change_data,
+    history_data,
+    issuers_data,
+    review_data,
+    rubric_view_data,
+)
+from skillgap.server.api.credentials import _uploaded
 from skillgap.server.api.models import (
     AlignmentDecisionIn,
     DecisionOut,
     IssuerOut,
     IssuerTierIn,
+    LogEntryOut,
     Page,
     ReviewItemOut,
     RubricOut,
+    RubricUpdateOut,
     page,
 )
 from skillgap.server.api.params import Limit, Offset
@@ -33,12 +42,42 @@ router = APIRouter(tags=["quality"])
 Ctx = Annotated[AppContext, Depends(context)]
 Readers = Annotated[Principal, Depends(allow(UserRole.ADMIN, UserRole.HR, UserRole.REVIEWER))]
 Deciders = Annotated[Principal, Depends(allow(UserRole.ADMIN, UserRole.REVIEWER))]
+Admin = Annotated[Principal, Depends(allow(UserRole.ADMIN))]
 
 
 @router.get("/rubric", response_model=RubricOut, dependencies=[Depends(principal)])
 def show_rubric(ctx: Ctx) -> dict[str, Any]:
     """The credential quality rubric in use: weights, scores, threshold, decay."""
     return rubric_view_data(service.show_rubric(ctx.store))
+
+
+@router.put("/rubric", response_model=RubricUpdateOut)
+def set_rubric(
+    ctx: Ctx,
+    who: Admin,
+    file: Annotated[UploadFile, File(description="the rubric as YAML (skillgap rubric export)")],
+) -> dict[str, Any]:
+    """Use the rubric in a YAML file (``skillgap rubric set``): checked first, every error
+    located, nothing changed if there is one; settings it leaves out take their defaults.
+    Each setting changed is recorded in the history with the caller's id."""
+    with _uploaded(ctx, [file]) as (paths, shown):
+        update = service.set_rubric(
+            ctx.store, ctx.clock, paths[0], who.user_id, source=shown(str(paths[0]))
+        )
+    return {
+        "changed": bool(update.changes),
+        "changes": [change_data(c) for c in update.changes],
+        "rubric": rubric_view_data(service.show_rubric(ctx.store)),
+    }
+
+
+@router.get("/rubric/history", response_model=Page[LogEntryOut])
+def rubric_history(
+    ctx: Ctx, who: Readers, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """Every change to the rubric and every reviewer decision (alignments, issuer tiers):
+    when, who, old -> new (``skillgap rubric history``)."""
+    return page(history_data(service.history(ctx.store)), limit, offset)
 
 
 @router.get("/review/alignments", response_model=Page[ReviewItemOut])
