@@ -450,6 +450,10 @@ def test_the_issuer_registry_is_read_and_an_issuer_placed(client: TestClient, or
     again = client.post("/api/v1/issuers/tier", json=body, headers=org.bearer(A)).json()
     assert again["changed"] is False
     assert get(client, org, H, "/api/v1/issuers?tier=unknown")["total"] == 2
+    board = {**body, "tier": "internal-board"}
+    refused = client.post("/api/v1/issuers/tier", json=board, headers=org.bearer(R))
+    assert refused.status_code == 403 and "administrators only" in refused.text
+    assert client.post("/api/v1/issuers/tier", json=board, headers=org.bearer(A)).status_code == 200
     nobody = {"issuer_id": "https://nobody.example/issuer", "tier": "known"}
     assert (
         client.post("/api/v1/issuers/tier", json=nobody, headers=org.bearer(R)).status_code == 404

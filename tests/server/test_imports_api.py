@@ -12,7 +12,7 @@ from skillgap.domain.users import UserRole
 
 from .conftest import Org, TestClient
 
-H = UserRole.HR
+A, H = UserRole.ADMIN, UserRole.HR
 
 
 def upload(
@@ -61,6 +61,9 @@ def test_an_hr_export_adds_and_updates_people_and_records_a_snapshot(
     again = upload(client, org, export, map=["Emp No=employee_id"])
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
     assert len(snapshots(client, org)) == taken + 1  # nothing changed: no snapshot
+    log = client.get("/api/v1/audit?action=people imported", headers=org.bearer(A)).json()
+    assert [e["details"]["added"] for e in log["items"]] == [0, 1]  # newest first
+    assert log["items"][1]["details"]["file"] == "hr.csv"
 
 
 def test_a_bad_export_stores_nothing_and_names_every_error(client: TestClient, org: Org) -> None:
@@ -103,6 +106,8 @@ def test_a_bad_request_is_refused_as_the_clients_fault(client: TestClient, org: 
     assert "people.json" in not_a_table["error"]["message"]
     answer = client.post("/api/v1/people", headers=org.bearer(H))
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "validation"
+    both = upload(client, org, "employee_id,name\nE1057,X\n", full="true", skip_invalid="true")
+    assert both["status"] == 422 and "inactive" in both["error"]["message"]
 
 
 def test_a_snapshot_is_taken_and_compared_with_the_one_before(client: TestClient, org: Org) -> None:
@@ -177,3 +182,18 @@ def test_roles_are_imported_and_replace_those_of_the_same_id(client: TestClient,
     ).json()
     assert kept["errors"] == 1 and kept["replaced"] == ["data-analyst"]
     assert kept["rejects_csv"].startswith("file,row,field,reason")
+
+
+def test_a_table_may_be_larger_than_a_credential_file(org: Org) -> None:
+    rows = [f"E{9000 + i},Person {i},Operations,{'x' * 1900}" for i in range(1700)]
+    export = "employee_id,name,department,notes\n" + "\n".join(rows) + "\n"
+    assert 3 * 2**20 < len(export) < 4 * 2**20  # over the 2 MiB a credential file may have
+    with org.app_client(max_table_bytes=4 * 2**20) as client:
+        body = upload(client, org, export)
+        assert body["status"] == 200, str(body)[:300]
+        assert body["added"] == 1700
+        badge = [("files", ("big.json", export.encode(), "application/json"))]
+        refused = client.post("/api/v1/credentials/verify", headers=org.bearer(H), files=badge)
+        assert refused.status_code == 413
+        bigger = upload(client, org, export + export[35:])  # over the table limit
+        assert bigger["status"] == 413 and "bytes" in bigger["error"]["message"]

@@ -43,6 +43,10 @@ def test_a_credential_is_issued_listed_and_revoked(
     assert again.status_code == 200 and again.json()["revocation_reason"] == "wrong person"
     award = client.get(f"/api/v1/credentials/{issued['id']}", headers=org.bearer(H)).json()
     assert award["status"] == "revoked"
+    log = client.get("/api/v1/audit?days=3650", headers=org.bearer(A)).json()["items"]
+    done = [(e["action"], e["actor"]) for e in log if e["action"].startswith("credential ")]
+    hr = f"token:{org.tokens[H].split('_')[1]}"
+    assert done == [("credential revoked", hr), ("credential issued", hr)]  # newest first
 
 
 def test_only_the_organisations_achievements_and_known_people(

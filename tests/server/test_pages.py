@@ -122,6 +122,15 @@ def test_a_person_without_a_role_has_a_page_and_a_target_role(client: TestClient
     assert "no person" in page(client, org, H, "/people/E9999", 404)
 
 
+def test_a_person_whose_role_the_workspace_lacks_has_a_page(client: TestClient, org: Org) -> None:
+    with org.store.transaction() as ws:
+        person = ws.people.get(EMPLOYEE)
+        ws.people.put(replace(person, role_id="astronaut"))
+    body = page(client, org, H, f"/people/{EMPLOYEE}")
+    assert "Their role is unknown" in body and "&ldquo;astronaut&rdquo;" in body
+    assert "Gaps against" not in body and "Credentials" in body
+
+
 def test_the_person_page_names_the_department_and_team(client: TestClient, org: Org) -> None:
     body = page(client, org, E, f"/people/{EMPLOYEE}")
     assert "Department Operations, team Network Planning." in body
@@ -334,6 +343,10 @@ def test_a_reviewer_places_an_unknown_issuer_in_the_registry(org: Org) -> None:
         assert "Unknown issuers (3)" in body and 'action="/review/issuer"' in body
         assert '<label for="tier-1">Tier for ' in body  # each select has its label
         assert '<option value="known" selected>known (score ' in body
+        assert 'value="internal-board"' not in body  # administrators only
+        board = {"issuer_id": UNKNOWN_ISSUER, "tier": "internal-board", "csrf_token": ""}
+        board["csrf_token"] = csrf_in(body)
+        assert client.post("/review/issuer", data=board).status_code == 403
         form = {"issuer_id": UNKNOWN_ISSUER, "tier": "accredited"}
         refused = client.post("/review/issuer", data=form)
         assert refused.status_code == 403 and "CSRF" in refused.text
@@ -345,6 +358,9 @@ def test_a_reviewer_places_an_unknown_issuer_in_the_registry(org: Org) -> None:
         after = client.get("/review?done=placed").text
         assert "Issuer placed in the registry." in after and "Unknown issuers (2)" in after
         assert UNKNOWN_ISSUER not in after
+        known = {**form, "tier": "known", "csrf_token": token}  # decided already: not again
+        twice = client.post("/review/issuer", data=known)
+        assert twice.status_code == 422 and "not waiting for a decision" in twice.text
     listed = org.app_client().get("/api/v1/issuers?tier=accredited", headers=org.bearer(H))
     [placed] = [i for i in listed.json()["items"] if i["id"] == UNKNOWN_ISSUER]
     assert placed["tier"] == "accredited" and placed["trusted"]

@@ -21,6 +21,7 @@ from typing import Literal
 
 from skillgap.clock import Clock
 from skillgap.domain import Achievement, Award, Evidence, IssuerTier, Person
+from skillgap.domain.governance import AuditEntry
 from skillgap.domain.verification import CheckStatus
 from skillgap.errors import ConflictError, NotFoundError, ValidationError
 from skillgap.fetch import MemoryFetcher
@@ -89,10 +90,12 @@ def issue(
     out: Path | None = None,
     stacked: Sequence[Evidence] = (),
     write: bool = True,
+    actor: str | None = None,
 ) -> IssueResult:
     """Issue, verify and record one credential; the file is written before the commit
     (unless ``write`` is false: the workspace keeps the credential's text either way).
-    ``stacked``: evidence entries naming the credentials a pathway stacked into this one."""
+    ``stacked``: evidence entries naming the credentials a pathway stacked into this one;
+    ``actor``: who asked, recorded in the audit log with the credential."""
     links = [Evidence(url=http_url(url, "--evidence")) for url in evidence]
     links += stacked
     if (bake is None) != (image is None):
@@ -170,6 +173,11 @@ def issue(
         )
         ws.awards.add(award)
         ws.issued.add(issued)
+        if actor is not None:
+            details = {"credential": issued.id, "achievement": achievement.id, "format": format}
+            ws.audit.append(
+                AuditEntry(now, actor, "credential issued", holder.employee_id, details)
+            )
         if write:
             _write_new(out, data)  # inside the transaction: a failed write records nothing
     return IssueResult(issued, award, verified, holder, achievement, out if write else None)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from skillgap.clock import Clock
 from skillgap.domain import Award
+from skillgap.domain.governance import AuditEntry
 from skillgap.domain.verification import (
     Check,
     CheckStatus,
@@ -41,8 +42,10 @@ def revoke(
     reason: str | None = None,
     keys: KeySource | None = None,
     out: Path | None = None,
+    actor: str | None = None,
 ) -> RevokeResult:
-    """Record the revocation (and the award's new status); publish when given ``out``."""
+    """Record the revocation (and the award's new status); publish when given ``out``;
+    ``actor``: who asked, recorded in the audit log."""
     wanted = credential_id if ":" in credential_id else f"urn:uuid:{credential_id}"
     with store.transaction() as ws:
         found = ws.issued.find(wanted)
@@ -56,6 +59,10 @@ def revoke(
             award = ws.awards.find(found.award_id)
             if award is not None and award.verification is not None:
                 ws.awards.put(replace(award, verification=_revoked_report(award, found, now)))
+            if actor is not None:
+                details = {"credential": found.id, "reason": reason}
+                entry = AuditEntry(now, actor, "credential revoked", found.person_id, details)
+                ws.audit.append(entry)
     published = None
     if out is not None:
         if keys is None:

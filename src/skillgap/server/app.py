@@ -21,7 +21,7 @@ from skillgap.fetch import Fetcher
 from skillgap.server import errors
 from skillgap.server.api import PREFIX, api_router
 from skillgap.server.cache import one_revision
-from skillgap.server.context import AppContext, ServerOptions
+from skillgap.server.context import MIB, AppContext, ServerOptions
 from skillgap.server.warm import Warmer
 from skillgap.server.web import (
     dashboard,
@@ -51,6 +51,9 @@ SECURITY_HEADERS = {
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Cache-Control": "no-store",
 }
+
+#: The table imports (HR exports, ratings, role profiles): their own, larger body limit.
+TABLE_ROUTES = tuple(f"{PREFIX}/{name}" for name in ("people", "ratings", "roles"))
 
 
 def create_app(
@@ -104,7 +107,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_middleware(UnitsPerRequest)
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodyLimit, limit=ctx.options.max_request_bytes)
+    tables = ctx.options.max_table_bytes + MIB  # a table and the multipart form around it
+    app.add_middleware(
+        BodyLimit, limit=ctx.options.max_request_bytes, larger=dict.fromkeys(TABLE_ROUTES, tables)
+    )
     return app
 
 
@@ -155,17 +161,19 @@ class BodyLimit:
     """Refuses a request body over ``limit`` bytes: at once when its Content-Length says
     so, else as soon as that many bytes have arrived (a chunked upload)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.larger = dict(larger or {})  # path -> its own limit (the table imports)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.limit)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -174,17 +182,18 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise PayloadTooLarge(self._message())
+                if seen > limit:
+                    raise PayloadTooLarge(self._message(limit))
             return message
 
         await self.app(scope, counted, send)
 
-    def _message(self) -> str:
-        return f"the request is larger than the {self.limit} bytes the server accepts"
+    @staticmethod
+    def _message(limit: int) -> str:
+        return f"the request is larger than the {limit} bytes the server accepts"
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = errors.error_body("too-large", self._message())
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        body = errors.error_body("too-large", self._message(limit))
         response = JSONResponse(body, 413)
         await response(scope, receive, send)
 

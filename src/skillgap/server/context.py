@@ -52,6 +52,7 @@ class ServerOptions:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     max_file_bytes: int = 2 * MIB  # one uploaded credential file or backpack
     max_request_bytes: int = 20 * MIB  # a whole request body
+    max_table_bytes: int = 50 * MIB  # an imported table (HR export, ratings, role profiles)
     max_files: int = 50  # files in one upload
     read_cache: bool = True  # SKILLGAP_READ_CACHE: keep shared workspace data between requests
     documents: Path | None = None  # SKILLGAP_DOCUMENTS (serve --documents): verification's folder

@@ -119,7 +119,7 @@ def scope_gaps(
     of the scope's roles, or a date after ``as_of``) with the levels held as of ``as_of``
     (default: the snapshot date, else today): per competency, per capability group, its
     readiness and its sub-groups'. ``When.FUTURE`` (and the organisation) adds the gaps of
-    every later horizon; the organisation adds its single points of failure."""
+    every later horizon; every scope adds its own single points of failure."""
     frame, model, data = open_scope(store, clock, scope, as_of, view, privacy)
     key = result_key(frame, "scope-gaps", horizon)
     return memoised(data, key, lambda: _scope_gaps(frame, model, horizon))

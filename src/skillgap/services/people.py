@@ -47,6 +47,11 @@ def import_people(
     error of the file is reported; with it the valid rows are stored and the others written
     to a reject file (``rejects_path``, default ``<file>.rejects.csv``).
     """
+    if full and skip_invalid:
+        raise ValidationError(
+            "a full export with invalid rows skipped would make the people of those rows "
+            "inactive: fix the file, or import it without full (--full)"
+        )
     known_ids, known_roles = _known(open_workspace)
     warnings: list[str] = []
     if not known_roles:

@@ -24,7 +24,7 @@ from pathlib import Path
 from skillgap.analysis.rubric import DEFAULT_RUBRIC, Change, Rubric, changes
 from skillgap.clock import Clock
 from skillgap.domain import Issuer, IssuerTier
-from skillgap.errors import NotFoundError, WorkspaceError
+from skillgap.errors import NotFoundError, ValidationError, WorkspaceError
 from skillgap.formats.rubric import read_rubric, rubric_from_json, rubric_to_json, rubric_yaml
 from skillgap.store import Store, Workspace
 
@@ -186,11 +186,22 @@ class Decision:
 
 
 def set_issuer_tier(
-    store: Store, clock: Clock, issuer_id: str, tier: IssuerTier, by: str
+    store: Store,
+    clock: Clock,
+    issuer_id: str,
+    tier: IssuerTier,
+    by: str,
+    *,
+    only_unknown: bool = False,
 ) -> Decision:
-    """Put the issuer in the registry at ``tier`` (``unknown``: no longer trusted)."""
+    """Put the issuer in the registry at ``tier`` (``unknown``: no longer trusted);
+    ``only_unknown``: refuse an issuer that has a tier already (a queue's decision)."""
     with store.transaction() as ws:
         issuer = _issuer(ws, issuer_id)
+        if only_unknown and issuer.tier is not IssuerTier.UNKNOWN:
+            raise ValidationError(
+                f"{issuer.name} is not waiting for a decision: its tier is {issuer.tier}"
+            )
         if issuer.tier is tier:
             return Decision(issuer.name, None)
         ws.issuers.put(replace(issuer, tier=tier))

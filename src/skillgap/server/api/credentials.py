@@ -146,21 +146,23 @@ def show_credential(
 
 
 @contextmanager
-def _uploaded(ctx: AppContext, files: list[UploadFile]) -> Iterator[tuple[list[Path], Shown]]:
-    """The uploads written to a private temporary folder (each in its own), size-checked;
-    and how to show their names as the client sent them."""
+def _uploaded(
+    ctx: AppContext, files: list[UploadFile], max_bytes: int | None = None
+) -> Iterator[tuple[list[Path], Shown]]:
+    """The uploads written to a private temporary folder (each in its own), each at most
+    ``max_bytes`` (default: a credential file's limit); and how to show their names as the
+    client sent them."""
     limits = ctx.options
+    cap = max_bytes or limits.max_file_bytes
     if len(files) > limits.max_files:
         raise PayloadTooLarge(f"{len(files)} files: upload at most {limits.max_files} at once")
     with TemporaryDirectory(prefix="skillgap-upload-") as tmp:
         paths: list[Path] = []
         for number, upload in enumerate(files):
             name = _safe_name(upload.filename)
-            data = upload.file.read(limits.max_file_bytes + 1)
-            if len(data) > limits.max_file_bytes:
-                raise PayloadTooLarge(
-                    f"{name}: larger than the {limits.max_file_bytes} bytes a file may have"
-                )
+            data = upload.file.read(cap + 1)
+            if len(data) > cap:
+                raise PayloadTooLarge(f"{name}: larger than the {cap} bytes a file may have")
             folder = Path(tmp) / f"{number:03d}"
             folder.mkdir()
             path = folder / name

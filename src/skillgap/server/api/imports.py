@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
+from skillgap.domain.governance import AuditEntry
 from skillgap.domain.users import UserRole
 from skillgap.errors import ConfigError, ValidationError
 from skillgap.formats.sheets import parse_mapping
@@ -31,6 +32,7 @@ from skillgap.services import people as people_service
 from skillgap.services import ratings as ratings_service
 from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
+from skillgap.services.talent import audited
 from skillgap.services.workspace import StoreOpener
 from skillgap.store import Store
 
@@ -101,7 +103,7 @@ def import_people(
     """Import people from an HR export, matched by employee id (``skillgap people import``):
     new ones added, known ones updated, nobody deleted."""
     mapping = _mapping(map)
-    with _uploaded(ctx, [file]) as (paths, _):
+    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         rejects = paths[0].parent / "rejects.csv"
         result = people_service.import_people(
             paths[0],
@@ -114,6 +116,15 @@ def import_people(
             clock=ctx.clock,
         )
         rejected = _read(result.rejects_file)
+    details = {
+        "file": file.filename or "",
+        "added": result.added,
+        "updated": result.updated,
+        "deactivated": list(result.deactivated),
+        "rejected": result.rejected,
+    }
+    entry = AuditEntry(ctx.clock.now(), who.user_id, "people imported", "people", details)
+    audited(ctx.store, entry)  # who changed the organisation's records, and how
     return {
         "added": result.added,
         "updated": result.updated,
@@ -140,7 +151,7 @@ def import_ratings(
     """Import self and manager ratings (``skillgap ratings import``): claims, never
     evidence; a rating held already is stored once."""
     mapping = _mapping(map)
-    with _uploaded(ctx, [file]) as (paths, _):
+    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         result = ratings_service.import_ratings(
             paths[0],
             framework,
@@ -171,7 +182,7 @@ def import_roles(
     skip_invalid: SkipInvalid = False,
 ) -> dict[str, Any]:
     """Import role profiles (``skillgap roles import``); a role of the same id is replaced."""
-    with _uploaded(ctx, [file]) as (paths, _):
+    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         result = roles_service.import_roles(
             paths[0],
             framework,

@@ -87,6 +87,7 @@ def issue(body: IssueIn, ctx: Ctx, who: Issuers) -> dict[str, Any]:
         evidence=body.evidence,
         format=body.format,
         write=False,
+        actor=who.user_id,
     )
     state = done.issued.state(ctx.clock.now())
     return _detail(done.issued, done.person.name, done.achievement.name, state)
@@ -96,7 +97,9 @@ def issue(body: IssueIn, ctx: Ctx, who: Issuers) -> dict[str, Any]:
 def revoke(credential_id: str, body: RevokeIn, ctx: Ctx, who: Issuers) -> dict[str, Any]:
     """Revoke an issued credential (``skillgap revoke``): its status-list bit is set, seen
     by verifiers once the status list is published again. Revoking twice changes nothing."""
-    revocation.revoke(ctx.store, credential_id, clock=ctx.clock, reason=body.reason)
+    revocation.revoke(
+        ctx.store, credential_id, clock=ctx.clock, reason=body.reason, actor=who.user_id
+    )
     return show_issued(credential_id, ctx, who)
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 
 from skillgap.domain.credentials import IssuerTier
 from skillgap.domain.users import UserRole
+from skillgap.errors import Forbidden
 from skillgap.reports.quality import (
     change_data,
     history_data,
@@ -120,9 +121,20 @@ def list_issuers(
 
 @router.post("/issuers/tier", response_model=DecisionOut)
 def set_issuer_tier(body: IssuerTierIn, ctx: Ctx, who: Deciders) -> dict[str, Any]:
-    """Place an issuer in the registry at a tier (``unknown``: no longer trusted)."""
+    """Place an issuer in the registry at a tier (``unknown``: no longer trusted). Only an
+    administrator places one at ``internal-board``: the organisation signs that tier's
+    achievements as its own."""
+    check_tier(who, body.tier)
     decision = service.set_issuer_tier(ctx.store, ctx.clock, body.issuer_id, body.tier, who.user_id)
     return decision_data(decision)
+
+
+def check_tier(who: Principal, tier: IssuerTier) -> None:
+    if tier is IssuerTier.INTERNAL_BOARD and who.role is not UserRole.ADMIN:
+        raise Forbidden(
+            f"{who.role.someone} may not place an issuer at internal-board: the organisation "
+            "issues that tier's achievements as its own (administrators only)"
+        )
 
 
 def decision_data(d: Decision) -> dict[str, Any]:

@@ -63,6 +63,7 @@ class PersonPage:
     roles: tuple[tuple[str, str], ...]  # every role (id, name): the target role's choices
     role_matches: tuple[tuple[str, str], ...] | None = None  # ?role= naming none or several
     target_role: tuple[str, str] | None = None  # the one role ?role= names (maybe their own)
+    missing_role: str | None = None  # the role their HR record names, the workspace lacks
 
     @property
     def role_search(self) -> bool:
@@ -125,8 +126,10 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
     person = users_service.find_person(ctx.store, person_id)
     if person is None:
         raise NotFoundError(f"no person with employee id {person_id!r}")
+    roles = roles_service.role_names(ctx.store)
     own = None
-    if person.role_id is not None:  # without one, only a target role has gaps to show
+    held = person.role_id is not None and any(r == person.role_id for r, _ in roles)
+    if held:  # else (no role, or one the workspace lacks) only a target role has gaps
         own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
     target, matches, named = None, None, None
     if role and role.strip():
@@ -168,9 +171,10 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
         by_competency,
         _progress(ctx, person_id, view),
         view.value,
-        roles_service.role_names(ctx.store),
+        roles,
         matches,
         named,
+        None if held else person.role_id,
     )
 
 

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from skillgap.domain.credentials import IssuerTier
+from skillgap.domain.users import UserRole
 from skillgap.errors import ValidationError
 from skillgap.reports.catalog import award_data
 from skillgap.reports.quality import issuers_data, review_data
+from skillgap.server.api.quality import check_tier
 from skillgap.server.auth import Principal
 from skillgap.server.issuer import issuer_keys
 from skillgap.server.web.access import (
@@ -60,7 +62,7 @@ def queue(request: Request, ctx: Ctx, who: Readers, done: str = "") -> Response:
         "unknown": unknown,
         "pathway_awards": [award_data(a) for a in pathways.pending_awards(ctx.store)],
         "decides": who.role in REVIEW_DECIDERS,
-        "tiers": [(t.value, rubric.issuer[t]) for t in PLACES],
+        "tiers": [(t.value, rubric.issuer[t]) for t in _places(who)],
         "done": DONE.get(done),
     }
     return render(request, "review.html", context)
@@ -126,5 +128,14 @@ def place_issuer(
     check_form(who, csrf_token)
     if tier not in {t.value for t in PLACES}:
         raise ValidationError(f"tier {tier!r} is not one of: {', '.join(t.value for t in PLACES)}")
-    service.set_issuer_tier(ctx.store, ctx.clock, issuer_id, IssuerTier(tier), who.user_id)
+    check_tier(who, IssuerTier(tier))
+    service.set_issuer_tier(
+        ctx.store, ctx.clock, issuer_id, IssuerTier(tier), who.user_id, only_unknown=True
+    )
     return RedirectResponse("/review?done=placed", status_code=303)
+
+
+def _places(who: Principal) -> tuple[IssuerTier, ...]:
+    """The tiers ``who`` may choose (internal-board: administrators, ``check_tier``)."""
+    admin = who.role is UserRole.ADMIN
+    return tuple(t for t in PLACES if admin or t is not IssuerTier.INTERNAL_BOARD)
