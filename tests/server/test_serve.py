@@ -187,7 +187,7 @@ def test_several_workers_on_sqlite_write_in_turn(workspace: Path) -> None:
             answers = [a for found in pool.map(client, range(4)) for a in found]
         assert sorted(set(answers)) == [200, 201] and answers.count(201) == 20, answers
         listed = httpx.get(f"{base}/tokens", headers=headers).json()
-        assert len(listed) == 21
+        assert listed["total"] == 21 and len(listed["items"]) == 21
     finally:
         stop(server)
     with sqlite3.connect(workspace) as conn:
