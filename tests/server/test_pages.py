@@ -174,6 +174,15 @@ def test_department_and_team_pages_have_their_own_priorities_and_single_points(
         assert f"urgency {ranked.rows[0].urgency:.2f}" in body
 
 
+def test_group_pages_say_how_their_figures_are_computed(client: TestClient, org: Org) -> None:
+    for url in ("/dashboard", "/departments/Operations", "/teams/Network Planning"):
+        body = page(client, org, H, url)
+        assert "How these figures are computed" in body and "<dt>Readiness</dt>" in body
+        assert "Total weighted gap" in body and "Verified: only credentials" in body
+    best = page(client, org, H, "/dashboard?view=best-available")
+    assert "else a manager&#39;s rating" in best or "else a manager's rating" in best
+
+
 def test_a_refusal_names_the_role_in_plain_words(client: TestClient, org: Org) -> None:
     refused = page(client, org, E, "/dashboard", 403)
     assert "an employee may not open this page" in refused
