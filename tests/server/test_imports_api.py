@@ -151,14 +151,22 @@ def test_ratings_are_imported_once_as_claims(client: TestClient, org: Org) -> No
     assert first.json() == {"added": 1, "already_held": 0, "rejected": 0, "rejects_csv": None}
     again = post(client, org, "/api/v1/ratings", "ratings.csv", RATINGS, framework="demo")
     assert again.json()["already_held"] == 1 and again.json()["added"] == 0
-    bad = RATINGS + "E1057,sql,9,self,2026-10-01\nE9999,sql,2,self,2026-10-01\n"
+    valid = "E1057,statistics,2,self,2026-10-01\n"
+    bad = RATINGS + valid + "E1057,sql,9,self,2026-10-01\nE9999,sql,2,self,2026-10-01\n"
     refused = post(client, org, "/api/v1/ratings", "more.csv", bad, framework="demo")
     assert refused.status_code == 422
-    assert [d["row"] for d in refused.json()["error"]["details"]] == [3, 4]
+    assert [(d["file"], d["row"]) for d in refused.json()["error"]["details"]] == [
+        ("more.csv", 4),
+        ("more.csv", 5),
+    ]
+    alone = post(client, org, "/api/v1/ratings", "v.csv", RATINGS.split("\n")[0] + "\n" + valid,
+                 framework="demo")  # fmt: skip
+    assert alone.json()["added"] == 1  # the refused file stored nothing, its valid row neither
     kept = post(
         client, org, "/api/v1/ratings", "more.csv", bad, framework="demo", skip_invalid="true"
     ).json()
     assert kept["rejected"] == 2 and kept["rejects_csv"].count("\n") == 3  # header + 2
+    assert kept["already_held"] == 2 and kept["added"] == 0
     nowhere = post(client, org, "/api/v1/ratings", "r.csv", RATINGS, framework="nope")
     assert nowhere.status_code == 404
 

@@ -46,7 +46,7 @@ def revoke(
 ) -> RevokeResult:
     """Record the revocation (and the award's new status); publish when given ``out``;
     ``actor``: who asked, recorded in the audit log."""
-    wanted = credential_id if ":" in credential_id else f"urn:uuid:{credential_id}"
+    wanted = full_id(credential_id)
     with store.transaction() as ws:
         found = ws.issued.find(wanted)
         if found is None:
@@ -97,10 +97,15 @@ class IssuedRow:
     state: str  # active, expired or revoked
 
 
+def full_id(credential_id: str) -> str:
+    """An issued credential's id as stored: ``urn:uuid:`` added to a bare UUID."""
+    return credential_id if ":" in credential_id else f"urn:uuid:{credential_id}"
+
+
 def find_issued(store: Store, credential_id: str, *, at: datetime) -> IssuedRow:
     """One issued credential (its id with or without ``urn:uuid:``), with its person's and
     achievement's names."""
-    wanted = credential_id if ":" in credential_id else f"urn:uuid:{credential_id}"
+    wanted = full_id(credential_id)
     with store.transaction() as ws:
         found = ws.issued.find(wanted)
         if found is None:

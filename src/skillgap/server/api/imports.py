@@ -49,6 +49,9 @@ Sheet = Annotated[str | None, Form(max_length=200, description="xlsx worksheet")
 SkipInvalid = Annotated[
     bool, Form(description="store the valid rows; the others come back in rejects_csv")
 ]
+Framework = Annotated[
+    str, Form(min_length=1, max_length=200, description="the framework the file's codes name")
+]
 Rejects = Field(description="what was left out, each with its reason: fix and send again")
 
 
@@ -141,9 +144,7 @@ def import_ratings(
     ctx: Ctx,
     who: Importers,
     file: Annotated[UploadFile, File(description="self and manager ratings: CSV or XLSX")],
-    framework: Annotated[
-        str, Form(min_length=1, max_length=200, description="the framework codes belong to")
-    ],
+    framework: Framework,
     map: Mapping = None,
     sheet: Sheet = None,
     skip_invalid: SkipInvalid = False,
@@ -176,9 +177,7 @@ def import_roles(
     ctx: Ctx,
     who: Importers,
     file: Annotated[UploadFile, File(description="role profiles: YAML, CSV or XLSX")],
-    framework: Annotated[
-        str, Form(min_length=1, max_length=200, description="the framework requirements name")
-    ],
+    framework: Framework,
     skip_invalid: SkipInvalid = False,
 ) -> dict[str, Any]:
     """Import role profiles (``skillgap roles import``); a role of the same id is replaced."""
