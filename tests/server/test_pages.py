@@ -448,6 +448,25 @@ def test_employee_uploads_only_for_themselves(bare: Org, made: DemoCredentials) 
         assert answer.status_code == 200 and "Gaps closed" in answer.text
 
 
+def test_hr_upload_without_a_person_shows_each_matched_persons_change(
+    bare: Org, made: DemoCredentials
+) -> None:
+    """Matched by recipient, not named: the change is read with and without the awards
+    the upload added, for each person matched."""
+    with bare.app_client(fetcher=made.fetcher()) as client:
+        answer = client.post(
+            "/upload", files=files_of(made, "A0192", "A0068"), headers=bare.bearer(H)
+        )
+        assert answer.status_code == 200, answer.text[:800]
+        body = answer.text
+        assert re.search(r"Julien Lef[^<]*'s readiness for their role", body)
+        assert re.search(r"Gaps closed: <strong>[^<]*Communication", body)
+        before, now = re.findall(r"<strong>(\d+)%</strong> (?:before|now)", body)
+        assert int(now) > int(before)
+        again = client.post("/upload", files=files_of(made, "A0192"), headers=bare.bearer(H))
+        assert "readiness for their role" not in again.text  # nothing added: no change shown
+
+
 # --- accessibility --------------------------------------------------------------------------
 
 

@@ -52,10 +52,13 @@ def person_gaps(
     as_of: date | None = None,
     horizon: date | None = None,
     view: View = View.VERIFIED,
+    without_awards: frozenset[str] = frozenset(),
 ) -> PersonGaps:
     """A person's gaps against their role (or ``role_id``) as of ``as_of`` (default: the
     workspace's snapshot date, else today) and at ``horizon``: the profile in force on that
-    date, with the levels held now (default: the role's next horizon after ``as_of``)."""
+    date, with the levels held now (default: the role's next horizon after ``as_of``).
+    ``without_awards``: award ids left out, as if the person did not hold them (the gaps
+    before an upload that added them)."""
     with store.transaction() as ws:
         person = _person(ws, person_id)
         wanted = role_id or person.role_id
@@ -64,7 +67,7 @@ def person_gaps(
                 f"{_who(person)} has no role: name the role to compare with, --role ROLE"
             )
         role = _role(ws, wanted)
-        evidence, when = _evidence(ws, clock, person, as_of)
+        evidence, when = _evidence(ws, clock, person, as_of, without_awards)
     if horizon is not None and horizon <= when:
         raise ValidationError(
             f"the horizon {horizon.isoformat()} is not after the analysis date "
@@ -126,13 +129,17 @@ def _who(person: Person) -> str:
 
 
 def _evidence(
-    ws: Workspace, clock: Clock, person: Person, as_of: date | None
+    ws: Workspace,
+    clock: Clock,
+    person: Person,
+    as_of: date | None,
+    without_awards: frozenset[str] = frozenset(),
 ) -> tuple[PersonEvidence, date]:
     """The person's awards and ratings read at ``as_of`` (default: the snapshot, else today).
     What every person shares (frameworks, achievements, issuers, the rubric) comes through
     the workspace's cache when it has one (``services.summary``): a server reads it once."""
     when = as_of or analysis_date(ws) or clock.now().date()
-    awards = ws.awards.for_person(person.employee_id)
+    awards = [a for a in ws.awards.for_person(person.employee_id) if a.id not in without_awards]
     # Every achievement, not only the person's: what stacks into an achievement (its
     # pathway) is part of its quality, as in the summary.
     achievements, issuers = credential_indexes(ws, {a.achievement_id for a in awards})

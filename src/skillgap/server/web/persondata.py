@@ -187,8 +187,12 @@ class GapChange:
     narrowed: list[str]  # smaller gap, not yet met
 
 
-def gaps_now(ctx: AppContext, person_id: str) -> dict[str, Any]:
-    return gaps_data(explain_service.person_gaps(ctx.store, ctx.clock, person_id))
+def gaps_now(
+    ctx: AppContext, person_id: str, without_awards: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    return gaps_data(
+        explain_service.person_gaps(ctx.store, ctx.clock, person_id, without_awards=without_awards)
+    )
 
 
 def gap_change(before: dict[str, Any], after: dict[str, Any]) -> GapChange:

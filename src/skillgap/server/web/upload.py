@@ -44,7 +44,7 @@ PLAIN = {
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_form(request: Request, who: Uploader) -> Response:
-    return render(request, "upload.html", {"who": who, "result": None, "change": None})
+    return render(request, "upload.html", {"who": who, "result": None, "changes": []})
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -60,10 +60,17 @@ def upload(
     credential's recipient is), then show the reports and the change in gaps."""
     check_form(who, csrf_token)
     target = _target(ctx, who, person.strip() or None)
-    result, change = _import(ctx, files, target, who.user_id)
+    result, changes = _import(ctx, files, target, who.user_id)
     matched = {a["person_id"] for a in result["awards"] if a["person_id"]}
     names = {p: _name(ctx, p) for p in sorted(matched)}
-    context = {"who": who, "result": result, "change": change, "plain": PLAIN, "names": names}
+    context = {
+        "who": who,
+        "result": result,
+        "changes": changes,
+        "more_changed": len(_added_by_person(result)) - len(changes) if target is None else 0,
+        "plain": PLAIN,
+        "names": names,
+    }
     return render(request, "upload.html", context)
 
 
@@ -77,11 +84,17 @@ def _target(ctx: AppContext, who: Principal, person: str | None) -> str | None:
     return person
 
 
+#: An upload matched to many people shows the change in gaps of this many (each is a
+#: person's gaps computed twice).
+CHANGES_SHOWN = 20
+
+
 def _import(
     ctx: AppContext, files: list[UploadFile], person: str | None, actor: str
-) -> tuple[dict[str, Any], GapChange | None]:
-    """The import (as ``POST /api/v1/credentials``), and the person's gaps before and
-    after it when the person is known and has a role."""
+) -> tuple[dict[str, Any], list[GapChange]]:
+    """The import (as ``POST /api/v1/credentials``), and the change in gaps of each person
+    who has a role: read before and after when the person was named; else, for each
+    person a credential was matched to, after it with and without the awards it added."""
     before = _gaps(ctx, person)
     with _uploaded(ctx, files) as (paths, shown):
         found = service.import_credentials(
@@ -99,16 +112,33 @@ def _import(
             actor=actor,
         )
         result = import_data(found, shown)
-    after = _gaps(ctx, person)
-    change = gap_change(before, after) if before and after else None
-    return result, change
+    if person is not None:
+        after = _gaps(ctx, person)
+        return result, [gap_change(before, after)] if before and after else []
+    changes = []
+    for matched, added in sorted(_added_by_person(result).items())[:CHANGES_SHOWN]:
+        was, now = _gaps(ctx, matched, added), _gaps(ctx, matched)
+        if was and now:
+            changes.append(gap_change(was, now))
+    return result, changes
 
 
-def _gaps(ctx: AppContext, person: str | None) -> dict[str, Any] | None:
+def _added_by_person(result: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """The awards the import added, by the person each was matched to."""
+    found: dict[str, set[str]] = {}
+    for award in result["awards"]:
+        if award["added"] and award["person_id"]:
+            found.setdefault(award["person_id"], set()).add(award["id"])
+    return {person: frozenset(ids) for person, ids in found.items()}
+
+
+def _gaps(
+    ctx: AppContext, person: str | None, without: frozenset[str] = frozenset()
+) -> dict[str, Any] | None:
     if person is None:
         return None
     try:
-        return gaps_now(ctx, person)
+        return gaps_now(ctx, person, without)
     except ValidationError:  # no role: nothing to compare
         return None
 
