@@ -71,6 +71,19 @@ def test_a_failed_verification_never_counts() -> None:
     assert outcome.exclusions == (Exclusion.NOT_VALID,) and not outcome.observations
 
 
+def test_records_count_unless_the_rubric_says_otherwise() -> None:
+    """An award loaded as a record has no verification report: the organisation vouches
+    for it, unless its rubric turns ``count_records`` off; verified awards are unaffected."""
+    record = award()
+    assert record.verification is None and judge(achievement(), record).counted
+    strict = replace(DEFAULT_RUBRIC, count_records=False)
+    outcome = judge(achievement(), record, strict)
+    assert outcome.exclusions == (Exclusion.RECORD,) and not outcome.observations
+    report = VerificationReport(VerificationStatus.VALID, NOW, "ob3", ())
+    verified = type(record)(**{**vars(record), "verification": report})
+    assert judge(achievement(), verified, strict).counted
+
+
 def test_nothing_counts_before_or_after_its_time() -> None:
     expires = datetime(2026, 6, 1, tzinfo=UTC)
     ach, awd = achievement(), award(expires=expires)

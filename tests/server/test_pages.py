@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from skillgap.clock import FixedClock
 from skillgap.demo.credentials import DemoCredentials, demo_credentials
 from skillgap.domain.users import UserRole
 from skillgap.formats.bundle import Bundle
+from skillgap.services import quality
 from skillgap.services.snapshots import person_progress, take_snapshot
 from skillgap.store.memory import MemoryStore
 
@@ -105,6 +107,18 @@ def test_person_page(client: TestClient, org: Org) -> None:
     assert "claimed, not verified" in body  # statistics: a manager's rating only
     assert "Gaps against the target role Data Engineer" in body
     assert "quality 0." in body or "quality 1." in body
+
+
+def test_a_rubric_that_does_not_count_records_takes_them_off_the_person_page(
+    org: Org, tmp_path: Path
+) -> None:
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("count_records: false\n", encoding="utf-8")
+    quality.set_rubric(org.store, org.clock, rubric, "test")
+    with org.app_client() as client:
+        body = page(client, org, E, f"/people/{EMPLOYEE}")
+    assert "(not counted: the rubric counts only verified credentials)" in body
+    assert "Communicator in Practice (an imported record)" not in body  # behind no level
 
 
 def test_a_person_without_a_role_has_a_page_and_a_target_role(client: TestClient, org: Org) -> None:

@@ -104,6 +104,25 @@ def test_a_rubric_file_is_stored_recorded_and_used(ws_store: Store, tmp_path: Pa
     assert "default 0.65" in exported.read_text(encoding="utf-8")
 
 
+def test_a_rubric_can_stop_counting_award_records(ws_store: Store, tmp_path: Path) -> None:
+    """The fixture's awards are records (no verification report): counted by default."""
+    assert counted(ws_store) == 1
+    update = quality.set_rubric(
+        ws_store, CLOCK, write(tmp_path / "r.yaml", "count_records: false\n"), "ana"
+    )
+    assert [(c.field, c.old, c.new) for c in update.changes] == [("count_records", True, False)]
+    summary = organisation_summary(ws_store, CLOCK, as_of=AS_OF)
+    assert (
+        summary.credentials.counted == 0 and summary.credentials.excluded[Exclusion.RECORD] == 3
+    )  # every award here
+    [entry] = quality.history(ws_store)
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [("count_records", True, False)]
+    assert "count_records: false" in quality.export_rubric(ws_store)
+    bad = write(tmp_path / "bad.yaml", "count_records: sometimes\n")
+    with pytest.raises(InputErrors, match=r"bad.yaml, row 1, field 'count_records': 'sometimes'"):
+        quality.set_rubric(ws_store, CLOCK, bad, "ana")
+
+
 def test_a_bad_rubric_file_changes_nothing_and_names_each_line(
     ws_store: Store, tmp_path: Path
 ) -> None:

@@ -2,7 +2,8 @@
 
 At a moment, an award counts when it has been issued and has neither expired (its own
 expiry date, else the achievement's validity period) nor lapsed (the rubric's optional decay
-after N years), its verification (if any ran) is ``valid``, its recipient is a person, and its
+after N years), its verification (if any ran) is ``valid`` (an award with none is a record,
+counted unless the rubric's ``count_records`` is off), its recipient is a person, and its
 achievement's quality profile (``quality.profile``, under the organisation's rubric) passes:
 no check vetoes (an untrusted issuer, an assessment scoring 0, only suggested or no
 alignments) and the weight reaches the threshold. Each alignment that can evidence a level
@@ -52,6 +53,7 @@ class Exclusion(StrEnum):
     EXPIRED = "expired"
     LAPSED = "lapsed"
     NOT_VALID = "not-valid"
+    RECORD = "record"
     UNTRUSTED_ISSUER = "untrusted-issuer"
     WEAK_ASSESSMENT = "weak-assessment"
     SUGGESTED_ONLY = "suggested-only"
@@ -69,6 +71,7 @@ _LABELS = {
     Exclusion.EXPIRED: "expired",
     Exclusion.LAPSED: "lapsed (older than the rubric's decay period)",
     Exclusion.NOT_VALID: "verification did not pass",
+    Exclusion.RECORD: "a record with no credential to verify (the rubric does not count records)",
     Exclusion.UNTRUSTED_ISSUER: "issuer not recognised",
     Exclusion.WEAK_ASSESSMENT: "assessment too weak (quiz, attendance or unknown)",
     Exclusion.SUGGESTED_ONLY: "alignments only suggested (a reviewer has not confirmed them)",
@@ -131,6 +134,8 @@ def assess_awards(
             counting = aligned[achievement.id] = _counting_alignments(achievement, context)
         lapse = lapses_on(award.issued_on, rubric)
         exclusions = _exclusions(award, achievement, profile, bool(counting), lapse, at)
+        if award.verification is None and not rubric.count_records:
+            exclusions = (*exclusions, Exclusion.RECORD)
         observations: tuple[Observation, ...] = ()
         if not exclusions:
             observations = _observations(award, achievement, issuer, counting, context, profile)

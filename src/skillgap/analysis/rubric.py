@@ -86,7 +86,8 @@ DEFAULT_THRESHOLD = 0.65
 
 @dataclass(frozen=True)
 class Rubric:
-    """Weights of the four checks, the score of each outcome, the threshold and decay."""
+    """Weights of the four checks, the score of each outcome, the threshold and decay, and
+    whether award records (loaded without a credential to verify) count."""
 
     weights: Mapping[CheckName, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     alignment: Mapping[AlignmentStatus, float] = field(
@@ -101,6 +102,9 @@ class Rubric:
     )
     threshold: float = DEFAULT_THRESHOLD
     decay_years: int | None = None  # evidence older than this lapses (None: never)
+    # Awards loaded as records (a bundle's awards.csv: no credential, so no verification
+    # report) count as the organisation vouching for them; False: they never count.
+    count_records: bool = True
 
     def __post_init__(self) -> None:
         for f in fields(self):  # read-only tables: the shared default cannot be changed
@@ -150,6 +154,7 @@ def problems(
     stackability: Mapping[Stacking, float],
     threshold: float,
     decay_years: int | None,
+    count_records: bool = True,
 ) -> list[tuple[str, str]]:
     """Every rule a rubric with these settings would break, as (dotted setting, reason);
     empty when it is sound (a file reader locates each one)."""
@@ -184,6 +189,8 @@ def problems(
         found.append(("threshold", f"{threshold!r} is not a number from 0 to 1"))
     if decay_years is not None and not 1 <= decay_years <= MAX_DECAY_YEARS:
         found.append(("decay_years", f"must be from 1 to {MAX_DECAY_YEARS} (or null: off)"))
+    if not isinstance(count_records, bool):
+        found.append(("count_records", f"{count_records!r} is not true or false"))
     return found
 
 

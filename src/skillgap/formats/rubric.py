@@ -2,6 +2,7 @@
 
     threshold: 0.65
     decay_years: null
+    count_records: true
     weights: {alignment: 0.3, assessment: 0.4, issuer: 0.2, stackability: 0.1}
     assessment: {performance: 1.0, portfolio: 1.0, ..., quiz: 0.0}
     ...
@@ -10,9 +11,9 @@ The file is the whole rubric: a setting it leaves out takes its documented defau
 the workspace's current value, so the same file always gives the same rubric). Reading is
 strict, because a misspelt key silently ignored would leave a rule the organisation thinks
 it changed: unknown keys are refused, every value is checked (a number from 0 to 1, a whole
-number of years or null), and the rubric's own rules (weights adding up to 1, a weaker
-assessment or tier never scoring more than a stronger one) are checked too. Every error is
-reported at once, with the line and the setting (``assessment.quiz``).
+number of years or null, true or false), and the rubric's own rules (weights adding up to
+1, a weaker assessment or tier never scoring more than a stronger one) are checked too.
+Every error is reported at once, with the line and the setting (``assessment.quiz``).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ TABLES: dict[str, tuple[tuple[StrEnum, ...], str]] = {
     "issuer": (tuple(IssuerTier), "score per issuer tier (0: not trusted, never counts)"),
     "stackability": (tuple(Stacking), "stacks into more, completes a pathway, or neither"),
 }
-KEYS = {"version", "threshold", "decay_years", *TABLES}
+KEYS = {"version", "threshold", "decay_years", "count_records", *TABLES}
 
 
 def read_rubric(path: Path) -> Rubric:
@@ -101,9 +102,17 @@ def rubric_from_data(
     if decay is not None and (isinstance(decay, bool) or not isinstance(decay, int)):
         error("decay_years", f"{decay!r} is not a whole number of years (or null: off)")
         decay = None
+    records = data.get("count_records", DEFAULT_RUBRIC.count_records)
+    if not isinstance(records, bool):
+        error("count_records", f"{records!r} is not true or false")
     errors.raise_if_any()
     assert threshold is not None
-    fields: dict[str, Any] = {**tables, "threshold": threshold, "decay_years": decay}
+    fields: dict[str, Any] = {
+        **tables,
+        "threshold": threshold,
+        "decay_years": decay,
+        "count_records": records,
+    }
     for where, reason in problems(**fields):
         error(where, reason)
     errors.raise_if_any()
@@ -148,6 +157,7 @@ def rubric_to_data(rubric: Rubric) -> dict[str, Any]:
         "version": VERSION,
         "threshold": rubric.threshold,
         "decay_years": rubric.decay_years,
+        "count_records": rubric.count_records,
     }
     for name, (keys, _) in TABLES.items():
         table: Mapping[StrEnum, float] = getattr(rubric, name)
@@ -188,13 +198,14 @@ _HEADER = """\
 _NOTES = {
     "threshold": "the weight a credential needs to count",
     "decay_years": "older evidence lapses (null: never)",
+    "count_records": "awards loaded as records (no credential to verify) count",
 }
 
 
 def rubric_yaml(rubric: Rubric) -> str:
     """The rubric as a commented YAML file, each setting with its default."""
     lines = [_HEADER, f"version: {VERSION}"]
-    for name in ("threshold", "decay_years"):
+    for name in ("threshold", "decay_years", "count_records"):
         value, default = getattr(rubric, name), getattr(DEFAULT_RUBRIC, name)
         lines.append(_line(f"{name}: {_show(value)}", f"{_NOTES[name]}; default {_show(default)}"))
     for name, (keys, about) in TABLES.items():
@@ -210,7 +221,9 @@ def _line(text: str, comment: str) -> str:
     return f"{text:<28} # {comment}"
 
 
-def _show(value: float | int | None) -> str:
+def _show(value: float | int | bool | None) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "null" if value is None else repr(value)
 
 

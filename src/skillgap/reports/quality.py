@@ -75,6 +75,8 @@ def render_rubric(view: RubricView, console: Console) -> None:
         f"  A credential counts when no check vetoes and its weight reaches "
         f"{rubric.threshold:g}; decay: "
         + (f"evidence lapses after {rubric.decay_years} years" if rubric.decay_years else "off")
+        + "; award records (no credential to verify): "
+        + ("counted" if rubric.count_records else "never counted")
     )
     data = rubric_to_data(rubric)
     table = Table(show_header=True)
@@ -107,6 +109,8 @@ def change_data(change: Change) -> dict[str, Any]:
 
 def _change_text(change: Change) -> str:
     def show(value: object) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
         return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
     return f"{change.field}: {show(change.old)} -> {show(change.new)}"

@@ -41,6 +41,7 @@ class PersonGaps:
     now: ProfileGaps
     horizon: ProfileGaps | None  # None: the role's profile does not change after as_of
     later_horizons: tuple[date, ...]  # the role's other future horizons, after that one
+    counted: frozenset[str]  # the ids of the person's awards that count as of ``as_of``
 
 
 def person_gaps(
@@ -84,6 +85,7 @@ def person_gaps(
         now=profile_gaps(evidence, role, view, when),
         horizon=None if target is None else profile_gaps(evidence, role, view, target, future=True),
         later_horizons=tuple(h for h in role.horizons if target is not None and h > target),
+        counted=frozenset(o.award.id for o in evidence.outcomes if not o.exclusions),
     )
 
 

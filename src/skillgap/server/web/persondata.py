@@ -16,6 +16,7 @@ from skillgap.reports.gaps import gaps_data
 from skillgap.server.context import AppContext
 from skillgap.services import achievement_quality, credential_views
 from skillgap.services import explain as explain_service
+from skillgap.services import quality as quality_service
 from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
 from skillgap.services import users as users_service
@@ -34,6 +35,7 @@ class Credential:
     passes: bool
     quality_note: str
     competencies: tuple[str, ...]  # refs its alignments map to
+    record_note: str | None = None  # an imported record (no verification): whether it counts
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class PersonPage:
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
     rows = credential_views.list_credentials(ctx.store, person_id=person_id)
     quality = achievement_quality.quality_of(ctx.store, {row.achievement.id for row in rows})
+    record_note = None
+    if any(row.award.verification is None for row in rows):
+        record_note = (
+            "counted: no signature to check"
+            if quality_service.show_rubric(ctx.store).rubric.count_records
+            else "not counted: the rubric counts only verified credentials"
+        )
     out = []
     for row in rows:
         profile = quality[row.achievement.id]
@@ -98,6 +107,7 @@ def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
                 profile.passes,
                 note,
                 tuple(str(a.competency) for a in row.achievement.alignments if a.competency),
+                record_note if award.verification is None else None,
             )
         )
     return out
@@ -139,34 +149,22 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
         else:
             named = found[0]
         if named and named[0] != person.role_id:
-            target = gaps_data(
-                explain_service.person_gaps(
-                    ctx.store, ctx.clock, person_id, role_id=named[0], view=view
-                )
+            target = explain_service.person_gaps(
+                ctx.store, ctx.clock, person_id, role_id=named[0], view=view
             )
     credentials = _credentials(ctx, person_id)
-    as_of = (
-        own.as_of.isoformat()
-        if own is not None
-        else target["as_of"]
-        if target is not None
-        else explain_service.analysis_day(ctx.store, ctx.clock).isoformat()
-    )
-    counted = [
-        c
-        for c in credentials
-        if c.passes
-        and c.status in ("valid", "unverified")
-        and (c.expires_on is None or c.expires_on > as_of)
-    ]
+    # the credentials behind the gaps' levels: those the analysis counted (gaps' rows only)
+    judged = own or target
+    counted = judged.counted if judged is not None else frozenset()
     by_competency: dict[str, list[Credential]] = {}
-    for c in counted:
-        for ref in c.competencies:
-            by_competency.setdefault(ref, []).append(c)
+    for c in credentials:
+        if c.id in counted:
+            for ref in c.competencies:
+                by_competency.setdefault(ref, []).append(c)
     return PersonPage(
         person_data(person),
         gaps_data(own) if own is not None else None,
-        target,
+        gaps_data(target) if target is not None else None,
         credentials,
         by_competency,
         _progress(ctx, person_id, view),
