@@ -3,13 +3,15 @@ the probing around them found, each pinned with the request that showed it."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from skillgap.domain.users import UserRole
-from skillgap.errors import WorkspaceError
+from skillgap.errors import ConfigError, SkillgapError, WorkspaceError
 from skillgap.services import roles as roles_service
 
 from .conftest import Org, TestClient
@@ -109,3 +111,50 @@ def test_an_error_quoting_broken_unicode_still_answers() -> None:
     body = error_body("validation", "unknown key 'a\udcff'", [{"reason": "b\ud800"}])
     assert body["error"]["message"] == "unknown key 'a?'"
     assert body["error"]["details"] == [{"reason": "b?"}]
+
+
+# --- a server-side failure names no address or path of the server ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "status"),
+    [
+        (
+            WorkspaceError(
+                "the workspace database at postgresql+psycopg://app:s3cret@db.internal/ws failed"
+            ),
+            "workspace",
+            503,
+        ),
+        (
+            ConfigError("the issuer key in /srv/skillgap/keys/issuer-key.json is not usable"),
+            "configuration",
+            500,
+        ),
+    ],
+)
+def test_a_server_side_failure_is_logged_whole_and_answered_without_server_details(
+    client: TestClient,
+    org: Org,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: SkillgapError,
+    code: str,
+    status: int,
+) -> None:
+    def broken(store: Any, role_id: str) -> Any:
+        raise error
+
+    monkeypatch.setattr(roles_service, "show_role", broken)
+    with caplog.at_level(logging.ERROR, logger="skillgap.server.errors"):
+        answer = client.get("/api/v1/roles/data-analyst", headers=org.bearer(UserRole.ADMIN))
+    assert answer.status_code == status and answer.json()["error"]["code"] == code
+    message = answer.json()["error"]["message"]
+    for secret in ("s3cret", "db.internal", "/srv/skillgap", "issuer-key.json"):
+        assert secret not in message
+    reference = re.fullmatch(
+        r".*<hidden>.* \(reference ([0-9a-f]{8}) in the server's log\)", message
+    )
+    assert reference is not None, message
+    [logged] = [r.getMessage() for r in caplog.records if reference[1] in r.getMessage()]
+    assert str(error) in logged  # the administrator finds it whole

@@ -13,6 +13,9 @@ HTML page; an unauthenticated page request is sent to the login form instead.
 from __future__ import annotations
 
 import html
+import logging
+import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +46,8 @@ from skillgap.errors import (
     Forbidden as Forbidden,  # re-exported: the pages import it from here
 )
 from skillgap.store.sql import db_error_summary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -200,8 +205,25 @@ async def _skillgap_error(request: Request, exc: Exception) -> Response:
     if (refused := _refused_value(exc)) is not None:
         message = f"the database refuses a value of the request: {db_error_summary(refused)}"
     elif found.status >= 500 and isinstance(exc, ConfigError | WorkspaceError):
-        message = f"the server cannot use its workspace: {exc}"
+        message = _logged(exc)
     return _answer(request, found.status, found.code, message, _details(exc), headers)
+
+
+#: What a server-side failure's message may not show a caller: addresses with a scheme
+#: (a database URL may hold a password) and absolute file paths (key files, workspaces).
+_SERVER_DETAILS = re.compile(
+    r"\b[a-z][a-z0-9+.-]*://[^\s'\"()]+|(?<![\w.~/])/[\w.@~-]+(?:/[\w.@~-]+)*"
+)
+
+
+def _logged(exc: SkillgapError) -> str:
+    """A server-side failure: logged whole under a reference; the caller gets the message
+    with the server's addresses and paths taken out, and the reference to find it by."""
+    reference = secrets.token_hex(4)
+    log.error("request failed (reference %s): %s", reference, exc)
+    what = "its configuration" if isinstance(exc, ConfigError) else "its workspace"
+    shown = _SERVER_DETAILS.sub("<hidden>", str(exc))
+    return f"the server cannot use {what}: {shown} (reference {reference} in the server's log)"
 
 
 async def _request_invalid(request: Request, exc: Exception) -> Response:
