@@ -23,6 +23,7 @@ from .test_plans_api import (
     issuer_setup,
     plan_setup,
 )
+from .test_role_templates_api import MAKE, MATRIX_BUNDLE, occupations_setup
 
 A, H, M, R, E = (
     UserRole.ADMIN,
@@ -51,6 +52,29 @@ RATINGS = [
 ROLES = [("file", ("roles.yaml", (DEMO_DATA / "roles.yaml").read_bytes(), "text/yaml"))]
 HR_EXPORT = [
     ("file", ("hr.csv", b"employee_id,name,department\nE9001,Ana New,Operations\n", "text/csv"))
+]
+
+
+FRAMEWORK_CSV = [
+    (
+        "file",
+        (
+            "ours.csv",
+            (Path(__file__).parents[1] / "data/sheets/framework_template.csv").read_bytes(),
+            "text/csv",
+        ),
+    )
+]
+SCALE_YAML = [
+    (
+        "file",
+        (
+            "acme.yaml",
+            b"id: acme-2\nname: ACME\nlevels:\n  - {value: 1, label: Novice, canonical: 1}\n"
+            b"  - {value: 2, label: Expert, canonical: 5}\n",
+            "text/yaml",
+        ),
+    )
 ]
 
 
@@ -83,6 +107,59 @@ TEAM_PLAN = {"scope": "team", "subject": "Network Planning", "budget": 1000}
 NOT_THEIRS = {M: 404}  # a department the manager does not manage: "no department"
 
 EXPECTED: dict[tuple[str, str], Case] = {
+    # -- frameworks and scales API (frameworks.py) --
+    ("POST", "/api/v1/frameworks"): Case(
+        "/api/v1/frameworks",
+        ORG,
+        status=201,
+        files=FRAMEWORK_CSV,
+        data={"format": "csv", "id": "ours", "name": "Our skills"},
+    ),
+    ("POST", "/api/v1/frameworks/diff"): Case(
+        "/api/v1/frameworks/diff",
+        ORG,
+        files=FRAMEWORK_CSV,
+        data={"format": "csv", "id": "ours", "name": "Our skills"},
+    ),
+    ("GET", "/api/v1/frameworks/{framework_id}/export"): Case(
+        "/api/v1/frameworks/demo/export?format=case", EVERY
+    ),
+    ("GET", "/api/v1/scales"): Case("/api/v1/scales", EVERY),
+    ("POST", "/api/v1/scales"): Case("/api/v1/scales", ORG, status=201, files=SCALE_YAML),
+    # -- achievements and status API (achievements.py) --
+    ("GET", "/api/v1/achievements"): Case("/api/v1/achievements?passes=false", roles(A, H, R)),
+    ("GET", "/api/v1/achievements/{achievement_id}"): Case(
+        f"/api/v1/achievements/{ACHIEVEMENT}", roles(A, H, R)
+    ),
+    ("POST", "/api/v1/achievements/assessment"): Case(
+        "/api/v1/achievements/assessment",
+        roles(A, R),
+        json={"achievement_id": ACHIEVEMENT, "assessment": "proctored-exam"},
+    ),
+    ("GET", "/api/v1/status"): Case("/api/v1/status", ORG),
+    # -- role templates and bundle API (role_templates.py) --
+    ("GET", "/api/v1/occupations"): Case("/api/v1/occupations?q=analyst", EVERY),
+    ("POST", "/api/v1/roles/from-occupation"): Case(
+        "/api/v1/roles/from-occupation", ORG, status=201, json=MAKE, setup=occupations_setup
+    ),
+    ("POST", "/api/v1/bundle"): Case(
+        "/api/v1/bundle", roles(A), files=MATRIX_BUNDLE, data={"replace": "true"}
+    ),
+    # -- issuer API (issuer_admin.py) --
+    ("GET", "/api/v1/issuer"): Case("/api/v1/issuer", roles(A, H, R), setup=issuer_setup),
+    ("POST", "/api/v1/issuer"): Case(  # force: the profile's key file is reused
+        "/api/v1/issuer",
+        roles(A),
+        json={"name": "Tidewell", "url": "https://tidewell.example", "force": True},
+        setup=issuer_setup,
+    ),
+    ("POST", "/api/v1/issuer/publish"): Case("/api/v1/issuer/publish", ORG, setup=issuer_setup),
+    ("POST", "/api/v1/issued/{credential_id}/baked"): Case(
+        "/api/v1/issued/urn:uuid:none/baked",
+        roles(A, H, R),
+        status=404,
+        files=[("image", ("badge.png", b"not read: no such credential", "image/png"))],
+    ),
     # who am I, the catalog, the rubric: anyone signed in
     ("GET", "/api/v1/me"): Case("/api/v1/me", EVERY),
     ("GET", "/api/v1/frameworks"): Case("/api/v1/frameworks", EVERY),

@@ -2,7 +2,8 @@
 
 - ``init_issuer``: the key (created, or reused: a key is never destroyed) and the profile.
 - ``publish``: the documents the organisation must host, signed now, written to a folder
-  with an ``index.json`` so ``skillgap verify --documents`` works air-gapped.
+  with an ``index.json`` so ``skillgap verify --documents`` works air-gapped
+  (``signed_documents``: the same documents in memory, for the server to hand out).
 
 The other use cases (``issuance``, ``revocation``) read the profile with ``load_profile``
 and the key with ``signing_key``, from the key store a ``KeySource`` gives.
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from skillgap.clock import Clock
 from skillgap.domain import Issuer, IssuerTier
+from skillgap.domain.governance import AuditEntry
 from skillgap.errors import ConflictError, NotFoundError, ValidationError, WorkspaceError
 from skillgap.fetch import did_web_url
 from skillgap.issuing import IssuerProfile
@@ -58,7 +60,10 @@ def signing_key(keys: KeyStore, profile: IssuerProfile) -> PrivateKey:
 
 
 def http_url(text: str, what: str, *, https: bool = False) -> str:
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError as exc:  # e.g. a bracketed host that is no IPv6 address
+        raise ValidationError(f"{what} is not a URL ({exc}): {text!r}") from None
     schemes = ("https",) if https else ("http", "https")
     if parts.scheme not in schemes or not parts.netloc:
         need = "an https:// URL" if https else "an http(s) URL"
@@ -87,10 +92,12 @@ def init_issuer(
     did_web: str | None = None,
     status_list_url: str | None = None,
     force: bool = False,
+    actor: str | None = None,
 ) -> InitResult:
     """Create (or with ``force`` replace) the issuer profile, and its key unless the key
     store holds one already. Once credentials are issued, only the name and URL may
-    change: a new key, DID or status list would leave them unverifiable."""
+    change: a new key, DID or status list would leave them unverifiable. ``actor``: who
+    asked, recorded in the audit log (with the key's location kind, never the key)."""
     if not name.strip():
         raise ValidationError("the issuer needs a --name")
     url = http_url(url, "--url")
@@ -134,6 +141,17 @@ def init_issuer(
         ws.meta.set(META_PROFILE, profile.to_json())
         if ws.issuers.find(profile.id) is None:
             ws.issuers.add(Issuer(profile.id, profile.name, url, tier=IssuerTier.INTERNAL_BOARD))
+        if actor is not None:
+            details = {
+                "name": profile.name,
+                "url": profile.url,
+                "status_list_url": profile.status_list_url,
+                "replaced": old is not None,
+                "key_created": key_created,
+                "key": "file" if isinstance(keys, FileKeyStore) else keys.location,
+            }
+            action = "issuer replaced" if old is not None else "issuer created"
+            ws.audit.append(AuditEntry(clock.now(), actor, action, profile.id, details))
     return InitResult(profile, keys.location, key_created, old is not None)
 
 
@@ -149,6 +167,37 @@ class PublishResult:
     revoked: int
 
 
+@dataclass(frozen=True)
+class SignedDocuments:
+    """The documents to host, signed now, and ``index`` (each URL or DID -> its file)."""
+
+    profile: IssuerProfile
+    documents: tuple[Hosted, ...]
+    index: bytes  # the body of index.json
+    valid_until: datetime
+    revoked: int
+
+
+def signed_documents(
+    store: Store, keys: KeySource, *, clock: Clock, valid_days: int = STATUS_LIST_DAYS
+) -> SignedDocuments:
+    """Sign the documents the organisation hosts now, in memory, with their ``index.json``."""
+    with store.transaction() as ws:
+        profile = load_profile(ws)
+        revoked = sorted(c.status_index for c in ws.issued.list() if c.revoked)
+    key = signing_key(keys(profile), profile)
+    now = clock.now()
+    documents = hosted_documents(
+        profile, key, revoked, now=now, valid_days=valid_days, canonicalizer=Canonicalizer()
+    )
+    index: dict[str, dict[str, str]] = {}
+    for doc in documents:
+        if doc.answers is not None:
+            index[doc.answers] = {"file": doc.file, "content_type": doc.content_type}
+    until = now.replace(microsecond=0) + timedelta(days=valid_days)
+    return SignedDocuments(profile, tuple(documents), json_bytes(index), until, len(revoked))
+
+
 def publish(
     store: Store,
     keys: KeySource,
@@ -158,20 +207,9 @@ def publish(
     valid_days: int = STATUS_LIST_DAYS,
 ) -> PublishResult:
     """Sign the documents the organisation hosts now and write them, with ``index.json``."""
-    with store.transaction() as ws:
-        profile = load_profile(ws)
-        revoked = sorted(c.status_index for c in ws.issued.list() if c.revoked)
-    key = signing_key(keys(profile), profile)
-    now = clock.now()
-    documents = hosted_documents(
-        profile, key, revoked, now=now, valid_days=valid_days, canonicalizer=Canonicalizer()
-    )
+    signed = signed_documents(store, keys, clock=clock, valid_days=valid_days)
     out.mkdir(parents=True, exist_ok=True)
-    index: dict[str, dict[str, str]] = {}
-    for doc in documents:
+    for doc in signed.documents:
         (out / doc.file).write_bytes(doc.body)
-        if doc.answers is not None:
-            index[doc.answers] = {"file": doc.file, "content_type": doc.content_type}
-    (out / INDEX_FILE).write_bytes(json_bytes(index))
-    until = now.replace(microsecond=0) + timedelta(days=valid_days)
-    return PublishResult(profile, out, tuple(documents), until, len(revoked))
+    (out / INDEX_FILE).write_bytes(signed.index)
+    return PublishResult(signed.profile, out, signed.documents, signed.valid_until, signed.revoked)

@@ -52,8 +52,12 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-#: The table imports (HR exports, ratings, role profiles): their own, larger body limit.
-TABLE_ROUTES = tuple(f"{PREFIX}/{name}" for name in ("people", "ratings", "roles"))
+#: The table imports (HR exports, ratings, role profiles) and frameworks (an ESCO export is
+#: tens of MB), and organisation bundles (a zip): their own, larger body limit.
+TABLE_ROUTES = tuple(
+    f"{PREFIX}/{name}"
+    for name in ("people", "ratings", "roles", "frameworks", "frameworks/diff", "bundle")
+)
 
 
 def create_app(

@@ -1,7 +1,7 @@
 """Each achievement's quality, as use cases: its profile under the workspace's rubric
 (``list_achievements``, ``show_achievement``, ``quality_of``), and reviewers' decisions on
-it: how it is assessed (``set_assessment``) and its suggested alignments (``review_queue``,
-``confirm_alignment``, ``reject_alignment``).
+it: how it is assessed (``set_assessment``; ``assess`` answers the quality it then has) and
+its suggested alignments (``review_queue``, ``confirm_alignment``, ``reject_alignment``).
 
 A decision is stored on the achievement it changes and recorded in the change log of
 ``quality``, which also holds the rubric.
@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, utils
 
 from skillgap.analysis.assessment import infer_assessment
 from skillgap.analysis.quality import QualityProfile, achievement_fields, profiles
-from skillgap.analysis.rubric import Change
+from skillgap.analysis.rubric import Change, CheckName
 from skillgap.clock import Clock
 from skillgap.domain import (
     Achievement,
@@ -25,6 +25,7 @@ from skillgap.domain import (
     AssessmentType,
     Competency,
     Issuer,
+    IssuerTier,
 )
 from skillgap.errors import NotFoundError, ValidationError
 from skillgap.services import summary
@@ -67,10 +68,29 @@ def quality_of(store: Store, achievement_ids: set[str]) -> dict[str, QualityProf
         return summary.quality_of(ws, achievement_ids)
 
 
-def list_achievements(store: Store) -> list[AchievementRow]:
-    """Every achievement with its quality profile under the workspace's rubric."""
+def list_achievements(
+    store: Store,
+    *,
+    issuer: str | None = None,
+    tier: IssuerTier | None = None,
+    assessment: AssessmentType | None = None,
+    passes: bool | None = None,
+    vetoed_by: CheckName | None = None,
+) -> list[AchievementRow]:
+    """Every achievement with its quality profile under the workspace's rubric; or only
+    those of ``issuer`` (an id), of an issuer at ``tier``, assessed as ``assessment``, that
+    pass the rubric (``passes``: or do not), that the check ``vetoed_by`` vetoes."""
     with store.transaction() as ws:
-        return _rows(ws)
+        rows = _rows(ws)
+    return [
+        r
+        for r in rows
+        if (issuer is None or r.issuer.id == issuer)
+        and (tier is None or r.issuer.tier is tier)
+        and (assessment is None or r.achievement.assessment is assessment)
+        and (passes is None or r.quality.passes is passes)
+        and (vetoed_by is None or vetoed_by in r.quality.vetoed_by)
+    ]
 
 
 @dataclass(frozen=True)
@@ -100,13 +120,36 @@ def set_assessment(
 ) -> Decision:
     """A reviewer's reading of how the achievement is assessed (overrides the inferred)."""
     with store.transaction() as ws:
-        achievement = _achievement(ws, achievement_id)
-        if achievement.assessment is kind:
-            return Decision(achievement.name, None)
-        ws.achievements.put(replace(achievement, assessment=kind))
-        change = Change("assessment", achievement.assessment, kind)
-        entry = LogEntry(clock.now(), by, "assessment", achievement.id, (change,))
-        record_entry(ws, entry)
+        return _set_assessment(ws, clock, achievement_id, kind, by)
+
+
+@dataclass(frozen=True)
+class Assessed:
+    decision: Decision
+    row: AchievementRow  # the achievement with its quality once the decision is taken
+
+
+def assess(
+    store: Store, clock: Clock, achievement_id: str, kind: AssessmentType, by: str
+) -> Assessed:
+    """``set_assessment``, and the achievement's quality as it then is (one unit of work:
+    what is answered is what was decided)."""
+    with store.transaction() as ws:
+        decision = _set_assessment(ws, clock, achievement_id, kind, by)
+        row = next(r for r in _rows(ws) if r.achievement.id == achievement_id)
+    return Assessed(decision, row)
+
+
+def _set_assessment(
+    ws: Workspace, clock: Clock, achievement_id: str, kind: AssessmentType, by: str
+) -> Decision:
+    achievement = _achievement(ws, achievement_id)
+    if achievement.assessment is kind:
+        return Decision(achievement.name, None)
+    ws.achievements.put(replace(achievement, assessment=kind))
+    change = Change("assessment", achievement.assessment, kind)
+    entry = LogEntry(clock.now(), by, "assessment", achievement.id, (change,))
+    record_entry(ws, entry)
     return Decision(achievement.name, entry)
 
 

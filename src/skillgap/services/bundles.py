@@ -21,9 +21,14 @@ from skillgap.analysis.summary import OrganisationSummary
 from skillgap.clock import Clock
 from skillgap.demo.credentials import demo_credentials
 from skillgap.domain import BUILTIN_SCALES
+from skillgap.domain.governance import AuditEntry
 from skillgap.domain.snapshots import DEMO
-from skillgap.errors import ConflictError
-from skillgap.formats.bundle import Bundle, read_bundle
+from skillgap.domain.users import ApiToken, User
+from skillgap.errors import ConflictError, InputError
+from skillgap.formats.badges.sources import iter_inputs
+from skillgap.formats.bundle import FILES, Bundle, read_bundle
+from skillgap.formats.collect import ErrorList
+from skillgap.formats.tabular import MAX_FILE_BYTES
 from skillgap.services.catalog import CatalogImport, import_catalog
 from skillgap.services.credentials import ImportResult, import_credentials
 from skillgap.services.pathways import AwardRun, PathwaysImport, award_completed, import_pathways
@@ -196,22 +201,26 @@ def demo_folder() -> Path:
 
 def _store_replacing(store: Store, bundle: Bundle, confirm: Confirm) -> LoadResult:
     with store.transaction() as ws:
+        _refuse_issued(store, ws)
         held = holds_data(ws)
-        issued = ws.issued.count()
-        if issued:
-            # Replacing would lose which status-list bits are taken and which credentials
-            # were revoked: a later `issuer init` would hand the same bits out again.
-            raise ConflictError(
-                f"the workspace at {store.location} holds {issued} credential(s) the "
-                "organisation issued; replacing it would lose their revocation status. "
-                "Load into a new workspace (--workspace FILE) instead"
-            )
         if held and not confirm(store.location):
             raise ConflictError(f"the workspace at {store.location} already holds data")
         if held:
             ws.clear()
         store_bundle(ws, bundle)
     return LoadResult(bundle.organisation, held, _counts(bundle))
+
+
+def _refuse_issued(store: Store, ws: Workspace) -> None:
+    issued = ws.issued.count()
+    if issued:
+        # Replacing would lose which status-list bits are taken and which credentials
+        # were revoked: a later `issuer init` would hand the same bits out again.
+        raise ConflictError(
+            f"the workspace at {store.location} holds {issued} credential(s) the "
+            "organisation issued; replacing it would lose their revocation status. "
+            "Load into a new workspace (--workspace FILE) instead"
+        )
 
 
 def store_bundle(ws: Workspace, bundle: Bundle) -> None:
@@ -241,3 +250,144 @@ def _counts(bundle: Bundle) -> dict[str, int]:
         "awards": len(bundle.awards),
         "claims": len(bundle.claims),
     }
+
+
+# --- a bundle sent as a zip archive (POST /api/v1/bundle) -------------------------------------
+
+#: A bundle archive's limits: entries, and bytes once expanded (each file besides has the
+#: bundle's own limit, ``MAX_FILE_BYTES``).
+ARCHIVE_MEMBERS = 100
+ARCHIVE_EXPANDED_BYTES = 200 * 2**20
+AUDIT_BUNDLE = "bundle loaded"
+
+
+@dataclass(frozen=True)
+class KeptAccess:
+    """What a load from an archive keeps of the workspace it replaces."""
+
+    users: int
+    tokens: int
+    audit_entries: int
+    removed: tuple[str, ...]  # deactivated accounts and revoked tokens of people not kept
+
+
+@dataclass(frozen=True)
+class ArchiveLoad:
+    loaded: LoadResult
+    kept: KeptAccess
+
+
+def load_bundle_archive(
+    archive: Path, store: Store, clock: Clock, *, replace_held: bool, actor: str
+) -> ArchiveLoad:
+    """Load the bundle a zip archive holds (its files at the top, or in one folder), all or
+    nothing, as ``skillgap load`` loads a folder: read and checked first (every error,
+    located), a workspace holding data replaced only with ``replace_held``, never one
+    holding credentials the organisation issued. Unlike the command line, the replaced
+    workspace's user accounts, API tokens and audit log are kept (the administrator loading
+    it must not lock themselves out); an active account or token linked to a person the
+    bundle does not hold is refused; sessions end. Recorded in the audit log as ``actor``'s."""
+    with TemporaryDirectory(prefix="skillgap-bundle-") as tmp:
+        bundle = read_bundle(unpack_bundle(archive, Path(tmp)))
+    with store.transaction() as ws:
+        _refuse_issued(store, ws)
+        held = holds_data(ws)
+        if held and not replace_held:
+            raise ConflictError(
+                "the workspace already holds data: load with replace=true to replace it "
+                "(user accounts, API tokens and the audit log are kept)"
+            )
+        if held:
+            kept = _replace_keeping_access(ws, bundle)
+        else:  # nothing is removed
+            kept = KeptAccess(ws.users.count(), ws.tokens.count(), ws.audit.count(), ())
+            store_bundle(ws, bundle)
+        loaded = LoadResult(bundle.organisation, held, _counts(bundle))
+        details = {
+            "file": archive.name,
+            "replaced": held,
+            "counts": loaded.counts,
+            "removed": list(kept.removed),
+        }
+        ws.audit.append(AuditEntry(clock.now(), actor, AUDIT_BUNDLE, bundle.organisation, details))
+    return ArchiveLoad(loaded, kept)
+
+
+def _replace_keeping_access(ws: Workspace, bundle: Bundle) -> KeptAccess:
+    """Everything the workspace holds replaced by the bundle, but its user accounts, API
+    tokens and audit log (entries numbered again, in their order); sessions end."""
+    users, tokens, removed = _access_kept(ws, bundle)
+    audit = ws.audit.list()[::-1]  # oldest first
+    ws.clear()
+    store_bundle(ws, bundle)
+    ws.users.add_all(users)
+    ws.tokens.add_all(tokens)
+    for entry in audit:
+        ws.audit.append(entry)
+    return KeptAccess(len(users), len(tokens), len(audit), tuple(removed))
+
+
+def _access_kept(ws: Workspace, bundle: Bundle) -> tuple[list[User], list[ApiToken], list[str]]:
+    """The accounts and tokens to keep; those unusable already (deactivated, revoked) of a
+    person the bundle does not hold are removed with the person. One in use is refused."""
+    people = {p.employee_id for p in bundle.people}
+    removed: list[str] = []
+    in_use: list[str] = []
+
+    def keep(what: str, item: User | ApiToken) -> bool:
+        if item.person_id is None or item.person_id in people:
+            return True
+        if item.active:
+            in_use.append(f"{what} {item.id} (person {item.person_id})")
+        else:
+            removed.append(f"{what} {item.id}")
+        return False
+
+    users = [u for u in ws.users.list() if keep("user", u)]
+    tokens = [t for t in ws.tokens.list() if keep("token", t)]
+    if in_use:
+        more = f" and {len(in_use) - 10} more" if len(in_use) > 10 else ""
+        raise ConflictError(
+            f"{len(in_use)} account(s) or token(s) in use are linked to people the bundle "
+            f"does not hold: {', '.join(in_use[:10])}{more}. Deactivate, relink or revoke "
+            "them first"
+        )
+    return users, tokens, removed
+
+
+def unpack_bundle(archive: Path, into: Path) -> Path:
+    """The bundle files (``FILES``) of a zip archive, written to a folder in ``into``:
+    those at its top, or in its one top folder; other entries are left out. The archive is
+    read as hostile input (``iter_inputs``: entries, sizes and names checked); every
+    problem is raised at once, located as ``ARCHIVE!entry``."""
+    shown, errors = archive.name, ErrorList()
+    found: dict[str, Path] = {}  # entry name -> where its bytes are
+    inputs = iter_inputs(
+        [archive],
+        max_file_bytes=MAX_FILE_BYTES,
+        max_files=ARCHIVE_MEMBERS,
+        max_members=ARCHIVE_MEMBERS,
+        max_expanded_bytes=ARCHIVE_EXPANDED_BYTES,
+    )
+    for item in inputs:
+        entry = item.name.removeprefix(f"{archive}!") if item.name != str(archive) else ""
+        where = shown + (f"!{entry}" if entry else "")
+        if item.error is not None:
+            errors.add(InputError(item.error, file=where))
+        elif not entry:
+            errors.add(InputError("is not a zip archive of a bundle folder", file=shown))
+        elif entry in found:
+            errors.add(InputError("is in the archive twice", file=where))
+        elif entry.rsplit("/", 1)[-1] in FILES and entry.count("/") <= 1:
+            found[entry] = into / f"{len(found):03d}"
+            found[entry].write_bytes(item.data or b"")
+    folders = sorted({entry.rpartition("/")[0] for entry in found})
+    if len(folders) > 1:
+        named = ", ".join(f or "(the top)" for f in folders)
+        errors.add(InputError(f"holds bundle files in several folders: {named}", file=shown))
+    errors.raise_if_any()
+    folder = into / "bundle"
+    folder.mkdir()
+    for entry, path in found.items():
+        path.rename(folder / entry.rsplit("/", 1)[-1])
+    return folder

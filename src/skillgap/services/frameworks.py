@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from skillgap.analysis.search import CompetencyIndex, SearchHit
 from skillgap.analysis.versions import FrameworkDiff, diff, next_version
+from skillgap.clock import Clock, SystemClock
 from skillgap.domain import BUILTIN_SCALES, DEFAULT_SCALE, CompetencyRef, Framework
+from skillgap.domain.governance import AuditEntry
 from skillgap.errors import NotFoundError, WorkspaceMissing
+from skillgap.formats.archive import unpack_zip
 from skillgap.formats.registry import FrameworkOptions, framework_format
 from skillgap.services.scales import find_scale
 from skillgap.services.workspace import StoreOpener
@@ -40,9 +45,15 @@ def import_framework(
     options: FrameworkOptions,
     *,
     dry_run: bool = False,
+    actor: str | None = None,
+    clock: Clock | None = None,
+    source: str = "",
 ) -> ImportResult:
     """Read the framework at ``path`` (validated before anything is opened), then store it:
-    a new framework, or a new version of a stored one (see analysis/versions.py)."""
+    a new framework, or a new version of a stored one (see analysis/versions.py).
+
+    With ``actor`` (the server's writes), what was written is recorded in the audit log in
+    the same unit of work, as ``actor``'s, at ``clock``'s now, naming the file ``source``."""
     imported = framework_format(fmt).read(path, options)
     new = imported.framework
     scale_change: tuple[str, str] | None = None
@@ -61,6 +72,10 @@ def import_framework(
                 ws.frameworks.put(next_version(old, new))
                 ws.occupations.remove_for_framework(new.id)
                 ws.occupations.add_all(imported.occupations)
+                if actor is not None:
+                    details = _audit_details(fmt, source, changes, still_used, scale_change)
+                    at = (clock or SystemClock()).now()
+                    ws.audit.append(AuditEntry(at, actor, "framework imported", new.id, details))
     except WorkspaceMissing:
         if not dry_run:
             raise
@@ -81,6 +96,63 @@ def import_framework(
         written=not dry_run,
         scale_change=scale_change,
     )
+
+
+#: The formats read from a folder: uploaded to the server as a ZIP of that folder.
+FOLDER_FORMATS = frozenset({"esco", "onet"})
+
+
+def import_uploaded_framework(
+    path: Path,
+    fmt: str,
+    open_workspace: StoreOpener,
+    options: FrameworkOptions,
+    *,
+    dry_run: bool = False,
+    actor: str | None = None,
+    clock: Clock | None = None,
+    source: str = "",
+) -> ImportResult:
+    """``import_framework`` for one uploaded file: for the folder formats (esco, onet) a ZIP
+    of the folder, unpacked as hostile input (``unpack_zip``) into a temporary folder
+    beside it, removed afterwards."""
+    framework_format(fmt)  # an unknown format is refused before anything is unpacked
+    with ExitStack() as stack:
+        if fmt in FOLDER_FORMATS:
+            tmp = Path(stack.enter_context(TemporaryDirectory(prefix="unzip-", dir=path.parent)))
+            path = unpack_zip(path, tmp, name=source or path.name, what=f"an {fmt} folder")
+        return import_framework(
+            path,
+            fmt,
+            open_workspace,
+            options,
+            dry_run=dry_run,
+            actor=actor,
+            clock=clock,
+            source=source,
+        )
+
+
+def _audit_details(
+    fmt: str,
+    source: str,
+    changes: FrameworkDiff,
+    still_used: dict[str, tuple[str, ...]],
+    scale_change: tuple[str, str] | None,
+) -> dict[str, Any]:
+    return {
+        "file": source,
+        "format": fmt,
+        "version": changes.new_version,
+        "previous_version": changes.old_version,
+        "added": len(changes.added),
+        "removed": len(changes.removed),
+        "relabelled": len(changes.relabelled),
+        "moved": len(changes.moved),
+        "returned": len(changes.returned),
+        "retired_in_use": sorted(still_used),
+        "scale_change": list(scale_change) if scale_change else None,
+    }
 
 
 def _still_used(

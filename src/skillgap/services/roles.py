@@ -126,9 +126,29 @@ def create_role_from_occupation(
         if not role.requirements:
             raise ValidationError(f"occupation {occupation_code!r} lists no skills to require")
         if ws.roles.find(role_id) is not None and not replace:
-            raise ConflictError(f"role {role_id!r} exists already (use --replace to remake it)")
+            raise ConflictError(
+                f"role {role_id!r} exists already (to remake it: --replace; in the API, "
+                '"replace": true)'
+            )
         ws.roles.put(role)
     return role
+
+
+def make_role_from_occupation(
+    store: Store,
+    framework_id: str,
+    occupation_code: str,
+    *,
+    role_id: str,
+    name: str | None = None,
+    replace: bool = False,
+) -> RoleProfile:
+    """``create_role_from_occupation``, then the profile of the role it made (as
+    `skillgap roles from-occupation` shows it)."""
+    role = create_role_from_occupation(
+        store, framework_id, occupation_code, role_id=role_id, name=name, replace=replace
+    )
+    return show_role(store, role.id)
 
 
 @dataclass(frozen=True)

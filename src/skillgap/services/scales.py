@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from skillgap.clock import Clock, SystemClock
 from skillgap.domain import BUILTIN_SCALES, ProficiencyScale
+from skillgap.domain.governance import AuditEntry
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.formats.scales import read_scale
 from skillgap.services.workspace import StoreOpener
@@ -21,6 +23,20 @@ def list_scales(store: Store) -> list[tuple[ProficiencyScale, bool]]:
 
 def import_scale(path: Path, open_workspace: StoreOpener) -> ProficiencyScale:
     """Store an organisation's own scale (read and checked before anything is opened)."""
+    return store_scale(path, open_workspace)[0]
+
+
+def store_scale(
+    path: Path,
+    open_workspace: StoreOpener,
+    *,
+    actor: str | None = None,
+    clock: Clock | None = None,
+    source: str = "",
+) -> tuple[ProficiencyScale, bool]:
+    """``import_scale``, and whether the scale was added (False: the same scale is stored
+    already). With ``actor`` (the server's writes), an added scale is recorded in the audit
+    log in the same unit of work, as ``actor``'s, naming the file ``source``."""
     scale = read_scale(path)
     if scale.id in BUILTIN_SCALES:
         raise ConflictError(f"{scale.id!r} is a built-in scale: give yours another id")
@@ -33,7 +49,11 @@ def import_scale(path: Path, open_workspace: StoreOpener) -> ProficiencyScale:
             )
         if stored is None:
             ws.scales.add(scale)
-    return scale
+            if actor is not None:
+                details = {"file": source, "name": scale.name, "levels": len(scale.levels)}
+                at = (clock or SystemClock()).now()
+                ws.audit.append(AuditEntry(at, actor, "scale imported", scale.id, details))
+    return scale, stored is None
 
 
 def find_scale(ws: Workspace, scale_id: str) -> ProficiencyScale:

@@ -7,6 +7,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from skillgap.config import Settings
 from skillgap.errors import WorkspaceError, WorkspaceMissing
 from skillgap.store import Store, Workspace
@@ -119,3 +122,25 @@ def workspace_status(store: Store) -> WorkspaceStatus:
         frameworks=frameworks,
         departments=tuple(sorted({p.department for p in people if p.department})),
     )
+
+
+@dataclass(frozen=True)
+class Where:
+    backend: str  # sqlite, postgresql ... or memory
+    location: str  # the SQLite file, or the database URL without password nor query
+
+
+def where_of(location: str) -> Where:
+    """A store's ``location`` as it may be shown to the workspace's administrators: the
+    SQLite file, or the database URL with its password masked and its query (which may hold
+    a password or a key file's path) left out."""
+    if location == "memory":
+        return Where("memory", location)
+    try:
+        url = make_url(location)
+    except ArgumentError:  # not a URL: a SQLite file
+        return Where("sqlite", location)
+    if url.get_backend_name() == "sqlite":
+        return Where("sqlite", url.database or "")
+    shown = url.set(query={}).render_as_string(hide_password=True)
+    return Where(url.get_backend_name(), shown)

@@ -55,7 +55,7 @@ MAX_EXPANDED_BYTES = 200 * 2**20  # all members of one zip, expanded
 MAX_JSON_BYTES = 10 * 2**20
 JSON_MAX_DEPTH = 64
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
 _READ_BLOCK = 64 * 1024
 # What reading a corrupt, truncated or exotic (unsupported method) member may raise.
 _MEMBER_ERRORS = (
@@ -92,7 +92,7 @@ class Input:
 
 
 @dataclass(frozen=True)
-class _Limits:
+class ZipLimits:
     file_bytes: int
     archive_bytes: int
     members: int
@@ -112,7 +112,7 @@ def iter_inputs(
     hidden entries skipped), zip archives (recognised by their first bytes) expanded.
 
     Past ``max_files`` inputs, one last error ``Input`` says the run stopped there."""
-    limits = _Limits(max_file_bytes, max_archive_bytes, max_members, max_expanded_bytes)
+    limits = ZipLimits(max_file_bytes, max_archive_bytes, max_members, max_expanded_bytes)
     with closing(_inputs(paths, limits)) as inputs:
         for count, item in enumerate(inputs, start=1):
             if count > max_files:
@@ -121,7 +121,7 @@ def iter_inputs(
             yield item
 
 
-def _inputs(paths: Sequence[Path], limits: _Limits) -> Generator[Input, None, None]:
+def _inputs(paths: Sequence[Path], limits: ZipLimits) -> Generator[Input, None, None]:
     for path in paths:
         try:
             is_folder = stat.S_ISDIR(os.stat(path).st_mode)
@@ -131,7 +131,7 @@ def _inputs(paths: Sequence[Path], limits: _Limits) -> Generator[Input, None, No
         yield from _walk(path, limits) if is_folder else _file(path, str(path), limits)
 
 
-def _walk(root: Path, limits: _Limits) -> Iterator[Input]:
+def _walk(root: Path, limits: ZipLimits) -> Iterator[Input]:
     """Depth first, names sorted; iterative, so a deep tree cannot exhaust the stack. A link
     is followed only when it stays inside ``root``; each real folder is visited once."""
     root_real = os.path.realpath(root)
@@ -182,7 +182,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _file(path: Path, name: str, limits: _Limits) -> Iterator[Input]:
+def _file(path: Path, name: str, limits: ZipLimits) -> Iterator[Input]:
     """A regular file's bytes, or the members of the zip archive it is."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: a device may react
@@ -198,7 +198,7 @@ def _file(path: Path, name: str, limits: _Limits) -> Iterator[Input]:
                 yield Input(name, error="not a regular file")
                 return
             data = stream.read(4)
-            is_zip = data in _ZIP_MAGIC
+            is_zip = data in ZIP_MAGIC
             if not is_zip:
                 data += stream.read(limits.file_bytes + 1 - len(data))
         except OSError as exc:
@@ -212,7 +212,7 @@ def _file(path: Path, name: str, limits: _Limits) -> Iterator[Input]:
             yield Input(name, data=data)
 
 
-def _archive(stream: IO[bytes], name: str, limits: _Limits) -> Iterator[Input]:
+def _archive(stream: IO[bytes], name: str, limits: ZipLimits) -> Iterator[Input]:
     """The members of a zip archive; a problem with the archive itself is one error Input."""
     archive = _open_archive(stream, limits)
     if isinstance(archive, str):
@@ -226,11 +226,11 @@ def _archive(stream: IO[bytes], name: str, limits: _Limits) -> Iterator[Input]:
         expanded = 0
         for info in members:
             member = f"{name}!{_printable(info.filename)}"
-            problem = _member_problem(info)
+            problem = member_problem(info)
             if problem:
                 yield Input(member, error=problem)
                 continue
-            if info.is_dir() or _hidden(info.filename):
+            if info.is_dir() or hidden(info.filename):
                 continue
             budget = limits.expanded_bytes - expanded
             data, problem, used = _read_member(archive, info, min(limits.file_bytes, budget))
@@ -244,16 +244,16 @@ def _archive(stream: IO[bytes], name: str, limits: _Limits) -> Iterator[Input]:
             yield Input(member, data=data, error=problem)
 
 
-def _open_archive(stream: IO[bytes], limits: _Limits) -> zipfile.ZipFile | str:
+def _open_archive(stream: IO[bytes], limits: ZipLimits) -> zipfile.ZipFile | str:
     """The open archive, or why it cannot be read."""
     try:
-        problem = _directory_problem(stream, limits)
+        problem = directory_problem(stream, limits)
         return problem if problem else zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         return f"not a readable zip archive ({exc})"
 
 
-def _directory_problem(stream: IO[bytes], limits: _Limits) -> str | None:
+def directory_problem(stream: IO[bytes], limits: ZipLimits) -> str | None:
     """Check the archive's size, and its end record's member count and directory size, before
     ``zipfile`` builds an object per member (millions of tiny entries would exhaust memory)."""
     size = stream.seek(0, os.SEEK_END)
@@ -283,7 +283,7 @@ def _directory_problem(stream: IO[bytes], limits: _Limits) -> str | None:
     return None
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
+def member_problem(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     if "\\" in name:
         return "unsafe member name: it contains a backslash"
@@ -312,7 +312,7 @@ def _read_member(
                 block = member.read(min(_READ_BLOCK, limit + 1 - used))
                 if not block:
                     break
-                if not blocks and block[:4] in _ZIP_MAGIC:
+                if not blocks and block[:4] in ZIP_MAGIC:
                     return None, "nested zip archive; not expanded", len(block)
                 blocks.append(block)
                 used += len(block)
@@ -330,7 +330,7 @@ def _read_member(
     return b"".join(blocks), None, used
 
 
-def _hidden(name: str) -> bool:
+def hidden(name: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in name.split("/"))
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from skillgap.server.api import (
+    achievements,
     admin,
     catalog,
     credentials,
+    frameworks,
     imports,
+    issuer_admin,
     issuing,
     organisation,
     people,
     plans,
     quality,
+    role_templates,
     talent,
 )
 from skillgap.server.errors import ERROR_RESPONSES
@@ -35,6 +39,10 @@ def api_router() -> APIRouter:
         talent,
         imports,
         issuing,
+        frameworks,
+        achievements,
+        role_templates,
+        issuer_admin,
     )
     for area in areas:
         router.include_router(area.router)
