@@ -55,7 +55,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def verify(ctx: Ctx, files: Files, who: Annotated[Principal, Depends(principal)]) -> list[Any]:
     """Verify credentials without storing anything: one report per input (a zip's members
     each), with every check and the status it argues for."""
-    with _uploaded(ctx, files) as (paths, shown):
+    with uploaded(ctx, files) as (paths, shown):
         fetcher = ctx.fetch_plan.fetcher(ctx.clock, ctx.fetcher)
         found = verify_paths(paths, fetcher=fetcher, at=ctx.clock.now())
         return [_verified_data(v, shown) for v in found]
@@ -82,7 +82,7 @@ def import_credentials(
         person = who.person_id
     elif person is not None:
         check_person(person, Reach(everyone=True), ctx)
-    with _uploaded(ctx, files) as (paths, shown):
+    with uploaded(ctx, files) as (paths, shown):
         result = service.import_credentials(
             ctx.store,
             paths,
@@ -146,7 +146,7 @@ def show_credential(
 
 
 @contextmanager
-def _uploaded(
+def uploaded(
     ctx: AppContext, files: list[UploadFile], max_bytes: int | None = None
 ) -> Iterator[tuple[list[Path], Shown]]:
     """The uploads written to a private temporary folder (each in its own), each at most

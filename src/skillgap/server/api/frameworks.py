@@ -20,8 +20,8 @@ from skillgap.domain import ProficiencyScale
 from skillgap.domain.users import UserRole
 from skillgap.errors import ValidationError
 from skillgap.formats.registry import FRAMEWORK_FORMATS, FrameworkOptions
-from skillgap.server.api.credentials import _uploaded
-from skillgap.server.api.imports import _opener
+from skillgap.server.api.credentials import uploaded
+from skillgap.server.api.imports import opener
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
 from skillgap.services import frameworks as service
@@ -220,10 +220,10 @@ def import_scale(
     """Store the organisation's own scale (``skillgap scales import``); every error of the
     file at once. A built-in id, or an id stored with other levels, is a conflict (``409``);
     the same scale again changes nothing (``200``, ``added`` false)."""
-    with _uploaded(ctx, [file]) as (paths, _):
+    with uploaded(ctx, [file]) as (paths, _):
         scale, added = scales_service.store_scale(
             paths[0],
-            _opener(ctx.store),
+            opener(ctx.store),
             actor=who.user_id,
             clock=ctx.clock,
             source=file.filename or "",
@@ -258,11 +258,11 @@ def _import(
     *,
     dry_run: bool,
 ) -> ImportResult:
-    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         return service.import_uploaded_framework(
             paths[0],
             fmt,
-            _opener(ctx.store),
+            opener(ctx.store),
             options,
             dry_run=dry_run,
             actor=who.user_id,

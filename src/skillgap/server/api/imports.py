@@ -24,7 +24,7 @@ from skillgap.domain.users import UserRole
 from skillgap.errors import ConfigError, ValidationError
 from skillgap.formats.sheets import parse_mapping
 from skillgap.reports.snapshots import taken_data
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.reports import SnapshotOut
 from skillgap.server.auth import Principal, allow
 from skillgap.server.context import AppContext, context
@@ -106,11 +106,11 @@ def import_people(
     """Import people from an HR export, matched by employee id (``skillgap people import``):
     new ones added, known ones updated, nobody deleted."""
     mapping = _mapping(map)
-    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         rejects = paths[0].parent / "rejects.csv"
         result = people_service.import_people(
             paths[0],
-            _opener(ctx.store),
+            opener(ctx.store),
             mapping=mapping,
             sheet=sheet or None,
             skip_invalid=skip_invalid,
@@ -152,11 +152,11 @@ def import_ratings(
     """Import self and manager ratings (``skillgap ratings import``): claims, never
     evidence; a rating held already is stored once."""
     mapping = _mapping(map)
-    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         result = ratings_service.import_ratings(
             paths[0],
             framework,
-            _opener(ctx.store),
+            opener(ctx.store),
             mapping=mapping,
             sheet=sheet or None,
             skip_invalid=skip_invalid,
@@ -181,11 +181,11 @@ def import_roles(
     skip_invalid: SkipInvalid = False,
 ) -> dict[str, Any]:
     """Import role profiles (``skillgap roles import``); a role of the same id is replaced."""
-    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         result = roles_service.import_roles(
             paths[0],
             framework,
-            _opener(ctx.store),
+            opener(ctx.store),
             skip_invalid=skip_invalid,
             rejects_path=paths[0].parent / "rejects.csv",
         )
@@ -221,7 +221,7 @@ def _read(rejects: Path | None) -> str | None:
     return None if rejects is None else rejects.read_text(encoding="utf-8-sig")
 
 
-def _opener(store: Store) -> StoreOpener:
+def opener(store: Store) -> StoreOpener:
     """The server's store as the services' ``StoreOpener``: not closed after the import,
     the server keeps it."""
     return lambda create: nullcontext(store)

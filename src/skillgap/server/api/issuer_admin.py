@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from skillgap.domain.users import UserRole
 from skillgap.issuing.hosted import STATUS_LIST_DAYS
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.auth import Principal, allow
 from skillgap.server.context import AppContext, context
 from skillgap.server.issuer import issuer_keys
@@ -162,7 +162,7 @@ def bake(
     """An issued credential baked into a PNG or SVG badge image (``skillgap issue --bake``):
     the signed credential as handed out, in an ``iTXt`` chunk or an
     ``<openbadges:credential>`` element."""
-    with _uploaded(ctx, [image]) as (paths, _):
+    with uploaded(ctx, [image]) as (paths, _):
         data = paths[0].read_bytes()
         baked = service.bake_issued(
             ctx.store, credential_id, data, name=paths[0].name, at=ctx.clock.now()

@@ -22,7 +22,7 @@ from skillgap.domain.users import UserRole
 from skillgap.errors import Forbidden, NotFoundError, ValidationError
 from skillgap.reports.catalog import award_data, catalog_data, pathway_data, progress_data
 from skillgap.reports.plans import plan_data, priority_data, status_data
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.models import Page, page
 from skillgap.server.api.models_plans import (
     AwardDecisionIn,
@@ -104,7 +104,7 @@ def import_catalog(
 ) -> dict[str, Any]:
     """Import catalog items (all or nothing: any error and nothing is stored; every error
     names its file, row and field)."""
-    with _uploaded(ctx, files) as (paths, _):
+    with uploaded(ctx, files) as (paths, _):
         result = catalog_service.import_catalog(
             ctx.store, paths, replace=replace, default_level=default_level, sheet=sheet or None
         )
@@ -214,7 +214,7 @@ def show_pathway(pathway_id: str, ctx: Ctx, who: Anyone) -> dict[str, Any]:
 def import_pathways(ctx: Ctx, who: Importers, file: OneFile) -> dict[str, Any]:
     """Import pathways from YAML (checked: units exist, no loops, every step can be
     completed); defines the credential each awards if the workspace lacks it."""
-    with _uploaded(ctx, [file]) as (paths, _):
+    with uploaded(ctx, [file]) as (paths, _):
         result = pathways_service.import_pathways(ctx.store, paths[0])
     return {
         "pathways": [p.id for p in result.pathways],

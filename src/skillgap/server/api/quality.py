@@ -19,7 +19,7 @@ from skillgap.reports.quality import (
     review_data,
     rubric_view_data,
 )
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.models import (
     AlignmentDecisionIn,
     DecisionOut,
@@ -61,7 +61,7 @@ def set_rubric(
     """Use the rubric in a YAML file (``skillgap rubric set``): checked first, every error
     located, nothing changed if there is one; settings it leaves out take their defaults.
     Each setting changed is recorded in the history with the caller's id."""
-    with _uploaded(ctx, [file]) as (paths, shown):
+    with uploaded(ctx, [file]) as (paths, shown):
         update = service.set_rubric(
             ctx.store, ctx.clock, paths[0], who.user_id, source=shown(str(paths[0]))
         )

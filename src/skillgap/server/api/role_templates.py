@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from skillgap.domain.users import UserRole
 from skillgap.server.api.catalog import role_data
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.models import RoleDetail
 from skillgap.server.auth import Principal, allow, principal
 from skillgap.server.context import AppContext, context
@@ -122,7 +122,7 @@ def load_bundle(
     error located, nothing written if there is one. A workspace holding data is replaced
     only with ``replace``; never one holding credentials the organisation issued. User
     accounts, API tokens and the audit log are kept; every session ends."""
-    with _uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
         done = bundles_service.load_bundle_archive(
             paths[0], ctx.store, ctx.clock, replace_held=replace, actor=who.user_id
         )

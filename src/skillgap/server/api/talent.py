@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from skillgap.domain.users import UserRole
 from skillgap.errors import ParameterError
 from skillgap.reports.talent import audit_data, candidates_data, check_data, hiring_data, rules_data
-from skillgap.server.api.credentials import _uploaded
+from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.models import Page, page
 from skillgap.server.api.models_plans import (
     AuditEntryOut,
@@ -95,7 +95,7 @@ def replace_policy(
 ) -> dict[str, Any]:
     """Store the rules of a YAML file, replacing the stored rules (``keep``: adding to
     them). Every error of the file is listed; nothing is stored if there is one."""
-    with _uploaded(ctx, [file]) as (paths, _):
+    with uploaded(ctx, [file]) as (paths, _):
         rules = service.import_policy(ctx.store, paths[0], replace=not keep)
     return rules_data(list(rules))
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from skillgap.errors import ValidationError
-from skillgap.server.api.credentials import _uploaded, import_data
+from skillgap.server.api.credentials import import_data, uploaded
 from skillgap.server.auth import Principal
 from skillgap.server.context import AppContext
 from skillgap.server.errors import Forbidden
@@ -96,7 +96,7 @@ def _import(
     who has a role: read before and after when the person was named; else, for each
     person a credential was matched to, after it with and without the awards it added."""
     before = _gaps(ctx, person)
-    with _uploaded(ctx, files) as (paths, shown):
+    with uploaded(ctx, files) as (paths, shown):
         found = service.import_credentials(
             ctx.store,
             paths,
