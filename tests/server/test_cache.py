@@ -569,8 +569,6 @@ def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
             _wait(lambda: warmer.warmed == 1)
             assert "workspace-data" in ctx.cache.names()
             assert {"awards-by-person", "observations-by-person"} <= set(ctx.cache.names())
-            for admin in (False, True):  # the dashboard's default page, kept as last shown
-                assert ctx.last_shown.get((admin, "verified", "coverage")) is not None
             grouped = orgdata._readiness_groups
             try:  # who is furthest from their role: grouped by the warmer, not by a page
                 orgdata._readiness_groups = None  # type: ignore[assignment]
@@ -588,38 +586,6 @@ def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
             assert dashboard.status_code == 200 and "Tidewell (renamed)" in dashboard.text
         finally:
             warmer.stop()
-
-
-def test_the_dashboard_shows_its_last_figures_dated_while_the_warmer_reads_a_change(
-    sqlite_org: Org,
-) -> None:
-    """Right after a write the warmer reads the workspace again (half a minute at 100,000
-    people): the organisation page meanwhile shows what it last showed, dated and marked;
-    once the warmer is done (or failed), the current figures. Other pages never do so."""
-    with sqlite_org.app_client() as client:
-        ctx = client.app.state.skillgap  # type: ignore[attr-defined]
-        warmer = Warmer(ctx)  # not started: its state is set by hand below
-        client.app.state.warmer = warmer  # type: ignore[attr-defined]
-        warmer.ready = shared.data_stamp(ctx.store)
-        hr = sqlite_org.bearer(H)
-        first = client.get("/dashboard", headers=hr).text
-        assert "<h1>Tidewell Logistics</h1>" in first and 'class="updating"' not in first
-        with sqlite_org.store.transaction() as ws:  # another process's write
-            ws.meta.set("organisation", "Tidewell (renamed)")
-        changed = shared.data_stamp(ctx.store)
-        shown = client.get("/dashboard", headers=hr).text
-        assert "<h1>Tidewell Logistics</h1>" in shown
-        when = f"computed at {NOW.strftime('%Y-%m-%d %H:%M')} UTC, before that change"
-        assert 'class="updating"' in shown and when in shown
-        other = client.get("/dashboard?view=best-available", headers=hr).text
-        assert "Tidewell (renamed)" in other  # never shown before: computed now
-        warmer.ready = changed
-        fresh = client.get("/dashboard", headers=hr).text
-        assert "<h1>Tidewell (renamed)</h1>" in fresh and 'class="updating"' not in fresh
-        with sqlite_org.store.transaction() as ws:
-            ws.meta.set("organisation", "Tidewell (again)")
-        warmer.failed = shared.data_stamp(ctx.store)  # the warmer gave up on this state
-        assert "<h1>Tidewell (again)</h1>" in client.get("/dashboard", headers=hr).text
 
 
 def _wait(done: Callable[[], bool], seconds: float = 60) -> None:

@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -150,33 +150,6 @@ class ReadCache:
     def names(self) -> list[str]:
         """What the cache holds now, by name."""
         return sorted(self._entries)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A value computed for a page, with the stamp of the state it was computed from."""
-
-    value: Any
-    stamp: int
-    at: datetime
-
-
-class LastShown:
-    """The last value computed per key (a page's parameters), whatever the state since:
-    what a page may show, marked as such, while the current one is being read."""
-
-    def __init__(self) -> None:
-        self._values: dict[Hashable, Shown] = {}
-        self._guard = threading.Lock()
-
-    def get(self, key: Hashable) -> Shown | None:
-        return self._values.get(key)
-
-    def put(self, key: Hashable, value: Any, stamp: int, at: datetime) -> None:
-        with self._guard:
-            held = self._values.get(key)
-            if held is None or held.stamp <= stamp:
-                self._values[key] = Shown(value, stamp, at)
 
 
 #: The revision the request being served has read (PostgreSQL; see ``one_revision``).

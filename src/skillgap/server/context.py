@@ -35,7 +35,7 @@ from skillgap.config import (
 )
 from skillgap.errors import ConfigError
 from skillgap.fetch import Fetcher
-from skillgap.server.cache import CachedStore, LastShown, ReadCache
+from skillgap.server.cache import CachedStore, ReadCache
 from skillgap.services.organisation_scope import Privacy
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
@@ -86,8 +86,6 @@ class AppContext:
     options: ServerOptions
     fetcher: Fetcher | None = None  # replaces the HTTP fetcher (tests: the in-memory twin)
     cache: ReadCache | None = field(default=None, init=False)
-    # what the organisation dashboard last showed (``web/dashboard.py``)
-    last_shown: LastShown = field(default_factory=LastShown, init=False)
 
     def __post_init__(self) -> None:
         if self.options.read_cache and not isinstance(self.store, CachedStore):

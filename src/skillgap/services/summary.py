@@ -76,13 +76,6 @@ def organisation_summary(
     return summarise(data, organisation=organisation, as_of=as_of, view=view, top=top)
 
 
-def data_stamp(store: Store) -> int:
-    """Where what the organisation-wide analyses read (``EVERYTHING``) is now: the number of
-    the last unit of work that wrote any of it."""
-    with store.transaction() as ws:
-        return ws.meta.revision().stamp(EVERYTHING)
-
-
 def workspace_data(ws: Workspace) -> WorkspaceData:
     """Everything the organisation-wide analyses read (the summary, snapshots); through a
     cache, the one ``SharedWorkspaceData`` of the workspace's current state."""

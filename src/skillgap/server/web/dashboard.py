@@ -12,13 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from skillgap.analysis.inventory import View
 from skillgap.server.auth import Principal
 from skillgap.server.scope import Reach, check_group, privacy_admin
-from skillgap.server.warm import Warmer
 from skillgap.server.web import charts
 from skillgap.server.web.access import GROUPS, ORG, Ctx, page_allow, reach_for
-from skillgap.server.web.orgdata import METRICS, GroupPage, group_page, organisation_page
+from skillgap.server.web.orgdata import METRICS, group_page
 from skillgap.server.web.pages import render
 from skillgap.services import roles as roles_service
-from skillgap.services import summary
 from skillgap.services.organisation_scope import Scope, ScopeKind
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +33,7 @@ def _page(
     view: str,
     metric: str,
 ) -> Response:
-    admin = privacy_admin(who)
-    found, stale = None, None
-    if scope.kind is ScopeKind.ORGANISATION and reached.everyone:
-        found, stale = _last_shown(request, ctx, (admin, view, metric))
-    if found is None:
-        found = group_page(ctx, ctx.privacy(admin), reached, scope, View(view), metric)
+    found = group_page(ctx, ctx.privacy(privacy_admin(who)), reached, scope, View(view), metric)
     title = found.gaps["scope"]["name"]
     chart = charts.heatmap_svg(found.heatmap, title) if found.heatmap else None
     context = {
@@ -53,28 +46,8 @@ def _page(
         "metrics": METRICS,
         "reached": reached,
         "role_names": dict(roles_service.role_names(ctx.store)),
-        "stale": stale,  # when the figures shown were computed, if not from the current data
     }
     return render(request, "group.html", context)
-
-
-def _last_shown(
-    request: Request, ctx: Ctx, key: tuple[bool, str, str]
-) -> tuple[GroupPage | None, str | None]:
-    """The organisation's figures as last shown, with when they were computed, while the
-    worker's warmer reads a later state of the workspace (about half a minute at 100,000
-    people: the page does not wait for it); else (None, None), and those computed now are
-    kept as the last shown."""
-    warmer: Warmer | None = getattr(request.app.state, "warmer", None)
-    if warmer is None:
-        return None, None
-    stamp = summary.data_stamp(ctx.store)
-    held = ctx.last_shown.get(key)
-    if held is not None and held.stamp != stamp and warmer.reading(stamp):
-        return held.value, held.at.strftime("%Y-%m-%d %H:%M UTC")
-    found = organisation_page(ctx, key[0], View(key[1]), key[2])
-    ctx.last_shown.put(key, found, stamp, ctx.clock.now())
-    return found, None
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

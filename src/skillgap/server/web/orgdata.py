@@ -209,13 +209,6 @@ def group_page(
     return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
 
 
-def organisation_page(ctx: AppContext, admin: bool, view: View, metric: str) -> GroupPage:
-    """The organisation's page (``group_page``) for administrators (``admin``: nothing
-    suppressed) or HR, who both reach everyone."""
-    scope = Scope(ScopeKind.ORGANISATION)
-    return group_page(ctx, ctx.privacy(admin), Reach(everyone=True), scope, view, metric)
-
-
 def _group_figures(
     ctx: AppContext, privacy: Privacy, scope: Scope, view: View, metric: str
 ) -> tuple[dict[str, Any], dict[str, Any] | None, Heatmap | None, Scope]:
