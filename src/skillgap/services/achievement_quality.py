@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, utils
 
 from skillgap.analysis.assessment import infer_assessment
 from skillgap.analysis.quality import QualityProfile, achievement_fields, profiles
-from skillgap.analysis.rubric import Change, CheckName
+from skillgap.analysis.rubric import Change, CheckName, Rubric
 from skillgap.clock import Clock
 from skillgap.domain import (
     Achievement,
@@ -66,6 +66,14 @@ def quality_of(store: Store, achievement_ids: set[str]) -> dict[str, QualityProf
     without judging every achievement nor counting every award: a person's credentials."""
     with store.transaction() as ws:
         return summary.quality_of(ws, achievement_ids)
+
+
+def quality_and_rubric(
+    store: Store, achievement_ids: set[str]
+) -> tuple[dict[str, QualityProfile], Rubric]:
+    """``quality_of``, and the rubric they were judged under, in one unit of work."""
+    with store.transaction() as ws:
+        return summary.quality_of(ws, achievement_ids), summary.rubric(ws)
 
 
 def list_achievements(

@@ -16,7 +16,6 @@ from skillgap.reports.gaps import gaps_data
 from skillgap.server.context import AppContext
 from skillgap.services import achievement_quality, credential_views
 from skillgap.services import explain as explain_service
-from skillgap.services import quality as quality_service
 from skillgap.services import roles as roles_service
 from skillgap.services import snapshots as snapshots_service
 from skillgap.services import users as users_service
@@ -75,14 +74,13 @@ class PersonPage:
 
 def _credentials(ctx: AppContext, person_id: str) -> list[Credential]:
     rows = credential_views.list_credentials(ctx.store, person_id=person_id)
-    quality = achievement_quality.quality_of(ctx.store, {row.achievement.id for row in rows})
-    record_note = None
-    if any(row.award.verification is None for row in rows):
-        record_note = (
-            "counted: no signature to check"
-            if quality_service.show_rubric(ctx.store).rubric.count_records
-            else "not counted: the rubric counts only verified credentials"
-        )
+    ids = {row.achievement.id for row in rows}
+    quality, rubric = achievement_quality.quality_and_rubric(ctx.store, ids)
+    record_note = (
+        "counted: no signature to check"
+        if rubric.count_records
+        else "not counted: the rubric counts only verified credentials"
+    )
     out = []
     for row in rows:
         profile = quality[row.achievement.id]
