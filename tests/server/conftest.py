@@ -39,6 +39,8 @@ with warnings.catch_warnings():  # starlette asks for httpx2; the httpx client i
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 MANAGER = "E1054"  # leads Network Planning (Operations): E1055-E1058 report to them
+#: The roles by their initial, as the tests of each route name them.
+A, H, M, R, E = UserRole.ADMIN, UserRole.HR, UserRole.MANAGER, UserRole.REVIEWER, UserRole.EMPLOYEE
 EMPLOYEE = "E1057"  # reports to the manager
 OUTSIDE = "E1040"  # Security: outside the manager's tree
 EMAIL = {

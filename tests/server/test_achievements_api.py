@@ -11,15 +11,8 @@ import pytest
 from skillgap.domain.users import UserRole
 from skillgap.store.schema import head_revision
 
-from .conftest import Org, TestClient
+from .conftest import A, E, H, M, Org, R, TestClient
 
-A, H, M, R, E = (
-    UserRole.ADMIN,
-    UserRole.HR,
-    UserRole.MANAGER,
-    UserRole.REVIEWER,
-    UserRole.EMPLOYEE,
-)
 COMPASS = "https://skills.tidewell.example/achievements/compass-super-user"
 AWARENESS = "https://skills.tidewell.example/achievements/security-awareness-essentials"
 EXPRESS = "https://skillbadge-express.example/issuer"

@@ -18,15 +18,8 @@ from skillgap.formats.esco import read_esco
 from skillgap.services.bundles import demo_folder
 
 from .. import shared_data
-from .conftest import Org, TestClient
+from .conftest import A, E, H, M, Org, R, TestClient
 
-A, H, M, R, E = (
-    UserRole.ADMIN,
-    UserRole.HR,
-    UserRole.MANAGER,
-    UserRole.REVIEWER,
-    UserRole.EMPLOYEE,
-)
 DATA = Path(__file__).resolve().parents[1] / "data"
 ESCO = DATA / "esco"
 CASE = DATA / "case" / "cyber_hygiene_case_1p1.json"

@@ -24,16 +24,9 @@ from skillgap.trust.result import Verified
 from skillgap.trust.verifier import Verifier
 from tests.issuing.builders import SVG, png
 
-from .conftest import EMPLOYEE, Org, TestClient
+from .conftest import EMPLOYEE, A, E, H, M, Org, R, TestClient
 from .test_plans_api import issuer_setup, load_actions, token_id
 
-A, H, M, R, E = (
-    UserRole.ADMIN,
-    UserRole.HR,
-    UserRole.MANAGER,
-    UserRole.REVIEWER,
-    UserRole.EMPLOYEE,
-)
 OWN = "https://skills.tidewell.example/achievements/data-analytics-proficiency"
 TIDEWELL = {"name": "Tidewell", "url": "https://tidewell.example"}
 

@@ -22,11 +22,10 @@ from skillgap.services.bundles import AUDIT_BUNDLE, demo_folder
 from skillgap.store import Store
 from skillgap.store.memory import MemoryStore
 
-from .conftest import EMAIL, EMPLOYEE, Org, TestClient, login
+from .conftest import EMAIL, EMPLOYEE, A, E, H, M, Org, R, TestClient, login
 from .test_issuing_api import OWN
 from .test_plans_api import issuer_setup
 
-A, H, M, R, E = UserRole.ADMIN, UserRole.HR, UserRole.MANAGER, UserRole.REVIEWER, UserRole.EMPLOYEE
 DEMO = demo_folder()
 
 

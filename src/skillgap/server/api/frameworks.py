@@ -11,6 +11,7 @@ framework and read the scales."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
@@ -141,11 +142,16 @@ _DRY_RUN: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/frameworks", response_model=FrameworkImportOut, status_code=201, responses=_DRY_RUN)
-def import_framework(
-    ctx: Ctx,
-    who: Importers,
-    response: Response,
+@dataclass(frozen=True)
+class FrameworkSource:
+    """An uploaded framework source and how to read it: the form both import and diff take."""
+
+    file: UploadFile
+    format: str
+    options: FrameworkOptions
+
+
+def framework_source(
     file: Upload,
     format: Format,
     framework_id: FrameworkId = None,
@@ -153,6 +159,24 @@ def import_framework(
     version: Version = None,
     scale: Scale = None,
     occupations: Occupations = True,
+) -> FrameworkSource:
+    options = FrameworkOptions(
+        framework_id or None, name or None, version or None, occupations, scale or None
+    )
+    if format in ("csv", "xlsx") and not (options.framework_id and options.name):
+        raise ValidationError(f"a {format} framework needs the fields id and name")
+    return FrameworkSource(file, format, options)
+
+
+Source = Annotated[FrameworkSource, Depends(framework_source)]
+
+
+@router.post("/frameworks", response_model=FrameworkImportOut, status_code=201, responses=_DRY_RUN)
+def import_framework(
+    ctx: Ctx,
+    who: Importers,
+    response: Response,
+    source: Source,
     dry_run: Annotated[
         bool, Form(description="check and answer the changes; write nothing")
     ] = False,
@@ -160,28 +184,16 @@ def import_framework(
     """Import a framework, or a new version of a stored one (``skillgap framework import``):
     the changes (added, removed, relabelled, moved), competencies it no longer lists (kept,
     marked retired) with what still uses them. ``201`` when written; ``200`` for a dry run."""
-    options = _options(format, framework_id, name, version, scale, occupations)
-    result = _import(ctx, who, file, format, options, dry_run=dry_run)
+    result = _import(ctx, who, source, dry_run=dry_run)
     if dry_run:
         response.status_code = 200
     return import_data(result)
 
 
 @router.post("/frameworks/diff", response_model=FrameworkImportOut)
-def diff_framework(
-    ctx: Ctx,
-    who: Importers,
-    file: Upload,
-    format: Format,
-    framework_id: FrameworkId = None,
-    name: Name = None,
-    version: Version = None,
-    scale: Scale = None,
-    occupations: Occupations = True,
-) -> dict[str, Any]:
+def diff_framework(ctx: Ctx, who: Importers, source: Source) -> dict[str, Any]:
     """What importing the file would change (``skillgap framework diff``); writes nothing."""
-    options = _options(format, framework_id, name, version, scale, occupations)
-    return import_data(_import(ctx, who, file, format, options, dry_run=True))
+    return import_data(_import(ctx, who, source, dry_run=True))
 
 
 @router.get(
@@ -233,41 +245,19 @@ def import_scale(
     return {**scale_data(scale, builtin=False), "added": added}
 
 
-def _options(
-    fmt: str,
-    framework_id: str | None,
-    name: str | None,
-    version: str | None,
-    scale: str | None,
-    occupations: bool,
-) -> FrameworkOptions:
-    options = FrameworkOptions(
-        framework_id or None, name or None, version or None, occupations, scale or None
-    )
-    if fmt in ("csv", "xlsx") and not (options.framework_id and options.name):
-        raise ValidationError(f"a {fmt} framework needs the fields id and name")
-    return options
-
-
 def _import(
-    ctx: AppContext,
-    who: Principal,
-    file: UploadFile,
-    fmt: str,
-    options: FrameworkOptions,
-    *,
-    dry_run: bool,
+    ctx: AppContext, who: Principal, source: FrameworkSource, *, dry_run: bool
 ) -> ImportResult:
-    with uploaded(ctx, [file], ctx.options.max_table_bytes) as (paths, _):
+    with uploaded(ctx, [source.file], ctx.options.max_table_bytes) as (paths, _):
         return service.import_uploaded_framework(
             paths[0],
-            fmt,
+            source.format,
             opener(ctx.store),
-            options,
+            source.options,
             dry_run=dry_run,
             actor=who.user_id,
             clock=ctx.clock,
-            source=file.filename or paths[0].name,
+            source=source.file.filename or paths[0].name,
         )
 
 
