@@ -14,7 +14,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,10 @@ from skillgap.domain.users import Session, User, UserRole
 from skillgap.errors import ConfigError, NotFoundError
 from skillgap.formats.bundle import Bundle
 from skillgap.reports.gaps import gaps_data
+from skillgap.server import cache as cache_module
 from skillgap.server import create_app
 from skillgap.server.auth import Principal
-from skillgap.server.cache import CachedStore, ReadCache
+from skillgap.server.cache import CachedStore, ReadCache, keep_stored_periods
 from skillgap.server.context import AppContext, ServerOptions
 from skillgap.server.scope import Reach, manager_reach, reach_of
 from skillgap.server.warm import Warmer
@@ -45,6 +46,7 @@ from skillgap.services import people as people_service
 from skillgap.services import summary as shared
 from skillgap.services import users as users_service
 from skillgap.services.organisation_scope import Scope, ScopeKind
+from skillgap.services.snapshots import take_snapshot
 from skillgap.store import Revision, Store
 from skillgap.store.memory import MemoryStore
 from skillgap.store.schema import open_store
@@ -310,6 +312,53 @@ def test_a_persons_rows_come_from_the_rows_read_whole_once_they_are_kept(
         assert ws.awards.for_person(EMPLOYEE) == plain["awards"][EMPLOYEE]  # still kept
 
 
+@pytest.mark.parametrize("backend", ["memory", "sqlite", "postgres"])
+def test_a_persons_stored_periods_come_from_everyones_read_once_it_is_kept(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    org: Org = request.getfixturevalue({"memory": "demo"}.get(backend, f"{backend}_org"))
+    take_snapshot(org.store, org.clock, as_of=date(2027, 12, 31))  # horizons reached
+    cache = ReadCache()
+    store = CachedStore(org.store, cache)
+    with org.store.transaction() as ws:
+        people = [p.employee_id for p in ws.people.list()] + ["nobody"]
+        plain = {(p, v): ws.snapshots.person_periods(p, v) for p in people for v in (True, False)}
+    assert any(s.change for found in plain.values() for s in found.values())
+
+    def answers() -> dict[tuple[str, bool], Any]:
+        with store.transaction() as ws:
+            return {key: ws.snapshots.person_periods(*key) for key in plain}
+
+    assert answers() == plain and "stored-periods" not in cache.names()  # a page loads none
+    with store.transaction() as ws:
+        keep_stored_periods(ws)  # the warmer does
+    assert "stored-periods" in cache.names()
+    read = cache.hits
+    assert answers() == plain
+    assert cache.hits >= read + len(plain)  # each from the periods kept
+    take_snapshot(org.store, org.clock, as_of=date(2028, 6, 30))  # as another process would
+    with org.store.transaction() as ws:
+        now = ws.snapshots.person_periods(EMPLOYEE, True)
+    with store.transaction() as ws:
+        assert len(now) == 2 and ws.snapshots.person_periods(EMPLOYEE, True) == now
+    with store.transaction() as ws:
+        keep_stored_periods(ws)
+    with store.transaction() as ws:
+        assert ws.snapshots.person_periods(EMPLOYEE, True) == now
+
+
+def test_too_many_stored_changes_are_not_kept(demo: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    take_snapshot(demo.store, demo.clock, as_of=date(2027, 12, 31))
+    monkeypatch.setattr(cache_module, "STORED_CHANGES_KEPT", 1)
+    cache = ReadCache()
+    store = CachedStore(demo.store, cache)
+    with store.transaction() as ws:
+        keep_stored_periods(ws)
+        plain = ws.snapshots.person_periods(EMPLOYEE, True)
+    with demo.store.transaction() as ws:
+        assert ws.snapshots.person_periods(EMPLOYEE, True) == plain  # read from the store
+
+
 def test_a_managers_reach_from_the_cached_tree(demo: Org) -> None:
     store = CachedStore(demo.store, ReadCache())
     with demo.store.transaction() as ws:
@@ -569,6 +618,7 @@ def test_the_warmer_reads_the_dashboards_data_at_start_and_after_each_change(
             _wait(lambda: warmer.warmed == 1)
             assert "workspace-data" in ctx.cache.names()
             assert {"awards-by-person", "observations-by-person"} <= set(ctx.cache.names())
+            assert "stored-periods" in ctx.cache.names()
             grouped = orgdata._readiness_groups
             try:  # who is furthest from their role: grouped by the warmer, not by a page
                 orgdata._readiness_groups = None  # type: ignore[assignment]

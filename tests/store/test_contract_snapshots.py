@@ -243,6 +243,29 @@ def test_a_period_stored_comes_back_person_by_person_and_view_by_view(store: Sto
         assert ws.snapshots.person_periods("E2", True) == {"S2": StoredPeriod("S1", None)}
 
 
+def test_every_stored_period_read_at_once_answers_as_each_persons_read(store: Store) -> None:
+    with store.transaction() as ws:
+        none = ws.snapshots.stored_periods(0)
+        assert none is not None and dict(none.periods) == {}
+        for sid, day in (("S1", 1), ("S2", 2), ("S3", 3)):
+            ws.snapshots.add(make(sid, date(2026, 11, day)))
+        ws.snapshots.put_period("S1", "S2", changes())
+        ws.snapshots.put_period("S2", "S3", changes()[1:])
+    with store.transaction() as ws:
+        kept = ws.snapshots.stored_periods(5)
+        assert kept is not None
+        for person in ("E1", "\u00e41", "E2"):
+            for verified in (True, False):
+                assert kept.person(person, verified) == ws.snapshots.person_periods(
+                    person, verified
+                )
+        assert kept.person("E1", True) == {
+            "S2": StoredPeriod("S1", changes()[0]),
+            "S3": StoredPeriod("S2", None),
+        }
+        assert ws.snapshots.stored_periods(4) is None  # five changes: too many to keep
+
+
 def test_a_period_stored_again_replaces_the_one_ending_at_that_snapshot(store: Store) -> None:
     with store.transaction() as ws:
         for sid, day in (("S1", 1), ("S2", 3), ("S3", 2)):

@@ -10,10 +10,11 @@ Levels are on the canonical 0-5 scale.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from skillgap.domain.frameworks import CompetencyRef
 from skillgap.domain.roles import Importance
@@ -208,6 +209,32 @@ class StoredPeriod:
 
     before: str
     change: PersonChange | None
+
+
+#: A change as a store keeps it (its own compact form), and how it becomes a PersonChange.
+Decode = Callable[[str, bool, Any], PersonChange]
+
+
+@dataclass(frozen=True)
+class StoredPeriods:
+    """Every stored period with everyone's changes over it, read at once (a served worker
+    keeps it, so that a person's page reads none): by each period's last snapshot, the
+    snapshot before it that it was computed against, and each person's change in each
+    view, in the store's own compact form (``decode`` makes it a ``PersonChange`` when a
+    person's periods are asked for: tens of thousands of changes stay a row each)."""
+
+    periods: Mapping[str, tuple[str, Mapping[tuple[str, bool], Any]]]
+    decode: Decode
+
+    def person(self, person_id: str, verified: bool) -> dict[str, StoredPeriod]:
+        """What ``SnapshotRepository.person_periods`` answers for them."""
+        out = {}
+        for after, (before, changes) in self.periods.items():
+            raw = changes.get((person_id, verified))
+            out[after] = StoredPeriod(
+                before, None if raw is None else self.decode(person_id, verified, raw)
+            )
+        return out
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,28 @@ def _snapshots_for_person(
     return found
 
 
+#: Stored changes kept whole at most (a person's, per period and view; about 650 bytes
+#: each): beyond, a person's periods are read from the store, one statement per page.
+STORED_CHANGES_KEPT = 500_000
+_SNAPSHOTS = frozenset({"snapshots"})
+
+
+def keep_stored_periods(ws: Workspace) -> None:
+    """Read every stored period with everyone's changes, and keep it (a served worker's
+    warmer does; a request never starts that read): a person's periods then come from
+    there (``_person_periods``), of the same revision as the snapshot headers."""
+    shared.cached(
+        ws, "stored-periods", _SNAPSHOTS, lambda w: w.snapshots.stored_periods(STORED_CHANGES_KEPT)
+    )
+
+
+def _person_periods(ws: CachedWorkspace, area: str, person_id: str, verified: bool) -> Any:
+    kept = ws.kept("stored-periods", _SNAPSHOTS)  # None too when there are too many
+    if kept is None:
+        return ws.store_read(area, "person_periods")(person_id, verified)
+    return kept.person(person_id, verified)
+
+
 def _by_person(rows: tuple[Any, ...]) -> dict[str, tuple[Any, ...]]:
     grouped: dict[str, list[Any]] = {}
     for row in rows:
@@ -394,6 +416,7 @@ SERVED: dict[str, dict[str, Callable[..., Any]]] = {
     "snapshots": {
         "list": lambda ws, area, since=None: _snapshot_headers(ws, since),
         "for_person": _snapshots_for_person,
+        "person_periods": _person_periods,
     },
 }
 

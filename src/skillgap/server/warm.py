@@ -21,6 +21,7 @@ import threading
 
 from skillgap.analysis.inventory import View
 from skillgap.errors import SkillgapError
+from skillgap.server.cache import keep_stored_periods
 from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
 from skillgap.server.web.orgdata import group_page, readiness_groups
@@ -35,14 +36,15 @@ INTERVAL = 5.0
 def warm(ctx: AppContext) -> None:
     """Read what the organisation dashboard reads (through the context's cache), and
     everyone's readiness by department, team and role; then group the credentials and
-    ratings it read by person: a person's gaps and page read theirs from there
-    (``server/cache.py``)."""
+    ratings it read by person, and read everyone's stored periods: a person's gaps and
+    page read theirs from there (``server/cache.py``)."""
     scope = Scope(ScopeKind.ORGANISATION)
     group_page(ctx, ctx.privacy(False), Reach(everyone=True), scope, View.VERIFIED, "coverage")
     readiness_groups(ctx, View.VERIFIED)  # department, team and role pages: who is furthest
     with ctx.store.transaction() as ws:  # any person's: the groupings are made for all
         ws.awards.for_person("")
         ws.observations.for_person("")
+        keep_stored_periods(ws)  # everyone's changes between snapshots (their progress)
 
 
 class Warmer:

@@ -32,7 +32,7 @@ from skillgap.domain.catalog import CatalogItem
 from skillgap.domain.governance import AuditEntry, PolicyRule
 from skillgap.domain.pathways import Pathway, PathwayAward
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod
+from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod, StoredPeriods
 from skillgap.domain.users import ApiToken, Session, User
 from skillgap.errors import WorkspaceError
 from skillgap.issuing import IssuedCredential
@@ -150,6 +150,12 @@ class SnapshotRepository(Protocol):
         """Every stored period, by the id of its last snapshot, with ``person_id``'s
         changes over it in one view: one read, however many periods (the periods and the
         changes read together, so a period stored again meanwhile is never mixed up)."""
+        ...
+
+    def stored_periods(self, most: int) -> StoredPeriods | None:
+        """Every stored period with everyone's changes over it, read together (one
+        statement), or None when more than ``most`` changes are stored (too many to keep
+        in memory)."""
         ...
 
 

@@ -15,7 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from skillgap.domain.governance import AuditEntry
-from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod, twice
+from skillgap.domain.snapshots import (
+    PersonChange,
+    Snapshot,
+    StoredPeriod,
+    StoredPeriods,
+    twice,
+)
 from skillgap.domain.users import Session
 from skillgap.errors import ConflictError, NotFoundError, ValidationError
 from skillgap.store.references import Lookup, problem
@@ -171,3 +177,13 @@ class MemorySnapshotRepository:
             after: StoredPeriod(period.before, period.changes.get((person_id, verified)))
             for after, period in self._periods.items()
         }
+
+    def stored_periods(self, most: int) -> StoredPeriods | None:
+        if sum(len(p.changes) for p in self._periods.values()) > most:
+            return None
+        periods = {a: (p.before, dict(p.changes)) for a, p in self._periods.items()}
+        return StoredPeriods(periods, _as_kept)
+
+
+def _as_kept(person_id: str, verified: bool, change: PersonChange) -> PersonChange:
+    return change  # the twin keeps PersonChange values themselves

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from skillgap.domain import CompetencyRef, Occupation, Person, ProficiencyScale
 from skillgap.domain.plans import Plan, PlanScope
-from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod
+from skillgap.domain.snapshots import PersonChange, Snapshot, StoredPeriod, StoredPeriods
 from skillgap.errors import ConflictError, NotFoundError
 from skillgap.issuing import IssuedCredential
 from skillgap.store import REVISION_KEY, Revision
@@ -292,6 +292,9 @@ class SqlSnapshotRepository:
 
     def person_periods(self, person_id: str, verified: bool) -> dict[str, StoredPeriod]:
         return PeriodMapper().for_person(self._conn, person_id, verified)
+
+    def stored_periods(self, most: int) -> StoredPeriods | None:
+        return PeriodMapper().everyone(self._conn, most)
 
 
 _READ_REVISION_QMARK = "SELECT value FROM workspace_meta WHERE key = ?"  # SQLite

@@ -16,7 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from skillgap.domain import CompetencyRef, Importance
-from skillgap.domain.snapshots import Cause, GapChange, PersonChange, StoredPeriod, twice
+from skillgap.domain.snapshots import (
+    Cause,
+    GapChange,
+    PersonChange,
+    StoredPeriod,
+    StoredPeriods,
+    twice,
+)
 from skillgap.errors import ValidationError
 from skillgap.store import tables as t
 from skillgap.store.mappers.snapshots import bulk_insert
@@ -56,9 +63,22 @@ class PeriodMapper:
         sql = _PERSON_QMARK if conn.dialect.paramstyle == "qmark" else _PERSON_FORMAT
         found = conn.exec_driver_sql(sql, (person_id, verified))
         return {
-            r[0]: StoredPeriod(r[1], None if r[7] is None else _change(person_id, verified, r))
+            r[0]: StoredPeriod(r[1], None if r[7] is None else _change(person_id, verified, r[2:]))
             for r in found
         }
+
+    def everyone(self, conn: Connection, most: int) -> StoredPeriods | None:
+        """Every period with everyone's changes (one statement), each change kept as its
+        row's values, decoded when a person's are asked for; None over ``most`` changes."""
+        count = sa.select(sa.func.count()).select_from(t.snapshot_changes)
+        if conn.execute(count).scalar_one() > most:
+            return None
+        periods: dict[str, tuple[str, dict[tuple[str, bool], Any]]] = {}
+        for r in conn.exec_driver_sql(_EVERYONE):
+            changes = periods.setdefault(r[0], (r[1], {}))[1]
+            if r[2] is not None:
+                changes[(r[2], bool(r[3]))] = tuple(r[4:])
+        return StoredPeriods(periods, _change)
 
 
 def _rows(before: str, after: str, changes: Iterable[PersonChange]) -> Iterator[tuple[Any, ...]]:
@@ -101,8 +121,9 @@ def _text(changes: Sequence[GapChange]) -> str:
     )
 
 
-def _change(person_id: str, verified: bool, r: Any) -> PersonChange:
-    _, _, department, role_id, readiness_before, readiness_after, closed, opened = r
+def _change(person_id: str, verified: bool, values: Any) -> PersonChange:
+    """A person's change from its row's values, department to opened."""
+    department, role_id, readiness_before, readiness_after, closed, opened = values
     return PersonChange(
         person_id=person_id,
         verified=verified,
@@ -153,3 +174,8 @@ _PERSON_QMARK = (  # SQLite; the columns in the order _change reads them
     "AND c.verified = ?"
 )
 _PERSON_FORMAT = _PERSON_QMARK.replace("?", "%s")  # psycopg
+_EVERYONE = (
+    "SELECT p.snapshot_id, p.previous_id, c.person_id, c.verified, c.department, c.role_id, "
+    "c.readiness_before, c.readiness_after, c.closed, c.opened FROM snapshot_periods p "
+    "LEFT JOIN snapshot_changes c ON c.snapshot_id = p.snapshot_id"
+)
