@@ -271,6 +271,26 @@ def test_columns_and_objects_build_the_same_model(org: Org) -> None:
 
 @FAST
 @given(organisations(), st.data())
+def test_columns_joined_from_parts_build_the_same_model(org: Org, data: st.DataObject) -> None:
+    """A server keeps the stored ratings as columns and joins the awards' evidence to them."""
+    cut = data.draw(st.integers(0, len(org.observations)))
+    parts = [
+        ObservationColumns.from_observations(org.observations[:cut]),
+        ObservationColumns.from_observations(org.observations[cut:]),
+    ]
+    joined = ObservationColumns.concat(parts)
+    assert len(joined) == len(org.observations)
+    model = OrgModel.build(org.people, org.roles, org.context, joined, as_of=AS_OF)
+    again = model_of(org)
+    for view in View:
+        a, b = model.person_gaps(view), again.person_gaps(view)
+        assert np.array_equal(a.held, b.held, equal_nan=True)
+        assert np.array_equal(a.readiness, b.readiness)
+        assert np.array_equal(a.gap, b.gap)
+
+
+@FAST
+@given(organisations(), st.data())
 def test_adding_verified_evidence_never_increases_a_gap(org: Org, data: st.DataObject) -> None:
     """In the verified view. (In best-available it may: verified evidence replaces a higher
     claim, by design.)"""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 
-from skillgap.analysis.evidence import Exclusion
+from skillgap.analysis.engine_build import ObservationColumns
+from skillgap.analysis.evidence import Exclusion, evidence_rows
 from skillgap.analysis.gaps import (
     PersonGap,
     furthest,
@@ -17,7 +19,7 @@ from skillgap.analysis.gaps import (
     priorities,
 )
 from skillgap.analysis.inventory import View, build_inventory
-from skillgap.analysis.summary import WorkspaceData, build_model, summarise
+from skillgap.analysis.summary import WorkspaceData, build_model, engine_model, summarise
 from skillgap.domain import AssessmentType, SourceKind
 from skillgap.errors import NotFoundError
 from skillgap.formats.bundle import Bundle
@@ -130,6 +132,38 @@ def _copied(bundle: Bundle, copies: int) -> WorkspaceData:
         awards=awards,
         observations=claims,
     )
+
+
+@pytest.mark.parametrize("days_before", [0, 400])  # later: some awards not yet issued
+def test_the_servers_model_equals_the_one_built_from_observation_objects(
+    demo_bundle: Bundle, days_before: int
+) -> None:
+    """``engine_model`` (evidence as rows, ratings as kept columns) builds what
+    ``build_model`` builds from an ``Observation`` per credential observation."""
+    workspace = _copied(demo_bundle, 3)
+    assert demo_bundle.snapshot_date is not None
+    as_of = demo_bundle.snapshot_date - timedelta(days=days_before)
+    model, outcomes = build_model(workspace, as_of)
+    rows = list(evidence_rows(outcomes, model.context))
+    assert rows == [
+        (o.id, o.person_id, o.competency, o.level, o.scale_id, o.observed_on, o.confidence)
+        for outcome in outcomes
+        for o in outcome.observations
+    ]
+    assert len(rows) > 10
+    kept = replace(
+        workspace, observation_columns=ObservationColumns.from_observations(workspace.observations)
+    )
+    for other in (
+        engine_model(workspace, as_of),
+        engine_model(kept, as_of),
+        build_model(kept, as_of)[0],
+    ):
+        assert other._store.rows() == model._store.rows()
+        for view in View:
+            a, b = other.person_gaps(view), model.person_gaps(view)
+            assert np.array_equal(a.held, b.held, equal_nan=True)
+            assert np.array_equal(a.gap, b.gap) and np.array_equal(a.readiness, b.readiness)
 
 
 def test_the_columnar_figures_equal_the_per_person_rules_exactly(demo_bundle: Bundle) -> None:

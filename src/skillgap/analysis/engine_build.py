@@ -96,24 +96,51 @@ class ObservationColumns:
 
     @classmethod
     def from_observations(cls, observations: Iterable[Observation]) -> ObservationColumns:
+        return cls._of(
+            (
+                o.id,
+                o.person_id,
+                o.competency,
+                o.level,
+                o.scale_id,
+                SOURCE_CODE[o.source],
+                o.observed_on,
+                o.confidence,
+            )
+            for o in observations
+        )
+
+    @classmethod
+    def from_evidence(
+        cls, rows: Iterable[tuple[str, str, CompetencyRef, int, str, date, float]]
+    ) -> ObservationColumns:
+        """Credential observations given as rows (``evidence.evidence_rows``)."""
+        code = SOURCE_CODE[SourceKind.CREDENTIAL]
+        return cls._of((i, p, c, lv, s, code, d, w) for i, p, c, lv, s, d, w in rows)
+
+    @classmethod
+    def _of(
+        cls, found: Iterable[tuple[str, str, CompetencyRef, int, str, int, date, float]]
+    ) -> ObservationColumns:
+        """From (id, person, competency, level, scale id, source code, date, confidence)."""
         people: dict[str, int] = {}
         refs: dict[CompetencyRef, int] = {}
         scales: dict[str, int] = {}
         rows: list[tuple[int, int, int, int, int, int, float]] = []
         ids: list[str] = []
-        for o in observations:
+        for id_, person, ref, level, scale, source, day, confidence in found:
             rows.append(
                 (
-                    people.setdefault(o.person_id, len(people)),
-                    refs.setdefault(o.competency, len(refs)),
-                    scales.setdefault(o.scale_id, len(scales)),
-                    o.level,
-                    SOURCE_CODE[o.source],
-                    o.observed_on.toordinal(),
-                    o.confidence,
+                    people.setdefault(person, len(people)),
+                    refs.setdefault(ref, len(refs)),
+                    scales.setdefault(scale, len(scales)),
+                    level,
+                    source,
+                    day.toordinal(),
+                    confidence,
                 )
             )
-            ids.append(o.id)
+            ids.append(id_)
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 7)
         return cls(
             person_ids=tuple(people),
@@ -127,6 +154,39 @@ class ObservationColumns:
             observed_on=table[:, 5].astype(np.int64),
             confidence=np.ascontiguousarray(table[:, 6]),
             ids=np.array(ids, dtype=np.str_) if ids else np.zeros(0, dtype="<U1"),
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[ObservationColumns]) -> ObservationColumns:
+        """The observations of every part, in part order (value tables merged, codes
+        renumbered; ``order`` recomputed from the ids when the model is built)."""
+        people: dict[str, int] = {}
+        refs: dict[CompetencyRef, int] = {}
+        scales: dict[str, int] = {}
+
+        def codes(table: dict[Any, int], values: Sequence[Any], column: I32) -> I32:
+            lut = np.array([table.setdefault(v, len(table)) for v in values] + [0], np.int32)
+            return lut[column]
+
+        person = [codes(people, p.person_ids, p.person) for p in parts]
+        competency = [codes(refs, p.competencies, p.competency) for p in parts]
+        scale = [codes(scales, p.scale_ids, p.scale) for p in parts]
+
+        def joined(name: str) -> Any:
+            return np.concatenate([getattr(p, name) for p in parts])
+
+        return ObservationColumns(
+            person_ids=tuple(people),
+            person=np.concatenate(person).astype(np.int32),
+            competencies=tuple(refs),
+            competency=np.concatenate(competency).astype(np.int32),
+            scale_ids=tuple(scales),
+            scale=np.concatenate(scale).astype(np.int32),
+            level=joined("level").astype(np.int64),
+            source=joined("source").astype(np.int8),
+            observed_on=joined("observed_on").astype(np.int64),
+            confidence=joined("confidence").astype(np.float64),
+            ids=joined("ids"),
         )
 
 

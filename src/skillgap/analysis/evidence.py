@@ -17,9 +17,9 @@ threshold: the veto is what to act on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from skillgap.analysis.context import SkillContext
@@ -31,6 +31,7 @@ from skillgap.domain import (
     Alignment,
     AlignmentStatus,
     Award,
+    CompetencyRef,
     Issuer,
     Observation,
     SourceKind,
@@ -105,12 +106,15 @@ def assess_awards(
     *,
     notes: Mapping[str, str] | None = None,
     stacked: Mapping[str, int] | None = None,
+    observe: bool = True,
 ) -> list[CredentialOutcome]:
     """Judge every award at moment ``at`` under ``rubric`` (default: the documented one);
     counted awards yield credential observations. ``achievements`` should hold every
     achievement of the workspace, so that pathways (what stacks into what) are seen whole;
     ``notes`` say who set an achievement's assessment type, for the explanation;
-    ``stacked`` is ``quality.stacked_by(achievements)`` when the caller keeps it."""
+    ``stacked`` is ``quality.stacked_by(achievements)`` when the caller keeps it.
+    ``observe=False`` leaves counted outcomes without their observations (``evidence_rows``
+    gives them as rows: a whole organisation's are hundreds of thousands of objects)."""
     rubric = rubric or DEFAULT_RUBRIC
     if stacked is None:
         stacked = stacked_by(achievements.values())
@@ -137,7 +141,7 @@ def assess_awards(
         if award.verification is None and not rubric.count_records:
             exclusions = (*exclusions, Exclusion.RECORD)
         observations: tuple[Observation, ...] = ()
-        if not exclusions:
+        if not exclusions and observe:
             observations = _observations(award, achievement, issuer, counting, context, profile)
         outcomes.append(
             CredentialOutcome(award, achievement, issuer, exclusions, observations, profile, lapse)
@@ -204,6 +208,23 @@ def _exclusions(
     return tuple(found)
 
 
+#: A credential observation as a row: id, person, competency, level (on the scale named
+#: next), scale id; then the alignment it comes from.
+EvidenceRow = tuple[str, str, CompetencyRef, int, str, Alignment]
+
+
+def _rows(
+    award: Award, counting: list[tuple[int, Alignment]], context: SkillContext
+) -> Iterator[EvidenceRow]:
+    """The observations a counted award gives: one per counting alignment."""
+    assert award.person_id is not None
+    for index, alignment in counting:
+        ref, level = alignment.competency, alignment.level
+        if ref is not None and level is not None:
+            scale = context.framework(ref).scale.id
+            yield f"{award.id}#{index}", award.person_id, ref, level, scale, alignment
+
+
 def _observations(
     award: Award,
     achievement: Achievement,
@@ -212,14 +233,13 @@ def _observations(
     context: SkillContext,
     profile: QualityProfile,
 ) -> tuple[Observation, ...]:
-    assert award.person_id is not None
     return tuple(
         Observation(
-            id=f"{award.id}#{index}",
-            person_id=award.person_id,
-            competency=alignment.competency,
-            level=alignment.level,
-            scale_id=context.framework(alignment.competency).scale.id,
+            id=id_,
+            person_id=person,
+            competency=ref,
+            level=level,
+            scale_id=scale,
             source=SourceKind.CREDENTIAL,
             observed_on=award.issued_on.date(),
             confidence=profile.weight,
@@ -230,6 +250,24 @@ def _observations(
             ),
             award_id=award.id,
         )
-        for index, alignment in counting
-        if alignment.competency is not None and alignment.level is not None
+        for id_, person, ref, level, scale, alignment in _rows(award, counting, context)
     )
+
+
+def evidence_rows(
+    outcomes: Iterable[CredentialOutcome], context: SkillContext
+) -> Iterator[tuple[str, str, CompetencyRef, int, str, date, float]]:
+    """The credential observations of the counted ``outcomes`` as rows (id, person,
+    competency, level, scale id, date, confidence): what their ``observations`` hold,
+    without an object each (``assess_awards(observe=False)``; the gap engine's columns)."""
+    counting: dict[str, list[tuple[int, Alignment]]] = {}
+    for outcome in outcomes:
+        if outcome.exclusions:
+            continue
+        achievement = outcome.achievement
+        aligned = counting.get(achievement.id)
+        if aligned is None:
+            aligned = counting[achievement.id] = _counting_alignments(achievement, context)
+        day, weight = outcome.award.issued_on.date(), outcome.quality.weight
+        for id_, person, ref, level, scale, _ in _rows(outcome.award, aligned, context):
+            yield id_, person, ref, level, scale, day, weight

@@ -20,9 +20,9 @@ import numpy.typing as npt
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine import OrgModel, PersonGapTable
-from skillgap.analysis.engine_build import F64
+from skillgap.analysis.engine_build import F64, ObservationColumns
 from skillgap.analysis.engine_tables import NONE_LABEL, CompetencyRow, Grouping
-from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards
+from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, evidence_rows
 from skillgap.analysis.explain import end_of_day
 from skillgap.analysis.gaps import CompetencyPriority, PersonGap, furthest
 from skillgap.analysis.inventory import View
@@ -53,6 +53,9 @@ class WorkspaceData:
     observations: Sequence[Observation]
     scales: Sequence[ProficiencyScale] = ()  # stored scales ratings may be on
     rubric: Rubric | None = None  # the workspace's credential quality rubric (None: default)
+    #: ``observations`` as the gap engine's columns, when a cache keeps them (a server
+    #: converts 1.6 million ratings once, not at each change to the awards or the rubric)
+    observation_columns: ObservationColumns | None = None
 
 
 @dataclass(frozen=True)
@@ -157,20 +160,52 @@ def build_model(data: WorkspaceData, as_of: date) -> tuple[OrgModel, list[Creden
     day), and the outcomes of the awards issued by then. One statement of what the summary,
     the snapshots and the organisation views read, so that their figures agree."""
     context = SkillContext.of(data.frameworks, data.scales)
+    outcomes = _assessed(data, as_of, context, observe=True)
+    evidence = [o for outcome in outcomes for o in outcome.observations]
+    if data.observation_columns is None:
+        return _model(data, as_of, context, [*evidence, *data.observations]), outcomes
+    return _model(data, as_of, context, ObservationColumns.from_observations(evidence)), outcomes
+
+
+def engine_model(data: WorkspaceData, as_of: date) -> OrgModel:
+    """``build_model``'s model alone, its credential evidence turned into the engine's
+    columns without an ``Observation`` each (``evidence.evidence_rows``): what a server
+    rebuilds after each change, several times faster at 100,000 people."""
+    context = SkillContext.of(data.frameworks, data.scales)
+    outcomes = _assessed(data, as_of, context, observe=False)
+    evidence = ObservationColumns.from_evidence(evidence_rows(outcomes, context))
+    return _model(data, as_of, context, evidence)
+
+
+def _assessed(
+    data: WorkspaceData, as_of: date, context: SkillContext, *, observe: bool
+) -> list[CredentialOutcome]:
     moment = end_of_day(as_of)
-    outcomes = assess_awards(
+    return assess_awards(
         [a for a in data.awards if a.issued_on <= moment],
         {a.id: a for a in data.achievements},
         {i.id: i for i in data.issuers},
         context,
         moment,
         data.rubric,
+        observe=observe,
     )
-    evidence = [o for outcome in outcomes for o in outcome.observations]
-    model = OrgModel.build(
-        data.people, data.roles, context, [*evidence, *data.observations], as_of=as_of
-    )
-    return model, outcomes
+
+
+def _model(
+    data: WorkspaceData,
+    as_of: date,
+    context: SkillContext,
+    evidence: list[Observation] | ObservationColumns,
+) -> OrgModel:
+    """The model of the evidence and the stored ratings (``data.observation_columns``
+    when kept, else ``evidence`` holds them too, as objects)."""
+    if isinstance(evidence, ObservationColumns):
+        stored = data.observation_columns
+        if stored is None:
+            stored = ObservationColumns.from_observations(data.observations)
+        evidence = ObservationColumns.concat([evidence, stored])
+    return OrgModel.build(data.people, data.roles, context, evidence, as_of=as_of)
 
 
 def person_readiness(table: PersonGapTable) -> F64:

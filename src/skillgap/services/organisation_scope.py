@@ -14,8 +14,7 @@ from enum import StrEnum
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.inventory import View
-from skillgap.analysis.summary import WorkspaceData
-from skillgap.analysis.summary import build_model as summary_model
+from skillgap.analysis.summary import WorkspaceData, engine_model
 from skillgap.clock import Clock
 from skillgap.config import DEFAULT_MIN_GROUP_SIZE
 from skillgap.domain import CapabilityGroup, CompetencyRef, Person
@@ -132,11 +131,12 @@ class Frame:
 def build_model(data: WorkspaceData, as_of: date) -> OrgModel:
     """The gap engine's model of the workspace as of ``as_of``: the stored ratings and the
     credential observations of the awards the quality rubric counts at the end of that day,
-    as `skillgap summary` reads them (``analysis.summary.build_model``). Data a cache keeps
-    (``SharedWorkspaceData``) keeps its models too: built once, shared, never changed."""
+    as `skillgap summary` reads them (``analysis.summary.engine_model``). Data a cache
+    keeps (``SharedWorkspaceData``) keeps its models too: built once, shared, never
+    changed."""
     if isinstance(data, SharedWorkspaceData):
-        return data.models.get(as_of, lambda: summary_model(data, as_of)[0])
-    return summary_model(data, as_of)[0]
+        return data.models.get(as_of, lambda: engine_model(data, as_of))
+    return engine_model(data, as_of)
 
 
 def open_scope(

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from skillgap.analysis.context import SkillContext
+from skillgap.analysis.engine_build import ObservationColumns
 from skillgap.analysis.inventory import View
 from skillgap.analysis.quality import QualityProfile, profiles, stacked_by
 from skillgap.analysis.rubric import Rubric
@@ -170,6 +171,7 @@ def _shared_data(ws: Workspace) -> SharedWorkspaceData:
         observations=observation_list(ws),
         scales=tuple(scale_index(ws).values()),
         rubric=rubric(ws),
+        observation_columns=observation_columns(ws),
     )
 
 
@@ -302,6 +304,18 @@ def award_list(ws: Workspace) -> tuple[Award, ...]:
 def observation_list(ws: Workspace) -> tuple[Observation, ...]:
     return cached(
         ws, "observations", frozenset({"observations"}), lambda w: tuple(w.observations.list())
+    )
+
+
+def observation_columns(ws: Workspace) -> ObservationColumns:
+    """The stored observations as the gap engine's columns, converted once per change to
+    them (rebuilding the model after any other change then converts only the awards'
+    evidence)."""
+    return cached(
+        ws,
+        "observation-columns",
+        frozenset({"observations"}),
+        lambda _: ObservationColumns.from_observations(observation_list(ws)),
     )
 
 
