@@ -21,16 +21,20 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.inventory import View
+from skillgap.analysis.rubric import DEFAULT_RUBRIC
+from skillgap.analysis.summary import engine_model
 from skillgap.cli import CliEnvironment, cli
 from skillgap.clock import FixedClock
 from skillgap.config import NetworkSettings, load_settings
 from skillgap.demo.credentials import DemoCredentials, demo_credentials
-from skillgap.domain import Person
+from skillgap.domain import Award, Person
 from skillgap.domain.governance import AuditEntry
 from skillgap.domain.users import Session, User, UserRole
 from skillgap.errors import ConfigError, NotFoundError
 from skillgap.formats.bundle import Bundle
+from skillgap.formats.rubric import rubric_to_json
 from skillgap.reports.gaps import gaps_data
 from skillgap.server import cache as cache_module
 from skillgap.server import create_app
@@ -41,11 +45,12 @@ from skillgap.server.scope import Reach, manager_reach, reach_of
 from skillgap.server.warm import Warmer
 from skillgap.server.web import orgdata
 from skillgap.server.web.orgdata import GroupPage, group_page
-from skillgap.services import explain
+from skillgap.services import explain, organisation_scope
 from skillgap.services import people as people_service
 from skillgap.services import summary as shared
 from skillgap.services import users as users_service
 from skillgap.services.organisation_scope import Scope, ScopeKind
+from skillgap.services.quality import META_RUBRIC
 from skillgap.services.snapshots import take_snapshot
 from skillgap.store import Revision, Store
 from skillgap.store.memory import MemoryStore
@@ -357,6 +362,58 @@ def test_too_many_stored_changes_are_not_kept(demo: Org, monkeypatch: pytest.Mon
         plain = ws.snapshots.person_periods(EMPLOYEE, True)
     with demo.store.transaction() as ws:
         assert ws.snapshots.person_periods(EMPLOYEE, True) == plain  # read from the store
+
+
+def test_the_awards_evidence_is_kept_across_changes_it_does_not_depend_on(
+    demo: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    judged: list[object] = []
+    real = organisation_scope.evidence_columns
+    monkeypatch.setattr(
+        organisation_scope,
+        "evidence_columns",
+        lambda *args: judged.append(args) or real(*args),
+    )
+    store = CachedStore(demo.store, ReadCache())
+    as_of = NOW.date()
+
+    def model() -> tuple[shared.SharedWorkspaceData, OrgModel]:
+        with store.transaction() as ws:
+            data = shared.workspace_data(ws)
+        assert isinstance(data, shared.SharedWorkspaceData)
+        return data, organisation_scope.build_model(data, as_of)
+
+    def plain() -> OrgModel:  # no cache: everything read and judged again
+        with demo.store.transaction() as ws:
+            return engine_model(shared.workspace_data(ws), as_of)
+
+    def same(a: OrgModel, b: OrgModel) -> bool:
+        return a._store.rows() == b._store.rows()
+
+    first, built = model()
+    assert len(judged) == 1 and same(built, plain())
+    with demo.store.transaction() as ws:  # the organisation's name: the awards are as they were
+        ws.meta.set("organisation", "Tidewell (renamed)")
+    again, built = model()
+    assert again is not first and again.evidence is first.evidence
+    assert len(judged) == 1 and same(built, plain())
+    stricter = replace(DEFAULT_RUBRIC, threshold=0.9)
+    with demo.store.transaction() as ws:  # the rubric: the awards are judged again
+        ws.meta.set(META_RUBRIC, rubric_to_json(stricter))
+    third, built = model()
+    assert len(judged) == 2 and same(built, plain())
+    assert not same(built, organisation_scope.build_model(first, as_of))  # it counts fewer
+    award = replace(demo_bundle_award(demo), id="new-award")
+    with demo.store.transaction() as ws:  # an award: a new state of what evidence reads
+        ws.awards.add_all([award])
+    fourth, built = model()
+    assert fourth.evidence is not third.evidence
+    assert len(judged) == 3 and same(built, plain())
+
+
+def demo_bundle_award(org: Org) -> Award:
+    with org.store.transaction() as ws:
+        return ws.awards.for_person(EMPLOYEE)[0]
 
 
 def test_a_managers_reach_from_the_cached_tree(demo: Org) -> None:

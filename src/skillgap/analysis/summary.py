@@ -10,7 +10,7 @@ the per-person ones exactly, not just to rounding."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import overload
@@ -26,7 +26,7 @@ from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awar
 from skillgap.analysis.explain import end_of_day
 from skillgap.analysis.gaps import CompetencyPriority, PersonGap, furthest
 from skillgap.analysis.inventory import View
-from skillgap.analysis.rubric import Rubric
+from skillgap.analysis.rubric import DEFAULT_RUBRIC, Rubric
 from skillgap.domain import (
     Achievement,
     Award,
@@ -167,14 +167,35 @@ def build_model(data: WorkspaceData, as_of: date) -> tuple[OrgModel, list[Creden
     return _model(data, as_of, context, ObservationColumns.from_observations(evidence)), outcomes
 
 
-def engine_model(data: WorkspaceData, as_of: date) -> OrgModel:
+def engine_model(
+    data: WorkspaceData, as_of: date, evidence: ObservationColumns | None = None
+) -> OrgModel:
     """``build_model``'s model alone, its credential evidence turned into the engine's
-    columns without an ``Observation`` each (``evidence.evidence_rows``): what a server
-    rebuilds after each change, several times faster at 100,000 people."""
+    columns without an ``Observation`` each (``evidence_columns``; ``evidence`` when the
+    caller kept them): what a server rebuilds after each change, several times faster at
+    100,000 people."""
     context = SkillContext.of(data.frameworks, data.scales)
-    outcomes = _assessed(data, as_of, context, observe=False)
-    evidence = ObservationColumns.from_evidence(evidence_rows(outcomes, context))
+    if evidence is None:
+        evidence = evidence_columns(data, as_of, context)
     return _model(data, as_of, context, evidence)
+
+
+def evidence_columns(
+    data: WorkspaceData, as_of: date, context: SkillContext | None = None
+) -> ObservationColumns:
+    """The credential observations of the awards counted as of ``as_of``, as the engine's
+    columns: a function of the awards, achievements, issuers, frameworks, scales and rubric
+    alone (a server keeps them while none of those changes: ``evidence_key``)."""
+    context = context or SkillContext.of(data.frameworks, data.scales)
+    outcomes = _assessed(data, as_of, context, observe=False)
+    return ObservationColumns.from_evidence(evidence_rows(outcomes, context))
+
+
+def evidence_key(data: WorkspaceData, as_of: date) -> Hashable:
+    """What the evidence of ``data``'s awards depends on beyond the awards, achievements,
+    issuers, frameworks and scales: the analysis date and the rubric (by value)."""
+    rubric = data.rubric or DEFAULT_RUBRIC
+    return as_of, tuple(sorted(rubric.flat().items()))
 
 
 def _assessed(

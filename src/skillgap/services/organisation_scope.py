@@ -14,7 +14,7 @@ from enum import StrEnum
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine import OrgModel
 from skillgap.analysis.inventory import View
-from skillgap.analysis.summary import WorkspaceData, engine_model
+from skillgap.analysis.summary import WorkspaceData, engine_model, evidence_columns, evidence_key
 from skillgap.clock import Clock
 from skillgap.config import DEFAULT_MIN_GROUP_SIZE
 from skillgap.domain import CapabilityGroup, CompetencyRef, Person
@@ -135,7 +135,14 @@ def build_model(data: WorkspaceData, as_of: date) -> OrgModel:
     keeps (``SharedWorkspaceData``) keeps its models too: built once, shared, never
     changed."""
     if isinstance(data, SharedWorkspaceData):
-        return data.models.get(as_of, lambda: engine_model(data, as_of))
+        kept = data
+
+        def build() -> OrgModel:
+            key = evidence_key(kept, as_of)
+            evidence = kept.evidence.get(key, lambda: evidence_columns(kept, as_of))
+            return engine_model(kept, as_of, evidence)
+
+        return data.models.get(as_of, build)
     return engine_model(data, as_of)
 
 

@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine_build import ObservationColumns
@@ -152,12 +152,37 @@ class ModelMemo:
             return found
 
 
+class KeptEvidence:
+    """The awards' evidence as the engine's columns (``analysis.summary.evidence_columns``),
+    by ``evidence_key`` (the last ``MODELS_KEPT``), for one state of what it is computed
+    from (``EVIDENCE``): a change to the people, roles, ratings or the organisation's name
+    rebuilds the model without judging 150,000 awards again."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._kept:
+                while len(self._kept) >= MODELS_KEPT:
+                    del self._kept[next(iter(self._kept))]
+                self._kept[key] = compute()
+            return cast(T, self._kept[key])
+
+
+#: What the awards' evidence is computed from, beside the rubric (by value).
+EVIDENCE = FRAMEWORKS | {"awards", "achievements", "issuers"}
+
+
 @dataclass(frozen=True)
 class SharedWorkspaceData(WorkspaceData):
     """``WorkspaceData`` kept by a cache (tuples: shared, never changed), with the models
-    built from it (``services.organisation_scope.build_model``)."""
+    built from it (``services.organisation_scope.build_model``) and the awards' evidence,
+    kept longer (``KeptEvidence``)."""
 
     models: ModelMemo = field(default_factory=ModelMemo, compare=False, repr=False)
+    evidence: KeptEvidence = field(default_factory=KeptEvidence, compare=False, repr=False)
 
 
 def _shared_data(ws: Workspace) -> SharedWorkspaceData:
@@ -172,6 +197,7 @@ def _shared_data(ws: Workspace) -> SharedWorkspaceData:
         scales=tuple(scale_index(ws).values()),
         rubric=rubric(ws),
         observation_columns=observation_columns(ws),
+        evidence=cached(ws, "evidence", EVIDENCE, lambda _: KeptEvidence()),
     )
 
 
