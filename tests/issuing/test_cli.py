@@ -21,7 +21,7 @@ from skillgap.store.schema import open_store
 from skillgap.trust.multibase import ED25519_PRIV, decode_key
 from tests.issuing.builders import AT, KEY, PYTHON, png, seed
 
-ENV: dict[str, str] = {}
+ENV: dict[str, str] = {"USER": "issuer-admin"}  # who the audit log names
 INIT = ("issuer", "init", "--name", "Acme", "--url", "https://acme.example")
 ISSUE = ("issue", "--achievement", PYTHON.id, "--to", "E1")
 
@@ -82,6 +82,10 @@ def test_issue_publish_verify_revoke(runner: CliRunner, issuer: Path, tmp_path: 
         (credential_id, "revoked", "mistake")
     ]
     assert "revoked" in ok(run(runner, issuer, "issuer", "list-issued")).output
+    audit = json.loads(ok(run(runner, issuer, "audit", "--json")).stdout)
+    actions = [(e["action"], e["actor"]) for e in audit]
+    assert actions.count(("issuer documents signed", "issuer-admin")) == 2
+    assert ("issuer created", "issuer-admin") in actions
 
 
 def test_verify_at_a_later_date_says_expired(

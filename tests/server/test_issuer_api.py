@@ -218,6 +218,14 @@ def test_the_published_documents_verify_what_was_issued(
     names = unpacked(default, tmp_path / "default")
     status = json.loads((tmp_path / "default" / "status-list.json").read_text())
     assert status["validUntil"] == "2026-12-25T09:00:00Z"
+    with org.store.transaction() as ws:  # each signing is audited, with who asked
+        signed = [e for e in ws.audit.list() if e.action == "issuer documents signed"]
+    assert sorted((e.details["valid_until"], e.details["revoked"]) for e in signed) == [
+        ("2026-12-02T09:00:00+00:00", 1),
+        ("2026-12-25T09:00:00+00:00", 1),
+    ]
+    assert len({e.actor for e in signed}) == 2  # the HR token, then the administrator's
+    assert signed[0].details["files"] == ["status-list.json", "issuer.json"]
 
 
 def test_a_did_web_issuer_publishes_its_did_document(api: TestClient, org: Org) -> None:

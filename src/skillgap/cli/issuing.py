@@ -15,6 +15,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from skillgap.cli.quality import who
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
 from skillgap.issuing import IssuerProfile, issuance, issuer_setup, revocation
 from skillgap.issuing.keystore import KeyStore, key_store
@@ -95,6 +96,7 @@ def init_command(
             did_web=did_web,
             status_list_url=status_list_url,
             force=force,
+            actor=who(state, None),
         )
     profile = result.profile
     verb = "Replaced" if result.replaced else "Created"
@@ -138,7 +140,12 @@ def publish(state: CliState, out: Path, valid_days: int) -> None:
     """
     with state.store() as store:
         result = issuer_setup.publish(
-            store, issuer_keys(state.env.environ), out, clock=state.env.clock, valid_days=valid_days
+            store,
+            issuer_keys(state.env.environ),
+            out,
+            clock=state.env.clock,
+            valid_days=valid_days,
+            actor=who(state, None),
         )
     _render_published(result)
 

@@ -179,9 +179,15 @@ class SignedDocuments:
 
 
 def signed_documents(
-    store: Store, keys: KeySource, *, clock: Clock, valid_days: int = STATUS_LIST_DAYS
+    store: Store,
+    keys: KeySource,
+    *,
+    clock: Clock,
+    valid_days: int = STATUS_LIST_DAYS,
+    actor: str | None = None,
 ) -> SignedDocuments:
-    """Sign the documents the organisation hosts now, in memory, with their ``index.json``."""
+    """Sign the documents the organisation hosts now, in memory, with their ``index.json``;
+    ``actor``: who asked, recorded in the audit log (what was signed, until when)."""
     with store.transaction() as ws:
         profile = load_profile(ws)
         revoked = sorted(c.status_index for c in ws.issued.list() if c.revoked)
@@ -195,6 +201,14 @@ def signed_documents(
         if doc.answers is not None:
             index[doc.answers] = {"file": doc.file, "content_type": doc.content_type}
     until = now.replace(microsecond=0) + timedelta(days=valid_days)
+    if actor is not None:
+        details = {
+            "files": [doc.file for doc in documents],
+            "valid_until": until.isoformat(),
+            "revoked": len(revoked),
+        }
+        with store.transaction() as ws:
+            ws.audit.append(AuditEntry(now, actor, "issuer documents signed", profile.id, details))
     return SignedDocuments(profile, tuple(documents), json_bytes(index), until, len(revoked))
 
 
@@ -205,9 +219,11 @@ def publish(
     *,
     clock: Clock,
     valid_days: int = STATUS_LIST_DAYS,
+    actor: str | None = None,
 ) -> PublishResult:
-    """Sign the documents the organisation hosts now and write them, with ``index.json``."""
-    signed = signed_documents(store, keys, clock=clock, valid_days=valid_days)
+    """Sign the documents the organisation hosts now and write them, with ``index.json``
+    (audited as ``actor`` when given)."""
+    signed = signed_documents(store, keys, clock=clock, valid_days=valid_days, actor=actor)
     out.mkdir(parents=True, exist_ok=True)
     for doc in signed.documents:
         (out / doc.file).write_bytes(doc.body)

@@ -165,13 +165,18 @@ class Archive:
 
 
 def publish_archive(
-    store: Store, keys: KeySource, *, clock: Clock, valid_days: int = STATUS_LIST_DAYS
+    store: Store,
+    keys: KeySource,
+    *,
+    clock: Clock,
+    actor: str,
+    valid_days: int = STATUS_LIST_DAYS,
 ) -> Archive:
     """``skillgap issuer publish`` as a ZIP: the documents signed now (the status list,
     ``did.json`` for a did:web issuer, ``issuer.json``) and ``index.json``, byte for byte
-    what ``publish`` writes to a folder."""
+    what ``publish`` writes to a folder; audited as ``actor``."""
     try:
-        signed = signed_documents(store, keys, clock=clock, valid_days=valid_days)
+        signed = signed_documents(store, keys, clock=clock, valid_days=valid_days, actor=actor)
     except ConfigError as exc:
         with store.transaction() as ws:
             key_file = load_profile(ws).key_file

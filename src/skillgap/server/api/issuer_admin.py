@@ -142,9 +142,12 @@ def publish(
     ctx: Ctx, who: Publishers, body: Annotated[PublishIn | None, Body()] = None
 ) -> Response:
     """What the organisation must host, signed now (``skillgap issuer publish``), as a ZIP:
-    ``status-list.json``, ``did.json`` (did:web only), ``issuer.json`` and ``index.json``."""
+    ``status-list.json``, ``did.json`` (did:web only), ``issuer.json`` and ``index.json``.
+    Audited ("issuer documents signed")."""
     valid_days = body.valid_days if body else STATUS_LIST_DAYS
-    made = service.publish_archive(ctx.store, issuer_keys, clock=ctx.clock, valid_days=valid_days)
+    made = service.publish_archive(
+        ctx.store, issuer_keys, clock=ctx.clock, actor=who.user_id, valid_days=valid_days
+    )
     return _download(made.data, "application/zip", made.filename)
 
 
