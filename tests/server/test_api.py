@@ -47,6 +47,8 @@ def test_not_found_body(client: TestClient, org: Org) -> None:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == "not-found" and "no role 'nope'" in body["error"]["message"]
     unknown = get(client, org, A, "/api/v1/no-such-thing", 404)
+    role_gaps = get(client, org, H, f"/api/v1/people/{EMPLOYEE}/gaps?role=nope", 404)
+    assert role_gaps["error"]["message"] == "no role 'nope'"  # no `skillgap roles list` hint
     assert unknown["error"]["code"] == "not-found"
 
 

@@ -201,12 +201,17 @@ async def _skillgap_error(request: Request, exc: Exception) -> Response:
         headers["Retry-After"] = str(exc.retry_after)
     if found.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="skillgap"'
-    message = str(exc)
+    message = _CLI_HINT.sub("", str(exc))
     if (refused := _refused_value(exc)) is not None:
         message = f"the database refuses a value of the request: {db_error_summary(refused)}"
     elif found.status >= 500 and isinstance(exc, ConfigError | WorkspaceError):
         message = _logged(exc)
     return _answer(request, found.status, found.code, message, _details(exc), headers)
+
+
+#: A message's pointer to a command of the command line, "(see `skillgap people list`)":
+#: the services speak to both edges, and a web or API caller has no terminal.
+_CLI_HINT = re.compile(r" \(see `skillgap [^`]*`[^)]*\)")
 
 
 #: What a server-side failure's message may not show a caller: addresses with a scheme
