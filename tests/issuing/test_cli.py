@@ -178,6 +178,9 @@ def test_init_takes_a_key_file_and_refuses_a_second_issuer(
     assert again.exit_code == 1 and "--force" in again.output
     forced = ok(run(runner, workspace, *INIT, "--key-file", str(key_file), "--force"))
     assert "reused from" in forced.output
+    renamed = ok(run(runner, workspace, *INIT[:3], "Acme Ltd", *INIT[4:], "--force"))
+    assert f"reused from {key_file}" in renamed.output  # the profile's key file, not a new one
+    assert not workspace.with_name(workspace.name + ".issuer-key.json").exists()
 
 
 def test_a_workspace_that_issued_credentials_is_never_replaced(

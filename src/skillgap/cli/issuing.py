@@ -19,6 +19,7 @@ from skillgap.cli.quality import who
 from skillgap.cli.root import CliState, cli, console, pass_state, user_errors
 from skillgap.issuing import IssuerProfile, issuance, issuer_setup, revocation
 from skillgap.issuing.keystore import KeyStore, key_store
+from skillgap.store import Store
 
 
 def issuer_keys(environ: Mapping[str, str]) -> issuer_setup.KeySource:
@@ -26,6 +27,14 @@ def issuer_keys(environ: Mapping[str, str]) -> issuer_setup.KeySource:
         return key_store(environ, Path(profile.key_file) if profile.key_file else None)
 
     return keys
+
+
+def _profile_key_file(store: Store) -> Path | None:
+    """The key file the workspace's issuer profile names (``--force`` keeps its key)."""
+    with store.transaction() as ws:
+        text = ws.meta.get(issuer_setup.META_PROFILE)
+    named = IssuerProfile.from_json(text).key_file if text is not None else None
+    return Path(named) if named else None
 
 
 def _default_key_file(state: CliState) -> Path | None:
@@ -85,8 +94,10 @@ def init_command(
         skillgap issuer init --name "Tidewell" --url https://tidewell.example \\
             --did-web tidewell.example --key-file /secure/issuer-key.json
     """
-    keys = key_store(state.env.environ, key_file or _default_key_file(state))
     with state.store() as store:
+        keys = key_store(
+            state.env.environ, key_file or _profile_key_file(store) or _default_key_file(state)
+        )
         result = issuer_setup.init_issuer(
             store,
             keys,
