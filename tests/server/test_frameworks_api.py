@@ -153,7 +153,10 @@ def test_bad_framework_input_is_located_and_stores_nothing(client: TestClient, o
         client, org, "/api/v1/frameworks", "t.csv", TEMPLATE.read_bytes(),
         format="csv", id="ours", name="Ours", scale="nope",
     )  # fmt: skip
-    assert status == 404 and "no proficiency scale 'nope'" in body["error"]["message"]
+    assert (
+        status == 422
+        and "the field scale: no proficiency scale 'nope'" in (body["error"]["message"])
+    )  # a field of the request, not a missing resource
     assert frameworks(client, org) == before
     assert audit(client, org, "framework imported") == []
 

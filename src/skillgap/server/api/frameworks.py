@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from skillgap.domain import ProficiencyScale
 from skillgap.domain.users import UserRole
-from skillgap.errors import ValidationError
+from skillgap.errors import NotFoundError, ValidationError
 from skillgap.formats.registry import FRAMEWORK_FORMATS, FrameworkOptions
 from skillgap.server.api.credentials import uploaded
 from skillgap.server.api.imports import opener
@@ -152,6 +152,7 @@ class FrameworkSource:
 
 
 def framework_source(
+    ctx: Ctx,
     file: Upload,
     format: Format,
     framework_id: FrameworkId = None,
@@ -165,6 +166,12 @@ def framework_source(
     )
     if format in ("csv", "xlsx") and not (options.framework_id and options.name):
         raise ValidationError(f"a {format} framework needs the fields id and name")
+    if options.scale is not None:  # a field of the request naming no scale: 422, not 404
+        try:
+            with ctx.store.transaction() as ws:
+                scales_service.find_scale(ws, options.scale)
+        except NotFoundError as exc:
+            raise ValidationError(f"the field scale: {exc}") from None
     return FrameworkSource(file, format, options)
 
 
