@@ -359,9 +359,12 @@ def test_too_many_stored_changes_are_not_kept(demo: Org, monkeypatch: pytest.Mon
     store = CachedStore(demo.store, cache)
     with store.transaction() as ws:
         keep_stored_periods(ws)
-        plain = ws.snapshots.person_periods(EMPLOYEE, True)
+    assert "stored-periods" in cache.names()  # judged too many: kept as None
+    assert cache.kept("stored-periods", frozenset({"snapshots"}), revision(demo.store)) is None
+    with store.transaction() as ws:
+        cached = ws.snapshots.person_periods(EMPLOYEE, True)
     with demo.store.transaction() as ws:
-        assert ws.snapshots.person_periods(EMPLOYEE, True) == plain  # read from the store
+        assert cached == ws.snapshots.person_periods(EMPLOYEE, True)  # the store answered
 
 
 def test_the_awards_evidence_is_kept_across_changes_it_does_not_depend_on(

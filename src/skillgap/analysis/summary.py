@@ -161,10 +161,10 @@ def build_model(data: WorkspaceData, as_of: date) -> tuple[OrgModel, list[Creden
     the snapshots and the organisation views read, so that their figures agree."""
     context = SkillContext.of(data.frameworks, data.scales)
     outcomes = _assessed(data, as_of, context, observe=True)
-    evidence = [o for outcome in outcomes for o in outcome.observations]
-    if data.observation_columns is None:
-        return _model(data, as_of, context, [*evidence, *data.observations]), outcomes
-    return _model(data, as_of, context, ObservationColumns.from_observations(evidence)), outcomes
+    evidence = ObservationColumns.from_observations(
+        o for outcome in outcomes for o in outcome.observations
+    )
+    return _model(data, as_of, context, evidence), outcomes
 
 
 def engine_model(
@@ -214,19 +214,15 @@ def _assessed(
 
 
 def _model(
-    data: WorkspaceData,
-    as_of: date,
-    context: SkillContext,
-    evidence: list[Observation] | ObservationColumns,
+    data: WorkspaceData, as_of: date, context: SkillContext, evidence: ObservationColumns
 ) -> OrgModel:
-    """The model of the evidence and the stored ratings (``data.observation_columns``
-    when kept, else ``evidence`` holds them too, as objects)."""
-    if isinstance(evidence, ObservationColumns):
-        stored = data.observation_columns
-        if stored is None:
-            stored = ObservationColumns.from_observations(data.observations)
-        evidence = ObservationColumns.concat([evidence, stored])
-    return OrgModel.build(data.people, data.roles, context, evidence, as_of=as_of)
+    """The model of the awards' evidence and the stored ratings (``data.observation_columns``
+    when a cache keeps them)."""
+    stored = data.observation_columns
+    if stored is None:
+        stored = ObservationColumns.from_observations(data.observations)
+    observations = ObservationColumns.concat([evidence, stored])
+    return OrgModel.build(data.people, data.roles, context, observations, as_of=as_of)
 
 
 def person_readiness(table: PersonGapTable) -> F64:

@@ -135,15 +135,15 @@ def build_model(data: WorkspaceData, as_of: date) -> OrgModel:
     keeps (``SharedWorkspaceData``) keeps its models too: built once, shared, never
     changed."""
     if isinstance(data, SharedWorkspaceData):
-        kept = data
-
-        def build() -> OrgModel:
-            key = evidence_key(kept, as_of)
-            evidence = kept.evidence.get(key, lambda: evidence_columns(kept, as_of))
-            return engine_model(kept, as_of, evidence)
-
-        return data.models.get(as_of, build)
+        return data.models.get(as_of, lambda: _kept_model(data, as_of))
     return engine_model(data, as_of)
+
+
+def _kept_model(data: SharedWorkspaceData, as_of: date) -> OrgModel:
+    """The model of data a cache keeps, with the awards' evidence it keeps."""
+    key = evidence_key(data, as_of)
+    evidence = data.evidence.get(key, lambda: evidence_columns(data, as_of))
+    return engine_model(data, as_of, evidence)
 
 
 def open_scope(

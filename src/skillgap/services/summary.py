@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine_build import ObservationColumns
@@ -124,51 +124,50 @@ def cached(ws: Workspace, name: str, areas: frozenset[str], load: Callable[[Work
     return load(ws)
 
 
-class ModelMemo:
-    """What is computed from one ``SharedWorkspaceData``: the gap engine's models, per
-    analysis date (the last ``MODELS_KEPT``), and results read from them (the last
-    ``RESULTS_KEPT``, by the caller's key); each computed once however many threads ask."""
+class Kept:
+    """Values by key, the last ``most`` used, each computed once however many threads ask
+    (``lock``: shared when one value's computation may ask for another's)."""
 
-    def __init__(self) -> None:
-        self._models: dict[date, Any] = {}
-        self._results: dict[Hashable, Any] = {}
-        self._lock = threading.RLock()  # a result may ask for a model
+    def __init__(self, most: int, lock: threading.RLock | None = None) -> None:
+        self._most = most
+        self._kept: dict[Hashable, Any] = {}
+        self._lock = lock or threading.RLock()
 
-    def get(self, as_of: date, build: Callable[[], T]) -> T:
-        return self._kept(self._models, as_of, build, MODELS_KEPT)
-
-    def result(self, key: Hashable, compute: Callable[[], T]) -> T:
-        return self._kept(self._results, key, compute, RESULTS_KEPT)
-
-    def _kept(self, kept: dict[Any, Any], key: Hashable, make: Callable[[], T], most: int) -> T:
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
-            if key in kept:
-                found: T = kept.pop(key)
+            if key in self._kept:
+                found: T = self._kept.pop(key)
             else:
                 found = make()
-                while len(kept) >= most:
-                    del kept[next(iter(kept))]
-            kept[key] = found  # the most recently used last
+                while len(self._kept) >= self._most:
+                    del self._kept[next(iter(self._kept))]
+            self._kept[key] = found  # the most recently used last
             return found
 
 
-class KeptEvidence:
+class ModelMemo:
+    """What is computed from one ``SharedWorkspaceData``: the gap engine's models, per
+    analysis date (the last ``MODELS_KEPT``), and results read from them (the last
+    ``RESULTS_KEPT``, by the caller's key)."""
+
+    def __init__(self) -> None:
+        lock = threading.RLock()  # a result may ask for a model
+        self._models = Kept(MODELS_KEPT, lock)
+        self._results = Kept(RESULTS_KEPT, lock)
+
+    def get(self, as_of: date, build: Callable[[], T]) -> T:
+        return self._models.get(as_of, build)
+
+    def result(self, key: Hashable, compute: Callable[[], T]) -> T:
+        return self._results.get(key, compute)
+
+
+def kept_evidence() -> Kept:
     """The awards' evidence as the engine's columns (``analysis.summary.evidence_columns``),
     by ``evidence_key`` (the last ``MODELS_KEPT``), for one state of what it is computed
     from (``EVIDENCE``): a change to the people, roles, ratings or the organisation's name
     rebuilds the model without judging 150,000 awards again."""
-
-    def __init__(self) -> None:
-        self._kept: dict[Hashable, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key not in self._kept:
-                while len(self._kept) >= MODELS_KEPT:
-                    del self._kept[next(iter(self._kept))]
-                self._kept[key] = compute()
-            return cast(T, self._kept[key])
+    return Kept(MODELS_KEPT)
 
 
 #: What the awards' evidence is computed from, beside the rubric (by value).
@@ -179,10 +178,10 @@ EVIDENCE = FRAMEWORKS | {"awards", "achievements", "issuers"}
 class SharedWorkspaceData(WorkspaceData):
     """``WorkspaceData`` kept by a cache (tuples: shared, never changed), with the models
     built from it (``services.organisation_scope.build_model``) and the awards' evidence,
-    kept longer (``KeptEvidence``)."""
+    kept longer (``kept_evidence``)."""
 
     models: ModelMemo = field(default_factory=ModelMemo, compare=False, repr=False)
-    evidence: KeptEvidence = field(default_factory=KeptEvidence, compare=False, repr=False)
+    evidence: Kept = field(default_factory=kept_evidence, compare=False, repr=False)
 
 
 def _shared_data(ws: Workspace) -> SharedWorkspaceData:
@@ -197,7 +196,7 @@ def _shared_data(ws: Workspace) -> SharedWorkspaceData:
         scales=tuple(scale_index(ws).values()),
         rubric=rubric(ws),
         observation_columns=observation_columns(ws),
-        evidence=cached(ws, "evidence", EVIDENCE, lambda _: KeptEvidence()),
+        evidence=cached(ws, "evidence", EVIDENCE, lambda _: kept_evidence()),
     )
 
 
