@@ -9,7 +9,13 @@ import pytest
 
 from skillgap.analysis.context import SkillContext, resolve_competency
 from skillgap.analysis.evidence import Exclusion
-from skillgap.analysis.explain import PersonEvidence, next_horizon, person_evidence, profile_gaps
+from skillgap.analysis.explain import (
+    PersonEvidence,
+    next_horizon,
+    now_and_horizon,
+    person_evidence,
+    profile_gaps,
+)
 from skillgap.analysis.explain_competency import AlignmentExclusion, explain_competency
 from skillgap.analysis.gaps import GapStatus, person_gap
 from skillgap.analysis.inventory import View
@@ -155,6 +161,24 @@ def test_profile_gaps_agree_with_person_gap_and_list_claims_met_on_ratings_alone
     assert [line.item.requirement.competency for line in claimed] == [TALK]
     claim = claimed[0].claim
     assert claim is not None and claim.observation.source is SourceKind.SELF
+
+
+@pytest.mark.parametrize("view", list(View))
+def test_a_requirement_in_force_now_and_at_the_horizon_is_judged_once(view: View) -> None:
+    ev = evidence()
+    now, later = now_and_horizon(ev, ROLE, view, AS_OF, HORIZON)
+    assert later is not None
+    assert (now, later) == (
+        profile_gaps(ev, ROLE, view, AS_OF),
+        profile_gaps(ev, ROLE, view, HORIZON, future=True),
+    )  # the same figures as each profile on its own
+    before = {id(line.item.requirement): line for line in now.lines}
+    shared = [line for line in later.lines if id(line.item.requirement) in before]
+    raised = [line for line in later.lines if id(line.item.requirement) not in before]
+    assert shared and raised  # the role keeps some requirements and raises VIZ
+    assert all(line is before[id(line.item.requirement)] for line in shared)  # one line each
+    assert [line.item.requirement.competency for line in raised] == [VIZ]
+    assert now_and_horizon(ev, ROLE, view, AS_OF, None) == (now, None)
 
 
 def test_the_next_horizon_is_the_first_after_the_date() -> None:

@@ -4,11 +4,13 @@ gap data the tables are drawn from, line by line against the gap lines."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from jinja2 import Environment
 
+from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
 from skillgap.reports.gaps import gaps_data
 from skillgap.server.web.fragments import gap_table, text
@@ -126,3 +128,48 @@ def test_escaping_is_kept_per_distinct_text() -> None:
     for _ in range(3):
         assert text("R&D") == "R&amp;D"
     assert text.cache_info().hits == 2 and text.cache_info().misses == 1
+
+
+def test_a_line_in_force_now_and_at_the_horizon_is_one_line_drawn_once(org: Org) -> None:
+    """A requirement the role keeps at its horizon is one gap line (``now_and_horizon``),
+    one dict of ``gaps_data`` in both profiles, and one row drawn for both tables."""
+    shared_seen = 0
+    for person in people_service.list_people(org.store):
+        if not person.role_id:
+            continue
+        data = gaps_data(explain_service.person_gaps(org.store, org.clock, person.employee_id))
+        later = data["at_horizon"]
+        if later is None:
+            continue
+        now_lines = {id(line): line for line in data["now"]["requirements"]}
+        shared = [line for line in later["requirements"] if id(line) in now_lines]
+        shared_seen += len(shared)
+        drawn: dict[int, tuple[Any, str]] = {}
+        tables = [str(gap_table(p, "x", drawn)) for p in (data["now"], later)]
+        assert tables == [str(gap_table(p, "x")) for p in (data["now"], later)]
+        distinct = {id(line) for p in (data["now"], later) for line in p["requirements"]}
+        assert set(drawn) == distinct  # each line drawn once, kept with its row
+    assert shared_seen > 0
+
+
+def test_a_renamed_competency_is_named_anew_on_the_next_answer(org: Org) -> None:
+    """What a line says of its requirement is kept per context (frameworks and scales read
+    once): a new context, as after a framework's new version, names it anew."""
+    person = next(p for p in people_service.list_people(org.store) if p.role_id)
+    result = explain_service.person_gaps(org.store, org.clock, person.employee_id)
+    first = gaps_data(result)["now"]["requirements"][0]
+    ref = result.now.lines[0].item.requirement.competency
+    framework = result.context.frameworks[ref.framework]
+    renamed = replace(
+        framework,
+        competencies=tuple(
+            replace(c, name="Renamed <b>") if c.code == ref.code else c
+            for c in framework.competencies
+        ),
+    )
+    context = SkillContext({**result.context.frameworks, ref.framework: renamed}, {})
+    context.scales.update(result.context.scales)
+    again = gaps_data(replace(result, context=context))["now"]["requirements"][0]
+    assert (first["competency"], again["competency"]) == (str(ref), str(ref))
+    assert first["name"] != "Renamed <b>" and again["name"] == "Renamed <b>"
+    assert gaps_data(result)["now"]["requirements"][0]["name"] == first["name"]

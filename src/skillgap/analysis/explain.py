@@ -19,7 +19,16 @@ from skillgap.analysis.evidence import CredentialOutcome, assess_awards
 from skillgap.analysis.gaps import PersonGap, RequirementGap, requirement_gap
 from skillgap.analysis.inventory import Holding, Inventory, Reading, View, build_inventory
 from skillgap.analysis.rubric import Rubric
-from skillgap.domain import Achievement, Award, CompetencyRef, Issuer, Observation, Person, Role
+from skillgap.domain import (
+    Achievement,
+    Award,
+    CompetencyRef,
+    Issuer,
+    Observation,
+    Person,
+    Requirement,
+    Role,
+)
 
 
 def end_of_day(day: date) -> datetime:
@@ -145,31 +154,54 @@ class ProfileGaps:
 
 
 def profile_gaps(
-    evidence: PersonEvidence, role: Role, view: View, on: date, *, future: bool = False
+    evidence: PersonEvidence,
+    role: Role,
+    view: View,
+    on: date,
+    *,
+    future: bool = False,
+    judged: dict[int, GapLine] | None = None,
 ) -> ProfileGaps:
     """The person's gaps against ``role`` as in force on ``on``, in both views (one pass
     over the requirements: each holding looked up once, a requirement held alike in both
-    views judged once)."""
+    views judged once). ``judged``: the lines already made for this person, role and view,
+    by requirement (``id``), which it adds to: a requirement in force both now and at the
+    horizon is one line in both profiles (``now_and_horizon``)."""
     person, context = evidence.person, evidence.context
     holdings = evidence.inventory.of(person.employee_id)
-    verified: list[RequirementGap] = []
-    best: list[RequirementGap] = []
+    known = judged if judged is not None else {}
     lines = []
     for req in role.requirements_at(on):
-        required = context.canonical(req.competency, req.level)
-        holding = holdings.get(req.competency)
-        if holding is None:
-            v = b = requirement_gap(req, required, None)
-        else:
-            held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
-            v = requirement_gap(req, required, held)
-            b = v if best_held is held else requirement_gap(req, required, best_held)
-        verified.append(v)
-        best.append(b)
-        lines.append(GapLine(view, v, b, holding))
+        line = known.get(id(req))
+        if line is None:
+            line = known[id(req)] = _line(req, context, holdings.get(req.competency), view)
+        lines.append(line)
+    chosen = tuple(line.item for line in lines)  # in the role's order
     lines.sort(key=_largest_gap_first)
-    chosen = verified if view is View.VERIFIED else best
-    return ProfileGaps(on, future, PersonGap(person, role, on, view, tuple(chosen)), tuple(lines))
+    return ProfileGaps(on, future, PersonGap(person, role, on, view, chosen), tuple(lines))
+
+
+def now_and_horizon(
+    evidence: PersonEvidence, role: Role, view: View, now: date, horizon: date | None
+) -> tuple[ProfileGaps, ProfileGaps | None]:
+    """The person's gaps against ``role`` now and at ``horizon`` (None: no horizon), each
+    requirement in force on both dates judged once."""
+    judged: dict[int, GapLine] = {}  # the role's requirements live as long as the call
+    first = profile_gaps(evidence, role, view, now, judged=judged)
+    if horizon is None:
+        return first, None
+    return first, profile_gaps(evidence, role, view, horizon, future=True, judged=judged)
+
+
+def _line(req: Requirement, context: SkillContext, holding: Holding | None, view: View) -> GapLine:
+    required = context.canonical(req.competency, req.level)
+    if holding is None:
+        v = b = requirement_gap(req, required, None)
+    else:
+        held, best_held = holding.reading(View.VERIFIED), holding.reading(View.BEST_AVAILABLE)
+        v = requirement_gap(req, required, held)
+        b = v if best_held is held else requirement_gap(req, required, best_held)
+    return GapLine(view, v, b, holding)
 
 
 def _largest_gap_first(line: GapLine) -> tuple[float, str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from typing import Any
 
@@ -9,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from skillgap.analysis.context import SkillContext
 from skillgap.analysis.explain import GapLine, ProfileGaps
 from skillgap.analysis.explain_competency import CompetencyExplanation
 from skillgap.analysis.gaps import RequirementGap
-from skillgap.domain import CompetencyRef, ProficiencyScale
+from skillgap.domain import CompetencyRef, ProficiencyScale, Requirement
 from skillgap.reports.explain import (
     STATUS_STYLE,
     level_text,
@@ -141,18 +143,42 @@ def _claim_text(r: PersonGaps, line: GapLine) -> str:
     return text + f"verified: {level_text(scale_of(r, ref), verified)})"
 
 
+class _Heads:
+    """What a line says of its requirement alone (name, capability, importance, level
+    required), by requirement, for one ``SkillContext`` (the names and scales it reads): the
+    roles' requirements repeat from person to person. A new context (frameworks or scales
+    written) starts afresh; so does one past ``MOST`` requirements (old roles' ones)."""
+
+    MOST = 100_000
+
+    def __init__(self) -> None:
+        self._context: weakref.ref[SkillContext] | None = None
+        self._heads: dict[Requirement, dict[str, Any]] = {}
+
+    def of(self, context: SkillContext) -> dict[Requirement, dict[str, Any]]:
+        kept = self._context() if self._context is not None else None
+        heads = self._heads
+        if kept is not context or len(heads) > self.MOST:
+            heads = {}  # assigned whole: a thread reading the old one keeps a good one
+            self._heads, self._context = heads, weakref.ref(context)
+        return heads
+
+
+_HEADS = _Heads()
+
+
 def gaps_data(result: PersonGaps) -> dict[str, Any]:
     """``skillgap gaps --json``."""
     r = result
-    heads: dict[int, dict[str, Any]] = {}  # by id(requirement): both profiles share most
+    heads = _HEADS.of(r.context)
 
     def head(item: RequirementGap) -> dict[str, Any]:
-        """What a line says of its requirement alone."""
+        """What a line says of its requirement alone (shared: never changed)."""
         req = item.requirement
-        found = heads.get(id(req))
+        found = heads.get(req)
         if found is None:
             ref = req.competency
-            found = heads[id(req)] = {
+            found = heads[req] = {
                 "competency": str(ref),
                 "name": competency_name(r, ref),
                 "capability": capability_name(r, ref),
@@ -164,7 +190,15 @@ def gaps_data(result: PersonGaps) -> dict[str, Any]:
             }
         return found
 
+    lines: dict[int, dict[str, Any]] = {}  # by id(line): a line in force now and later is one
+
     def line_data(line: GapLine) -> dict[str, Any]:
+        found = lines.get(id(line))
+        if found is None:
+            found = lines[id(line)] = _line_data(line)
+        return found
+
+    def _line_data(line: GapLine) -> dict[str, Any]:
         item = line.item
         held = item.held
         reading = line.reading

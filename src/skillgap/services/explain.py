@@ -11,8 +11,8 @@ from skillgap.analysis.explain import (
     PersonEvidence,
     ProfileGaps,
     next_horizon,
+    now_and_horizon,
     person_evidence,
-    profile_gaps,
 )
 from skillgap.analysis.explain_competency import CompetencyExplanation, explain_competency
 from skillgap.analysis.inventory import View
@@ -75,6 +75,7 @@ def person_gaps(
             f"{when.isoformat()}: give a later date, or 'next'"
         )
     target = horizon or next_horizon(role, when)
+    now, later = now_and_horizon(evidence, role, view, when, target)
     return PersonGaps(
         person=person,
         role=role,
@@ -82,8 +83,8 @@ def person_gaps(
         as_of=when,
         view=view,
         context=evidence.context,
-        now=profile_gaps(evidence, role, view, when),
-        horizon=None if target is None else profile_gaps(evidence, role, view, target, future=True),
+        now=now,
+        horizon=later,
         later_horizons=tuple(h for h in role.horizons if target is not None and h > target),
         counted=frozenset(o.award.id for o in evidence.outcomes if not o.exclusions),
     )

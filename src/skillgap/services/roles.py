@@ -50,6 +50,12 @@ def role_names(store: Store) -> tuple[tuple[str, str], ...]:
         )
 
 
+def has_role(store: Store, role_id: str) -> bool:
+    """Whether the workspace holds the role ``role_id`` (its roles read once, by id)."""
+    with store.transaction() as ws:
+        return role_id in role_index(ws)
+
+
 def match_roles(store: Store, text: str) -> tuple[tuple[str, str], ...]:
     """The roles (id, name; by id) that ``text`` names: the role with that id; else those
     whose name it is (case-insensitive); else those whose id or name contains it."""

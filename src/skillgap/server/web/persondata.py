@@ -136,7 +136,7 @@ def person_page(ctx: AppContext, person_id: str, view: View, role: str | None) -
         raise NotFoundError(f"no person with employee id {person_id!r}")
     roles = roles_service.role_names(ctx.store)
     own = None
-    held = person.role_id is not None and any(r == person.role_id for r, _ in roles)
+    held = person.role_id is not None and roles_service.has_role(ctx.store, person.role_id)
     if held:  # else (no role, or one the workspace lacks) only a target role has gaps
         own = explain_service.person_gaps(ctx.store, ctx.clock, person_id, view=view)
     target, matches, named = None, None, None
