@@ -12,6 +12,7 @@ from jinja2 import Environment
 
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.inventory import View
+from skillgap.reports import gaps as gaps_module
 from skillgap.reports.gaps import gaps_data
 from skillgap.server.web.fragments import gap_table, text
 from skillgap.services import explain as explain_service
@@ -173,3 +174,18 @@ def test_a_renamed_competency_is_named_anew_on_the_next_answer(org: Org) -> None
     assert (first["competency"], again["competency"]) == (str(ref), str(ref))
     assert first["name"] != "Renamed <b>" and again["name"] == "Renamed <b>"
     assert gaps_data(result)["now"]["requirements"][0]["name"] == first["name"]
+
+
+def test_the_kept_heads_start_afresh_past_their_bound(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gaps_module._Heads, "MOST", 3)
+    person = next(p for p in people_service.list_people(org.store) if p.role_id)
+    result = explain_service.person_gaps(org.store, org.clock, person.employee_id)
+    first = gaps_data(result)
+    kept = gaps_module._HEADS._kept
+    assert kept is not None and kept[0]() is result.context
+    assert len(kept[1]) > 3  # filled past the bound by one answer
+    assert gaps_data(result) == first  # the next starts afresh, with the same figures
+    again = gaps_module._HEADS._kept
+    assert again is not None and again[1] is not kept[1] and again[0]() is result.context

@@ -152,15 +152,17 @@ class _Heads:
     MOST = 100_000
 
     def __init__(self) -> None:
-        self._context: weakref.ref[SkillContext] | None = None
-        self._heads: dict[Requirement, dict[str, Any]] = {}
+        # one attribute, read and replaced whole: a thread never pairs a context with
+        # the heads of another (written by a request still on an older context)
+        self._kept: tuple[weakref.ref[SkillContext], dict[Requirement, dict[str, Any]]] | None
+        self._kept = None
 
     def of(self, context: SkillContext) -> dict[Requirement, dict[str, Any]]:
-        kept = self._context() if self._context is not None else None
-        heads = self._heads
-        if kept is not context or len(heads) > self.MOST:
-            heads = {}  # assigned whole: a thread reading the old one keeps a good one
-            self._heads, self._context = heads, weakref.ref(context)
+        kept = self._kept
+        if kept is not None and kept[0]() is context and len(kept[1]) <= self.MOST:
+            return kept[1]
+        heads: dict[Requirement, dict[str, Any]] = {}
+        self._kept = (weakref.ref(context), heads)
         return heads
 
 
