@@ -303,6 +303,7 @@ class Server:
     def __init__(self, settings: Settings, *, cache: bool = True, workers: int = 1) -> None:
         self.port = _port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.postgres = settings.workspace is None
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLGAP_")}
         env["SKILLGAP_READ_CACHE"] = "on" if cache else "off"
         where = ["--workspace", str(settings.workspace)] if settings.workspace else []
@@ -364,12 +365,29 @@ class Server:
         return round(kb / 1024)
 
     def settle(self) -> None:
-        """Waits until the server is idle (what a load left queued is answered)."""
+        """Waits until the server is idle (what a load left queued is answered), and on
+        PostgreSQL the database's processes too: a worker's warmer reading the workspace
+        again waits on them, its own process idle for a while."""
         for _ in range(600):
-            before = self.cpu()
+            before = self.cpu() + self.database_cpu()
             time.sleep(0.5)
-            if self.cpu() - before < 0.05:
+            if self.cpu() + self.database_cpu() - before < 0.05:
                 return
+
+    def database_cpu(self) -> float:
+        """CPU seconds used so far by the local PostgreSQL's processes (0 on SQLite)."""
+        if not self.postgres:
+            return 0.0
+        ticks = 0
+        for comm in Path("/proc").glob("[0-9]*/comm"):
+            try:
+                if comm.read_text().strip() != "postgres":
+                    continue
+                fields = (comm.parent / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def cpu(self) -> float:
         """CPU seconds the server's processes have used so far."""
@@ -506,8 +524,9 @@ def after_write(settings: Settings, server: Server, cookie: Headers) -> dict[str
         time.sleep(0.5)
         found[name] = timed(server.base, "/dashboard", cookie)[0]
     touch(settings)
-    time.sleep(INTERVAL + 1)  # the warmer has seen it
-    server.settle()  # and read the model again
+    for _ in range(2):  # each worker's warmer has seen it, and read the model again; one
+        time.sleep(INTERVAL + 1)  # still reading the credential's change reads this one
+        server.settle()  # an interval later: the server is idle in between
     return found | {"once_warmed": timed(server.base, "/dashboard", cookie)[0]}
 
 

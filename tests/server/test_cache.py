@@ -703,7 +703,7 @@ def test_a_served_worker_warmed_again_freezes_its_model_and_leaves_the_dashboard
 ) -> None:
     """After a change, the warmer builds the model after the cache's last load (which
     froze what it loaded): a served worker freezes the model too, or the first full
-    collection walks it in whichever request comes then (0.5 s seen at 100,000 people);
+    collection walks it in whichever request comes then (0.1 s at 100,000 people);
     and the dashboard finds everything it reads loaded (its role choices included)."""
     with sqlite_org.app_client(freeze_cached=True) as client:
         ctx = client.app.state.skillgap  # type: ignore[attr-defined]
