@@ -38,6 +38,7 @@ from skillgap.formats.rubric import rubric_to_json
 from skillgap.reports.gaps import gaps_data
 from skillgap.server import cache as cache_module
 from skillgap.server import create_app
+from skillgap.server import warm as warm_module
 from skillgap.server.auth import Principal
 from skillgap.server.cache import CachedStore, ReadCache, keep_stored_periods
 from skillgap.server.context import AppContext, ServerOptions
@@ -726,6 +727,35 @@ def test_a_served_worker_warmed_again_freezes_its_model_and_leaves_the_dashboard
             in_generations = {id(o) for o in gc.get_objects()}
             assert id(model) not in in_generations  # frozen: no collection walks it
         finally:
+            gc.unfreeze()
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_a_served_worker_warms_with_the_collector_paused_then_resumed(
+    sqlite_org: Org, monkeypatch: pytest.MonkeyPatch, served: bool
+) -> None:
+    """Building a model with most of the process frozen sets off full collections that
+    every request of the worker waits for: a served worker's warmer pauses them while it
+    reads, and resumes them after (never one a caller had paused itself)."""
+    seen: list[bool] = []
+    reading = warm_module.readiness_groups
+
+    def reads(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return reading(*args)
+
+    monkeypatch.setattr(warm_module, "readiness_groups", reads)
+    with sqlite_org.app_client(freeze_cached=served) as client:
+        ctx = client.app.state.skillgap  # type: ignore[attr-defined]
+        try:
+            assert gc.isenabled()
+            warm(ctx)
+            assert seen == [not served] and gc.isenabled()
+            gc.disable()  # paused by someone else: left so
+            warm(ctx)
+            assert seen == [not served, False] and not gc.isenabled()
+        finally:
+            gc.enable()
             gc.unfreeze()
 
 

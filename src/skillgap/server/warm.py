@@ -41,10 +41,27 @@ def warm(ctx: AppContext) -> None:
     ratings it read by person, and read everyone's stored periods: a person's gaps and
     page read theirs from there (``server/cache.py``).
 
-    A served worker (``freeze_cached``) then collects and freezes what it built: the
-    cache freezes each value it loads, but the model is built after the last load, and
-    its objects would otherwise be walked by the first full collection after it (about
-    0.1 s at 100,000 people), in whichever request comes then."""
+    A served worker (``freeze_cached``) pauses the collector's automatic runs meanwhile,
+    then collects and freezes what it built. With most of the process frozen, building a
+    model set off a full collection every few hundred thousand new objects (17 after one
+    new credential at 100,000 people, up to 0.25 s each, every request of the worker
+    waiting); and the model is built after the cache's last load (which freezes what it
+    loads), so the first full collection after it would walk it in a request."""
+    if not ctx.options.freeze_cached:
+        _warm(ctx)
+        return
+    automatic = gc.isenabled()
+    gc.disable()
+    try:
+        _warm(ctx)
+    finally:
+        if automatic:
+            gc.enable()
+    gc.collect()
+    gc.freeze()
+
+
+def _warm(ctx: AppContext) -> None:
     scope = Scope(ScopeKind.ORGANISATION)
     group_page(ctx, ctx.privacy(False), Reach(everyone=True), scope, View.VERIFIED, "coverage")
     readiness_groups(ctx, View.VERIFIED)  # department, team and role pages: who is furthest
@@ -53,9 +70,6 @@ def warm(ctx: AppContext) -> None:
         ws.awards.for_person("")
         ws.observations.for_person("")
         keep_stored_periods(ws)  # everyone's changes between snapshots (their progress)
-    if ctx.options.freeze_cached:
-        gc.collect()
-        gc.freeze()
 
 
 class Warmer:
