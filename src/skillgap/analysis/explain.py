@@ -154,43 +154,46 @@ class ProfileGaps:
 
 
 def profile_gaps(
-    evidence: PersonEvidence,
-    role: Role,
-    view: View,
-    on: date,
-    *,
-    future: bool = False,
-    judged: dict[int, GapLine] | None = None,
+    evidence: PersonEvidence, role: Role, view: View, on: date, *, future: bool = False
 ) -> ProfileGaps:
     """The person's gaps against ``role`` as in force on ``on``, in both views (one pass
     over the requirements: each holding looked up once, a requirement held alike in both
-    views judged once). ``judged``: the lines already made for this person, role and view,
-    by requirement (``id``), which it adds to: a requirement in force both now and at the
-    horizon is one line in both profiles (``now_and_horizon``)."""
-    person, context = evidence.person, evidence.context
-    holdings = evidence.inventory.of(person.employee_id)
-    known = judged if judged is not None else {}
-    lines = []
-    for req in role.requirements_at(on):
-        line = known.get(id(req))
-        if line is None:
-            line = known[id(req)] = _line(req, context, holdings.get(req.competency), view)
-        lines.append(line)
-    chosen = tuple(line.item for line in lines)  # in the role's order
-    lines.sort(key=_largest_gap_first)
-    return ProfileGaps(on, future, PersonGap(person, role, on, view, chosen), tuple(lines))
+    views judged once)."""
+    return _profile(evidence, role, view, on, future, {})
 
 
 def now_and_horizon(
     evidence: PersonEvidence, role: Role, view: View, now: date, horizon: date | None
 ) -> tuple[ProfileGaps, ProfileGaps | None]:
     """The person's gaps against ``role`` now and at ``horizon`` (None: no horizon), each
-    requirement in force on both dates judged once."""
-    judged: dict[int, GapLine] = {}  # the role's requirements live as long as the call
-    first = profile_gaps(evidence, role, view, now, judged=judged)
+    requirement in force on both dates judged once: one line in both profiles."""
+    judged: dict[int, GapLine] = {}  # by id: the role's requirements outlive the call
+    first = _profile(evidence, role, view, now, False, judged)
     if horizon is None:
         return first, None
-    return first, profile_gaps(evidence, role, view, horizon, future=True, judged=judged)
+    return first, _profile(evidence, role, view, horizon, True, judged)
+
+
+def _profile(
+    evidence: PersonEvidence,
+    role: Role,
+    view: View,
+    on: date,
+    future: bool,
+    judged: dict[int, GapLine],
+) -> ProfileGaps:
+    """``profile_gaps``, taking each requirement's line from ``judged`` (and adding to it)."""
+    person, context = evidence.person, evidence.context
+    holdings = evidence.inventory.of(person.employee_id)
+    lines = []
+    for req in role.requirements_at(on):
+        line = judged.get(id(req))
+        if line is None:
+            line = judged[id(req)] = _line(req, context, holdings.get(req.competency), view)
+        lines.append(line)
+    chosen = tuple(line.item for line in lines)  # in the role's order
+    lines.sort(key=_largest_gap_first)
+    return ProfileGaps(on, future, PersonGap(person, role, on, view, chosen), tuple(lines))
 
 
 def _line(req: Requirement, context: SkillContext, holding: Holding | None, view: View) -> GapLine:

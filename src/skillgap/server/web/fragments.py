@@ -19,24 +19,10 @@ def text(value: str) -> str:
     return str(escape(value))
 
 
-def gap_table(
-    profile: Mapping[str, Any],
-    caption: str,
-    drawn: dict[int, tuple[Mapping[str, Any], str]] | None = None,
-) -> Markup:
+def gap_table(profile: Mapping[str, Any], caption: str) -> Markup:
     """A profile's requirements (``reports.gaps.gaps_data``'s lines) as a table: competency,
-    importance, level required and held (with its source, and whether only claimed), status.
-    ``drawn``: the rows the page's other tables drew, by line (``id``; the line is kept with
-    its row): a line in force now and at the horizon is one object, drawn once."""
-    known = drawn if drawn is not None else {}
-
-    def row(r: Mapping[str, Any]) -> str:
-        found = known.get(id(r))
-        if found is None:
-            found = known[id(r)] = (r, _gap_row(r))
-        return found[1]
-
-    rows = "".join(row(r) for r in profile["requirements"])
+    importance, level required and held (with its source, and whether only claimed), status."""
+    rows = "".join(_gap_row(r) for r in profile["requirements"])
     return Markup(
         f"<table>\n  <caption>{text(caption)}</caption>\n"
         '  <thead><tr><th scope="col">Competency</th><th scope="col">Importance</th>'
