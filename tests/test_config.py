@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from skillgap.config import load_secure_cookies, load_settings, load_switch
+from skillgap.config import load_recount_wait, load_secure_cookies, load_settings, load_switch
 from skillgap.errors import ConfigError
 
 
@@ -74,3 +74,19 @@ def test_a_switch_reads_yes_and_no_and_keeps_its_default_when_unset(
 def test_a_switch_refuses_anything_else_naming_the_variable() -> None:
     with pytest.raises(ConfigError, match=r"SKILLGAP_SECURE_COOKIES='maybe': expected yes/no"):
         load_secure_cookies({"SKILLGAP_SECURE_COOKIES": "maybe"})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("", 0.3), ("0", 0.0), (" 2.5 ", 2.5), ("off", None), ("OFF", None)]
+)
+def test_the_recount_wait_is_seconds_or_off(text: str, expected: float | None) -> None:
+    assert load_recount_wait({"SKILLGAP_RECOUNT_WAIT": text}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("soon", "SKILLGAP_RECOUNT_WAIT='soon' is not a number"), ("-1", "from 0 to 60, not -1")],
+)
+def test_a_bad_recount_wait_is_refused_naming_the_variable(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_recount_wait({"SKILLGAP_RECOUNT_WAIT": text})

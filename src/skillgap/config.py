@@ -84,18 +84,25 @@ def load_switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={text!r}: expected yes/no (or on/off)")
 
 
+def load_number(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    """A number from ``low`` to ``high`` (``default`` when unset)."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name}={text!r} is not a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be from {low:g} to {high:g}, not {value:g}")
+    return value
+
+
 def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
     def number(name: str, default: float, low: float, high: float) -> float:
-        text = environ.get(name, "").strip()
-        if not text:
-            return default
-        try:
-            value = float(text)
-        except ValueError:
-            raise ConfigError(f"{name}={text!r} is not a number") from None
-        if not low <= value <= high:
-            raise ConfigError(f"{name} must be from {low:g} to {high:g}, not {value:g}")
-        return value
+        return load_number(environ, name, default, low, high)
 
     return NetworkSettings(
         online=load_switch(environ, "SKILLGAP_NETWORK", True),
@@ -104,6 +111,20 @@ def load_network_settings(environ: Mapping[str, str]) -> NetworkSettings:
         timeout=number("SKILLGAP_FETCH_TIMEOUT", 10.0, 0.1, 300),
         max_bytes=int(number("SKILLGAP_FETCH_MAX_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024**2)),
     )
+
+
+#: Seconds a page of the server waits for figures being counted again before it shows the
+#: ones counted before, labelled (``SKILLGAP_RECOUNT_WAIT``; ``server/recount.py``).
+DEFAULT_RECOUNT_WAIT = 0.3
+
+
+def load_recount_wait(environ: Mapping[str, str]) -> float | None:
+    """``SKILLGAP_RECOUNT_WAIT``: seconds (0 to 60; default 0.3), or ``off``: a page always
+    waits for the figures of the workspace as it is (None)."""
+    text = environ.get("SKILLGAP_RECOUNT_WAIT", "").strip().lower()
+    if text in ("off", "no", "false"):
+        return None
+    return load_number(environ, "SKILLGAP_RECOUNT_WAIT", DEFAULT_RECOUNT_WAIT, 0, 60)
 
 
 DEFAULT_MIN_GROUP_SIZE = 5

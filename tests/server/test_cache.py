@@ -770,6 +770,9 @@ def test_server_options_from_the_environment(tmp_path: Path) -> None:
     assert ServerOptions.from_environ({}).read_cache
     assert ServerOptions.from_environ({}).warm_cache and not ServerOptions().warm_cache
     assert not ServerOptions.from_environ({"SKILLGAP_WARM_CACHE": "off"}).warm_cache
+    assert ServerOptions.from_environ({}).recount_wait == 0.3
+    assert ServerOptions().recount_wait is None  # in-process: the figures as they are
+    assert ServerOptions.from_environ({"SKILLGAP_RECOUNT_WAIT": "off"}).recount_wait is None
     off = ServerOptions.from_environ({"SKILLGAP_READ_CACHE": "off", "SKILLGAP_NETWORK": "off"})
     assert not off.read_cache and not off.network.online
     given = ServerOptions.from_environ({"SKILLGAP_DOCUMENTS": str(tmp_path)})
@@ -964,7 +967,8 @@ def test_readiness_by_group_equals_a_pass_over_everyone_and_is_kept(
                         ),
                         key=lambda x: (x.readiness, -x.weighted_gap, x.employee_id),
                     )
-                    assert orgdata.readiness_of(ctx, view, scope, reach) == expected, scope
+                    found = orgdata.readiness_of(ctx, view, scope, reach)
+                    assert found.value == expected and found.current_at is None, scope
         assert passes == [View.VERIFIED, View.BEST_AVAILABLE]  # once per view
         with org.store.transaction() as ws:  # a write: grouped again
             ws.meta.set("organisation", "Tidewell (renamed)")

@@ -31,11 +31,13 @@ from skillgap.config import (
     Settings,
     load_min_group_size,
     load_network_settings,
+    load_recount_wait,
     load_switch,
 )
 from skillgap.errors import ConfigError
 from skillgap.fetch import Fetcher
 from skillgap.server.cache import CachedStore, ReadCache
+from skillgap.server.recount import Recounts
 from skillgap.services.organisation_scope import Privacy
 from skillgap.services.verification import FetchPlan
 from skillgap.store import Store
@@ -58,6 +60,9 @@ class ServerOptions:
     documents: Path | None = None  # SKILLGAP_DOCUMENTS (serve --documents): verification's folder
     freeze_cached: bool = False  # served processes: keep the cache out of the cyclic GC
     warm_cache: bool = False  # SKILLGAP_WARM_CACHE (served: on): read the dashboard's data ahead
+    #: SKILLGAP_RECOUNT_WAIT (served: 0.3 s): how long a page waits for figures being counted
+    #: again before it shows the previous ones, labelled; None: until they are counted
+    recount_wait: float | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ServerOptions:
@@ -71,6 +76,7 @@ class ServerOptions:
             documents=Path(folder) if folder else None,
             freeze_cached=True,
             warm_cache=load_switch(environ, "SKILLGAP_WARM_CACHE", True),
+            recount_wait=load_recount_wait(environ),
         )
 
 
@@ -86,12 +92,17 @@ class AppContext:
     options: ServerOptions
     fetcher: Fetcher | None = None  # replaces the HTTP fetcher (tests: the in-memory twin)
     cache: ReadCache | None = field(default=None, init=False)
+    #: the pages' organisation figures while they are counted again (``server/recount.py``)
+    recounts: Recounts = field(init=False)
 
     def __post_init__(self) -> None:
         if self.options.read_cache and not isinstance(self.store, CachedStore):
             cache = ReadCache(freeze=self.options.freeze_cached)
             object.__setattr__(self, "cache", cache)
             object.__setattr__(self, "store", CachedStore(self.store, cache))
+        wait = self.options.recount_wait if self.cache is not None else None
+        recounts = Recounts(self.clock, wait, freeze=self.options.freeze_cached)
+        object.__setattr__(self, "recounts", recounts)
 
     @property
     def fetch_plan(self) -> FetchPlan:

@@ -16,13 +16,13 @@ it; ``SKILLGAP_WARM_CACHE=off`` turns it off.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 
 from skillgap.analysis.inventory import View
 from skillgap.errors import SkillgapError
 from skillgap.server.cache import keep_stored_periods
+from skillgap.server.collector import collector_paused
 from skillgap.server.context import AppContext
 from skillgap.server.scope import Reach
 from skillgap.server.web.orgdata import group_page, readiness_groups
@@ -42,23 +42,9 @@ def warm(ctx: AppContext) -> None:
     page read theirs from there (``server/cache.py``).
 
     A served worker (``freeze_cached``) pauses the collector's automatic runs meanwhile,
-    then collects and freezes what it built. With most of the process frozen, building a
-    model set off a full collection every few hundred thousand new objects (17 after one
-    new credential at 100,000 people, up to 0.25 s each, every request of the worker
-    waiting); and the model is built after the cache's last load (which freezes what it
-    loads), so the first full collection after it would walk it in a request."""
-    if not ctx.options.freeze_cached:
+    then collects and freezes what it built (``server/collector.py``)."""
+    with collector_paused(ctx.options.freeze_cached), ctx.recounts.patient():
         _warm(ctx)
-        return
-    automatic = gc.isenabled()
-    gc.disable()
-    try:
-        _warm(ctx)
-    finally:
-        if automatic:
-            gc.enable()
-    gc.collect()
-    gc.freeze()
 
 
 def _warm(ctx: AppContext) -> None:

@@ -108,12 +108,26 @@ class CachingWorkspace(ABC):
         """``load(ws)`` (``ws``: the plain unit of work), or the value it gave before under
         ``name`` while no unit of work has written ``areas`` since."""
 
+    def kept(self, name: str, areas: frozenset[str]) -> Any | None:
+        """What ``cached(name, areas, ...)`` would give without loading anything, else
+        None (not kept, or out of date)."""
+        return None
+
 
 def memoised(data: WorkspaceData, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, kept with ``data`` when a cache keeps that (a pure function of it)."""
     if isinstance(data, SharedWorkspaceData):
         return data.models.result(key, compute)
     return compute()
+
+
+def kept_result(ws: Workspace, key: Hashable) -> Any | None:
+    """The result ``memoised(workspace_data(ws), key, ...)`` keeps, if the cache keeps the
+    workspace's current data and that result of it; else None (nothing is read)."""
+    if not isinstance(ws, CachingWorkspace):
+        return None
+    data = ws.kept("workspace-data", EVERYTHING)
+    return data.models.kept_result(key) if isinstance(data, SharedWorkspaceData) else None
 
 
 def cached(ws: Workspace, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
@@ -144,6 +158,11 @@ class Kept:
             self._kept[key] = found  # the most recently used last
             return found
 
+    def peek(self, key: Hashable) -> Any | None:
+        """The value kept under ``key``, else None: nothing is computed, nor waited for
+        (the lock is held while a value is computed: a model, for seconds)."""
+        return self._kept.get(key)
+
 
 class ModelMemo:
     """What is computed from one ``SharedWorkspaceData``: the gap engine's models, per
@@ -160,6 +179,9 @@ class ModelMemo:
 
     def result(self, key: Hashable, compute: Callable[[], T]) -> T:
         return self._results.get(key, compute)
+
+    def kept_result(self, key: Hashable) -> Any | None:
+        return self._results.peek(key)
 
 
 def kept_evidence() -> Kept:

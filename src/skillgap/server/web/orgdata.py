@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from skillgap.analysis.inventory import View
@@ -20,6 +20,7 @@ from skillgap.analysis.summary import WorkspaceData
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.server.api.catalog import role_data
 from skillgap.server.context import AppContext
+from skillgap.server.recount import Counted
 from skillgap.server.scope import Reach
 from skillgap.services import organisation as service
 from skillgap.services import roles as roles_service
@@ -31,7 +32,7 @@ from skillgap.services.organisation_scope import (
     When,
     build_model,
 )
-from skillgap.services.summary import memoised, workspace_data
+from skillgap.services.summary import kept_result, memoised, workspace_data
 from skillgap.services.workspace import snapshot_date
 from skillgap.store import Store
 
@@ -85,6 +86,9 @@ class GroupPage:
     furthest: list[PersonLine]  # only people the caller may see
     view: str
     metric: str
+    #: None: the figures count the workspace as it is; else when they last did (a change
+    #: since is being counted: ``server/recount.py``)
+    current_at: datetime | None = None
 
 
 def _model(store: Store, ctx: AppContext) -> Any:
@@ -130,24 +134,46 @@ def heatmap(
     )
 
 
-def kept(ctx: AppContext, key: tuple[Any, ...], compute: Callable[[WorkspaceData, date], T]) -> T:
+def kept(
+    ctx: AppContext, key: tuple[Any, ...], compute: Callable[[WorkspaceData, date], T]
+) -> Counted[T]:
     """``compute(data, analysis date)``, kept with the workspace data under ``key`` and the
     date while a cache keeps that data (``summary.memoised``): the figures every caller of a
-    page shares, computed once per state of the workspace."""
-    with ctx.store.transaction() as ws:
-        data = workspace_data(ws)
-        when = snapshot_date(ws) or ctx.clock.now().date()
-    return memoised(data, (*key, when), lambda: compute(data, when))
+    page shares, computed once per state of the workspace. While they are counted again
+    after a change, the ones counted before, if that takes long (``server/recount.py``)."""
+
+    def current() -> T | None:
+        with ctx.store.transaction() as ws:
+            when = snapshot_date(ws) or ctx.clock.now().date()
+            found: T | None = kept_result(ws, (*key, when))
+            return found
+
+    def count() -> T:
+        with ctx.store.transaction() as ws:
+            data = workspace_data(ws)
+            when = snapshot_date(ws) or ctx.clock.now().date()
+        return memoised(data, (*key, when), lambda: compute(data, when))
+
+    return ctx.recounts.figures(key, current, count)
 
 
-def readiness_of(ctx: AppContext, view: View, scope: Scope, reached: Reach) -> list[PersonLine]:
+def oldest(*found: Counted[Any]) -> datetime | None:
+    """When the oldest of figures last counted the workspace as it was (None: all do)."""
+    return min((f.current_at for f in found if f.current_at is not None), default=None)
+
+
+def readiness_of(
+    ctx: AppContext, view: View, scope: Scope, reached: Reach
+) -> Counted[list[PersonLine]]:
     """The readiness of each active person with a role in ``scope`` (a department, team or
     role) whom the caller may see, least ready first."""
-    found = readiness_groups(ctx, view).get((scope.kind, scope.name or ""), ())
-    return [line for line in found if reached.sees(line.employee_id)]
+    groups = readiness_groups(ctx, view)
+    found = groups.value.get((scope.kind, scope.name or ""), ())
+    lines = [line for line in found if reached.sees(line.employee_id)]
+    return Counted(lines, groups.current_at)
 
 
-def readiness_groups(ctx: AppContext, view: View) -> dict[tuple[ScopeKind, str], Lines]:
+def readiness_groups(ctx: AppContext, view: View) -> Counted[dict[tuple[ScopeKind, str], Lines]]:
     """Everyone's readiness, least ready first, by department, team and role (keyed by the
     kind and name of the scope): one pass over the organisation per state of the workspace
     (kept with its data; the warmer makes it), not one per page (about 45 ms at 100,000
@@ -200,13 +226,21 @@ def group_page(
     and are kept with the workspace data while a cache keeps that (``summary.memoised``):
     the heatmap and the report's ten thousand rows took most of a warm dashboard's time."""
     key = ("group-page", scope, view, privacy, metric)
-    gaps, priorities, chart, resolved = kept(
-        ctx, key, lambda _d, _w: _group_figures(ctx, privacy, scope, view, metric)
-    )
-    furthest: list[PersonLine] = []
+    figures = kept(ctx, key, lambda _d, _w: _group_figures(ctx, privacy, scope, view, metric))
+    gaps, priorities, chart, resolved = figures.value
+    furthest: Counted[list[PersonLine]] = Counted([])
     if resolved.kind is not ScopeKind.ORGANISATION:
-        furthest = readiness_of(ctx, view, resolved, reached)[:10]
-    return GroupPage(gaps, priorities, chart, _future(gaps), furthest, view.value, metric)
+        furthest = readiness_of(ctx, view, resolved, reached)
+    return GroupPage(
+        gaps,
+        priorities,
+        chart,
+        _future(gaps),
+        furthest.value[:10],
+        view.value,
+        metric,
+        oldest(figures, furthest),
+    )
 
 
 def _group_figures(
@@ -254,6 +288,7 @@ class RolePage:
     #: competency -> its bench at the level the role requires now (None: hidden, a group
     #: below the privacy size); None: not shown to the caller
     bench: dict[str, dict[str, Any] | None] | None
+    current_at: datetime | None = None  # as ``GroupPage``'s
 
 
 def role_page(
@@ -263,6 +298,7 @@ def role_page(
     (``privacy`` given: administrators and HR) the organisation's bench per requirement."""
     role = role_data(roles_service.show_role(ctx.store, role_id))
     holders = readiness_of(ctx, view, Scope(ScopeKind.ROLE, role["id"]), reached)
+    counted: list[Counted[Any]] = [holders]
     bench = None
     if privacy is not None:  # the organisation's bench at each level the role requires now
         bench = {}
@@ -270,5 +306,6 @@ def role_page(
             if row["now"] is not None:
                 level = row["now"]["canonical"]
                 found = kept(ctx, ("bench", privacy, level), _bench_at(ctx, privacy, level))
-                bench[row["competency"]] = found.get(row["competency"])
-    return RolePage(role, holders, bench)
+                bench[row["competency"]] = found.value.get(row["competency"])
+                counted.append(found)
+    return RolePage(role, holders.value, bench, oldest(*counted))

@@ -1,0 +1,53 @@
+"""The organisation, department and role pages while their figures are counted again after
+a change (``server/recount.py``): the figures counted before, saying so and since when,
+then the new ones."""
+
+from __future__ import annotations
+
+import time
+
+from skillgap.domain.users import UserRole
+from skillgap.server.context import AppContext
+
+from .conftest import EMAIL, NOW, Org, login
+
+PAGES = ("/dashboard", "/departments/Operations", "/roles/data-analyst")
+NOTICE = 'id="recounting"'
+
+
+def test_pages_show_the_previous_figures_labelled_while_a_change_is_counted(org: Org) -> None:
+    with org.app_client(recount_wait=0) as client:  # a count is "slow" if it is not done
+        ctx: AppContext = client.app.state.skillgap  # type: ignore[attr-defined]
+        assert login(client, EMAIL[UserRole.HR]).status_code == 303
+        for url in PAGES:  # counted, and waited for: there is nothing before
+            page = client.get(url)
+            assert page.status_code == 200 and NOTICE not in page.text, url
+        before = client.get("/dashboard").text
+        assert "Tidewell (renamed)" not in before
+        with org.store.transaction() as ws:  # a change: every figure is counted again
+            ws.meta.set("organisation", "Tidewell (renamed)")
+        with ctx.recounts._counting:  # the counts cannot end while the test holds this
+            for url in PAGES:
+                page = client.get(url)
+                assert page.status_code == 200, url
+                assert NOTICE in page.text, url
+                assert f"as it was at {NOW:%Y-%m-%d %H:%M:%S} UTC" in page.text, url
+            assert "Tidewell (renamed)" not in client.get("/dashboard").text
+        end = time.monotonic() + 30
+        while NOTICE in (page := client.get("/dashboard")).text:  # the counts end
+            assert time.monotonic() < end, "the figures were never counted again"
+            time.sleep(0.02)
+        assert "Tidewell (renamed)" in page.text
+        for url in PAGES:
+            assert NOTICE not in client.get(url).text, url
+
+
+def test_without_a_wait_a_page_shows_the_figures_of_the_workspace_as_it_is(org: Org) -> None:
+    """The default of a server made in-process (and ``SKILLGAP_RECOUNT_WAIT=off``)."""
+    with org.app_client() as client:
+        assert login(client, EMAIL[UserRole.HR]).status_code == 303
+        assert NOTICE not in client.get("/dashboard").text
+        with org.store.transaction() as ws:
+            ws.meta.set("organisation", "Tidewell (renamed)")
+        page = client.get("/dashboard")
+        assert NOTICE not in page.text and "Tidewell (renamed)" in page.text
