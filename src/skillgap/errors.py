@@ -14,6 +14,7 @@
     │   └── SchemaMismatch     made by another skillgap version; says what to run
     ├── AuthenticationError    wrong e-mail or password, or no valid session or token
     ├── LoginThrottled         too many failed logins: try again later
+    ├── StillCounting          a page's figures are being counted for the first time
     ├── Forbidden              the caller's role may not do this (says nothing of the data)
     │   └── CsrfRefused        a cookie-authenticated change without its CSRF token
     └── PayloadTooLarge        an upload or request body over its size limit
@@ -139,6 +140,16 @@ class AuthenticationError(SkillgapError):
 class LoginThrottled(SkillgapError):
     """Too many failed logins for an account or a client address within the window;
     ``retry_after``: seconds until the window has passed."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class StillCounting(SkillgapError):
+    """A page's figures are being counted for the first time since the server started
+    (seconds at 100,000 people), and nothing counted before can be shown meanwhile;
+    ``retry_after``: seconds until it is worth asking again."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         self.retry_after = retry_after

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from skillgap.clock import FixedClock
+from skillgap.errors import StillCounting
 from skillgap.server.collector import collector_paused
 from skillgap.server.recount import Recounts
 
@@ -168,3 +169,29 @@ def _wait_raising(call: object, seconds: float = 10.0) -> None:
         call()  # type: ignore[operator]
         time.sleep(0.01)
     raise AssertionError("never raised")
+
+
+def test_a_first_count_slower_than_the_first_wait_says_it_is_being_counted() -> None:
+    """After a start nothing was counted before: a page waits ``first_wait`` at most, then
+    is told to ask again; once the count is done, the figures are there."""
+    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.05)
+    ws = Workspace()
+    ws.gate.clear()
+    with pytest.raises(StillCounting, match="being counted for the first time") as raised:
+        recounts.figures("page", ws.current, ws.count)
+    assert raised.value.retry_after == 5
+    with pytest.raises(StillCounting):  # the same count: no second one
+        recounts.figures("page", ws.current, ws.count)
+    assert ws.counts == 1
+    ws.gate.set()
+    _wait(lambda: ws.current() is not None)
+    found = recounts.figures("page", ws.current, ws.count)
+    assert (found.value, found.current_at, ws.counts) == ("figures v1", None, 1)
+
+
+def test_a_patient_caller_waits_for_a_first_count() -> None:
+    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.0)
+    ws = Workspace(delay=0.1)
+    with recounts.patient():
+        found = recounts.figures("page", ws.current, ws.count)
+    assert (found.value, found.current_at) == ("figures v1", None)

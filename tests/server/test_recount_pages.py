@@ -51,3 +51,26 @@ def test_without_a_wait_a_page_shows_the_figures_of_the_workspace_as_it_is(org: 
             ws.meta.set("organisation", "Tidewell (renamed)")
         page = client.get("/dashboard")
         assert NOTICE not in page.text and "Tidewell (renamed)" in page.text
+
+
+def test_a_page_whose_first_count_is_slow_asks_again_and_the_api_waits(org: Org) -> None:
+    """A fresh server at 100,000 people: the dashboard says the figures are being counted
+    (503, Retry-After, the page reloads itself) rather than hold the request for half a
+    minute; the API answers with the figures, however long they take."""
+    with org.app_client(recount_wait=0) as client:
+        ctx: AppContext = client.app.state.skillgap  # type: ignore[attr-defined]
+        ctx.recounts.first_wait = 0.0
+        assert login(client, EMAIL[UserRole.HR]).status_code == 303
+        with ctx.recounts._counting:  # the count cannot end while the test holds this
+            page = client.get("/dashboard")
+            assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+            assert "The figures are being counted" in page.text
+            assert '<meta http-equiv="refresh" content="5">' in page.text
+            assert "for the first time since the server started" in page.text
+            api = client.get("/api/v1/gaps/organisation", headers=org.bearer(UserRole.HR))
+            assert api.status_code == 200, api.text
+        end = time.monotonic() + 30
+        while (page := client.get("/dashboard")).status_code == 503:
+            assert time.monotonic() < end, "the figures were never counted"
+            time.sleep(0.02)
+        assert page.status_code == 200 and NOTICE not in page.text

@@ -39,6 +39,7 @@ from skillgap.errors import (
     ParameterError,
     PayloadTooLarge,
     SkillgapError,
+    StillCounting,
     ValidationError,
     WorkspaceError,
 )
@@ -69,6 +70,7 @@ TRANSLATIONS: tuple[tuple[type[SkillgapError], Translation], ...] = (
     (ConfigError, Translation(500, "configuration")),
     (FetchError, Translation(502, "fetch")),
     (WorkspaceError, Translation(503, "workspace")),
+    (StillCounting, Translation(503, "counting")),
     (SkillgapError, Translation(400, "error")),
 )
 _HTTP_CODES = {
@@ -163,8 +165,9 @@ def _answer(
     context = {
         "who": getattr(request.state, "principal", None),  # the navigation, when known
         "status": status,
-        "heading": _HEADINGS.get(status, f"Error {status}"),
+        "heading": _HEADINGS.get(code, _HEADINGS.get(status, f"Error {status}")),
         "message": _text(message),
+        "refresh": (headers or {}).get("Retry-After") if code == "counting" else None,
     }
     try:
         page = render(request, "error.html", context, status_code=status)
@@ -179,7 +182,7 @@ def _answer(
     return page
 
 
-_HEADINGS = {
+_HEADINGS: dict[int | str, str] = {
     400: "That cannot be done",
     403: "Not allowed",
     404: "Not found",
@@ -190,6 +193,7 @@ _HEADINGS = {
     500: "Something went wrong",
     502: "A document could not be fetched",
     503: "The workspace cannot be used",
+    "counting": "The figures are being counted",
 }
 
 
@@ -197,7 +201,7 @@ async def _skillgap_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SkillgapError)
     found = translate(exc)
     headers: dict[str, str] = {}
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | StillCounting):
         headers["Retry-After"] = str(exc.retry_after)
     if found.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="skillgap"'

@@ -15,6 +15,12 @@ A count that took less than ``wait`` (a small organisation) is simply waited for
 every count of a caller who needs the current figures (``patient``: the warmer), and
 every count when ``wait`` is None (``SKILLGAP_RECOUNT_WAIT=off``). The API never reads
 from here: its answers are always of the workspace as it is.
+
+The first count of a figure (after a start: about half a minute at 100,000 people, unless
+the warmer has done it) has nothing before it to show: a page waits for it at most
+``first_wait`` seconds (served: ``FIRST_WAIT``), then answers ``StillCounting`` (503, with
+``Retry-After``: the page reloads itself), so that no proxy in front of the server gives
+up on a request that waits.
 """
 
 from __future__ import annotations
@@ -32,11 +38,16 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from skillgap.clock import Clock
+from skillgap.errors import StillCounting
 from skillgap.server.collector import collector_paused
 
 T = TypeVar("T")
 #: Figures kept (each page's: a page shows at most a few).
 KEPT = 64
+#: Seconds a page waits for a figure's first count before it says it is being counted.
+FIRST_WAIT = 10.0
+#: Seconds after which a page that said so asks again.
+ASK_AGAIN = 5
 #: Whether this thread's caller needs the current figures (the warmer; a count's thread).
 _PATIENT: ContextVar[bool] = ContextVar("skillgap_recount_patient", default=False)
 
@@ -61,8 +72,16 @@ class Recounts:
     """Per key, the figures last seen current, and the count in progress (see the module).
     ``freeze``: a count's thread pauses the collector, as the warmer does."""
 
-    def __init__(self, clock: Clock, wait: float | None, *, freeze: bool = False) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        wait: float | None,
+        *,
+        freeze: bool = False,
+        first_wait: float = FIRST_WAIT,
+    ) -> None:
         self.wait = wait
+        self.first_wait = first_wait  # only when ``wait`` is not None
         self._clock = clock
         self._freeze = freeze
         self._last: OrderedDict[Hashable, _Last] = OrderedDict()
@@ -83,23 +102,29 @@ class Recounts:
         with self._lock:
             last = self._last.get(key)
             running = self._running.get(key)
-            may_show_last = (
-                last is not None
-                and self.wait is not None
-                and last.took > self.wait
-                and not _PATIENT.get()
-            )
-            if running is None and may_show_last:
+            limit: float | None = None  # how long to wait for the count: all of it
+            if self.wait is not None and not _PATIENT.get():
+                if last is None:
+                    limit = self.first_wait
+                elif last.took > self.wait:
+                    limit = self.wait
+            if running is None and limit is not None:
                 running = self._running[key] = (self._start(key, count), time.monotonic())
         if running is None:
             return Counted(self._count(key, count))
         job, began = running
-        # ``wait`` from the start of the count: a later request does not wait again
-        left = None if not may_show_last else max(0.0, began + (self.wait or 0) - time.monotonic())
+        # from the start of the count: a later request does not wait again
+        left = None if limit is None else max(0.0, began + limit - time.monotonic())
         try:
             return Counted(job.result(timeout=left))
         except WaitedTooLong:
-            assert last is not None
+            if last is None:
+                raise StillCounting(
+                    "the organisation's figures are being counted for the first time since "
+                    f"the server started ({time.monotonic() - began:.0f} s so far; about half "
+                    "a minute at 100,000 people): this page asks again in a few seconds",
+                    ASK_AGAIN,
+                ) from None
             return Counted(last.value, last.seen_at)
 
     @contextmanager
