@@ -153,15 +153,20 @@ class Recounts:
         def run() -> None:
             with self._counting, collector_paused(self._freeze), self.patient():
                 try:
-                    job.set_result(self._count(key, count))
+                    value = self._count(key, count)
                 except BaseException as exc:  # the waiting requests report it
+                    self._done(key)
                     job.set_exception(exc)
-                finally:
-                    with self._lock:
-                        self._running.pop(key, None)
+                    return
+                self._done(key)  # first: a request after a later change must not join it
+                job.set_result(value)  # before the collection that ends the pause
 
         threading.Thread(target=run, name="skillgap-recount", daemon=True).start()
         return job
+
+    def _done(self, key: Hashable) -> None:
+        with self._lock:
+            self._running.pop(key, None)
 
     def _remember(
         self, key: Hashable, value: Any, took: float | None, seen_at: datetime | None = None
