@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 
-from skillgap.analysis.engine_build import ObservationColumns
-from skillgap.analysis.evidence import Exclusion, evidence_rows
+from skillgap.analysis.context import SkillContext
+from skillgap.analysis.engine_build import SOURCE_CODE, ObservationColumns
+from skillgap.analysis.engine_evidence import evidence_columns
+from skillgap.analysis.evidence import Exclusion, award_evidence
 from skillgap.analysis.gaps import (
     PersonGap,
     furthest,
@@ -144,13 +146,28 @@ def test_the_servers_model_equals_the_one_built_from_observation_objects(
     assert demo_bundle.snapshot_date is not None
     as_of = demo_bundle.snapshot_date - timedelta(days=days_before)
     model, outcomes = build_model(workspace, as_of)
-    rows = list(evidence_rows(outcomes, model.context))
+    evidence = award_evidence(outcomes, model.context)
+    rows = list(evidence.rows())
     assert rows == [
         (o.id, o.person_id, o.competency, o.level, o.scale_id, o.observed_on, o.confidence)
         for outcome in outcomes
         for o in outcome.observations
     ]
     assert len(rows) > 10
+    columns = evidence_columns(evidence)  # the same observations, in the same order
+    assert rows == [
+        (
+            str(columns.ids[i]),
+            columns.person_ids[columns.person[i]],
+            columns.competencies[columns.competency[i]],
+            int(columns.level[i]),
+            columns.scale_ids[columns.scale[i]],
+            date.fromordinal(int(columns.observed_on[i])),
+            float(columns.confidence[i]),
+        )
+        for i in range(len(columns))
+    ]
+    assert set(columns.source.tolist()) == {SOURCE_CODE[SourceKind.CREDENTIAL]}
     kept = replace(
         workspace, observation_columns=ObservationColumns.from_observations(workspace.observations)
     )
@@ -210,3 +227,8 @@ def test_the_columnar_figures_equal_the_per_person_rules_exactly(demo_bundle: Bu
             ]  # fmt: skip
             assert s.unbacked_claims == sum(unbacked)
             assert s.people_with_unbacked_claims == sum(1 for n in unbacked if n)
+
+
+def test_no_counted_award_gives_empty_evidence_columns() -> None:
+    columns = evidence_columns(award_evidence([], SkillContext.of([], [])))
+    assert len(columns) == 0 and columns.person_ids == () and columns.ids.shape == (0,)

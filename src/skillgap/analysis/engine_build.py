@@ -111,14 +111,6 @@ class ObservationColumns:
         )
 
     @classmethod
-    def from_evidence(
-        cls, rows: Iterable[tuple[str, str, CompetencyRef, int, str, date, float]]
-    ) -> ObservationColumns:
-        """Credential observations given as rows (``evidence.evidence_rows``)."""
-        code = SOURCE_CODE[SourceKind.CREDENTIAL]
-        return cls._of((i, p, c, lv, s, code, d, w) for i, p, c, lv, s, d, w in rows)
-
-    @classmethod
     def _of(
         cls, found: Iterable[tuple[str, str, CompetencyRef, int, str, int, date, float]]
     ) -> ObservationColumns:

@@ -113,7 +113,7 @@ def assess_awards(
     achievement of the workspace, so that pathways (what stacks into what) are seen whole;
     ``notes`` say who set an achievement's assessment type, for the explanation;
     ``stacked`` is ``quality.stacked_by(achievements)`` when the caller keeps it.
-    ``observe=False`` leaves counted outcomes without their observations (``evidence_rows``
+    ``observe=False`` leaves counted outcomes without their observations (``award_evidence``
     gives them as rows: a whole organisation's are hundreds of thousands of objects)."""
     rubric = rubric or DEFAULT_RUBRIC
     if stacked is None:
@@ -254,20 +254,43 @@ def _observations(
     )
 
 
-def evidence_rows(
-    outcomes: Iterable[CredentialOutcome], context: SkillContext
-) -> Iterator[tuple[str, str, CompetencyRef, int, str, date, float]]:
-    """The credential observations of the counted ``outcomes`` as rows (id, person,
-    competency, level, scale id, date, confidence): what their ``observations`` hold,
-    without an object each (``assess_awards(observe=False)``; the gap engine's columns)."""
-    counting: dict[str, list[tuple[int, Alignment]]] = {}
+@dataclass(frozen=True)
+class AwardEvidence:
+    """The credential observations of counted outcomes without an object each: a row per
+    award (id, person, day issued, quality weight, achievement id) and, per achievement,
+    what each of its observations says (id suffix, competency, level, scale id). An
+    award's observations are its achievement's, in order, with ids ``award id + suffix``
+    (``rows``); the gap engine turns them into columns (``engine_evidence``)."""
+
+    awards: list[tuple[str, str, date, float, str]]
+    templates: dict[str, tuple[tuple[str, CompetencyRef, int, str], ...]]
+
+    def rows(self) -> Iterator[tuple[str, str, CompetencyRef, int, str, date, float]]:
+        """Each observation (id, person, competency, level, scale id, day, confidence),
+        as the outcomes' ``observations`` hold it."""
+        for award_id, person, day, weight, achievement in self.awards:
+            for suffix, ref, level, scale in self.templates[achievement]:
+                yield award_id + suffix, person, ref, level, scale, day, weight
+
+
+def award_evidence(outcomes: Iterable[CredentialOutcome], context: SkillContext) -> AwardEvidence:
+    """The credential observations of the counted ``outcomes`` (``assess_awards(observe=
+    False)``): what their ``observations`` would hold (``_rows``), an award at a time."""
+    templates: dict[str, tuple[tuple[str, CompetencyRef, int, str], ...]] = {}
+    awards: list[tuple[str, str, date, float, str]] = []
     for outcome in outcomes:
         if outcome.exclusions:
             continue
-        achievement = outcome.achievement
-        aligned = counting.get(achievement.id)
-        if aligned is None:
-            aligned = counting[achievement.id] = _counting_alignments(achievement, context)
-        day, weight = outcome.award.issued_on.date(), outcome.quality.weight
-        for id_, person, ref, level, scale, _ in _rows(outcome.award, aligned, context):
-            yield id_, person, ref, level, scale, day, weight
+        achievement, award = outcome.achievement, outcome.award
+        if achievement.id not in templates:
+            counting = _counting_alignments(achievement, context)
+            templates[achievement.id] = tuple(
+                (id_[len(award.id) :], ref, level, scale)
+                for id_, _, ref, level, scale, _ in _rows(award, counting, context)
+            )
+        assert award.person_id is not None  # counted: matched to a person
+        awards.append(
+            (award.id, award.person_id, award.issued_on.date(), outcome.quality.weight,
+             achievement.id)
+        )  # fmt: skip
+    return AwardEvidence(awards, templates)

@@ -21,8 +21,9 @@ import numpy.typing as npt
 from skillgap.analysis.context import SkillContext
 from skillgap.analysis.engine import OrgModel, PersonGapTable
 from skillgap.analysis.engine_build import F64, ObservationColumns
+from skillgap.analysis.engine_evidence import evidence_columns as award_columns
 from skillgap.analysis.engine_tables import NONE_LABEL, CompetencyRow, Grouping
-from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, evidence_rows
+from skillgap.analysis.evidence import CredentialOutcome, Exclusion, assess_awards, award_evidence
 from skillgap.analysis.explain import end_of_day
 from skillgap.analysis.gaps import CompetencyPriority, PersonGap, furthest
 from skillgap.analysis.inventory import View
@@ -188,7 +189,7 @@ def evidence_columns(
     alone (a server keeps them while none of those changes: ``evidence_key``)."""
     context = context or SkillContext.of(data.frameworks, data.scales)
     outcomes = _assessed(data, as_of, context, observe=False)
-    return ObservationColumns.from_evidence(evidence_rows(outcomes, context))
+    return award_columns(award_evidence(outcomes, context))
 
 
 def evidence_key(data: WorkspaceData, as_of: date) -> Hashable:
