@@ -6,133 +6,213 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from skillgap.clock import FixedClock
 from skillgap.errors import StillCounting
 from skillgap.server.collector import collector_paused
-from skillgap.server.recount import Recounts
+from skillgap.server.recount import Recounts, Seen
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
 class Workspace:
-    """Figures that are current until ``change()``; ``count()`` gives the next ones (after
-    ``delay`` seconds, or once ``gate`` is opened)."""
+    """Figures that are current until ``change()``; ``count()`` gives those of the version
+    it starts on (after ``delay`` seconds, and once ``gate`` is open)."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.version = 1
-        self.counted: int | None = None  # the version whose figures are counted
-        self.figures = ""  # and those figures (the same object each time, as a cache's)
+        self.counted: dict[int, str] = {}  # the figures counted, by version
         self.counts = 0
         self.delay = delay
         self.gate = threading.Event()
         self.gate.set()
-        self.fail = False
+        self.fail: BaseException | None = None
+        self.data_kept = False  # what the cache says: the data of this version is kept
 
     def change(self) -> None:
         self.version += 1
 
-    def current(self) -> str | None:
-        return self.figures if self.counted == self.version else None
+    def seen(self) -> Seen[str]:
+        return Seen(self.version, self.data_kept, self.counted.get(self.version))
 
     def count(self) -> str:
         version = self.version
         self.counts += 1
         time.sleep(self.delay)
         assert self.gate.wait(10), "the test never opened the gate"
-        if self.fail:
-            raise LookupError("no such department any more")
-        self.counted, self.figures = version, f"figures v{version}"
-        return self.figures
+        if self.fail is not None:
+            raise self.fail
+        self.counted[version] = f"figures v{version}"  # the same object each time
+        return self.counted[version]
 
 
-def _recounts(clock: FixedClock, wait: float | None = 0.05) -> Recounts:
-    return Recounts(clock, wait)
+def _slow_start(clock: FixedClock, wait: float = 0.05) -> tuple[Recounts, Workspace]:
+    """Figures counted once, slowly (a large organisation): v1, seen current at T0."""
+    recounts = Recounts(clock, wait)
+    ws = Workspace(delay=wait * 2)
+    first = recounts.figures("page", ws.seen, ws.count)
+    assert (first.value, first.current_at, ws.counts) == ("figures v1", None, 1)
+    assert recounts.slow
+    ws.delay = 0.0
+    return recounts, ws
 
 
 def test_figures_are_counted_and_kept_then_the_previous_ones_shown_while_a_slow_count_runs() -> (
     None
 ):
     clock = FixedClock(T0)
-    recounts = _recounts(clock)
-    ws = Workspace(delay=0.1)  # longer than the wait: a slow count
-    first = recounts.figures("page", ws.current, ws.count)
-    assert (first.value, first.current_at, ws.counts) == ("figures v1", None, 1)
+    recounts, ws = _slow_start(clock)
     clock.moment = T0 + timedelta(minutes=2)
-    again = recounts.figures("page", ws.current, ws.count)  # current: nothing counted
+    again = recounts.figures("page", ws.seen, ws.count)  # current: nothing counted
     assert (again.value, again.current_at, ws.counts) == ("figures v1", None, 1)
 
     ws.change()
     ws.gate.clear()  # the count of v2 runs until the test lets it end
     clock.moment = T0 + timedelta(minutes=5)
-    shown = recounts.figures("page", ws.current, ws.count)
+    shown = recounts.figures("page", ws.seen, ws.count)
     assert shown.value == "figures v1"
     assert shown.current_at == T0 + timedelta(minutes=2)  # last seen current then
-    later = recounts.figures("page", ws.current, ws.count)  # joins the same count
+    later = recounts.figures("page", ws.seen, ws.count)  # joins the same count
     assert later.value == "figures v1" and ws.counts == 2
 
     ws.gate.set()
-    _wait(lambda: ws.current() is not None)
-    _wait(lambda: recounts.figures("page", ws.current, ws.count).current_at is None)
-    done = recounts.figures("page", ws.current, ws.count)
+    _wait(lambda: recounts.figures("page", ws.seen, ws.count).current_at is None)
+    done = recounts.figures("page", ws.seen, ws.count)
     assert (done.value, done.current_at, ws.counts) == ("figures v2", None, 2)
 
 
-def test_a_count_that_was_quick_is_waited_for() -> None:
-    """A small organisation's figures: counted again in less than the wait, so a page
-    after a change shows the new ones, however long this count takes."""
-    recounts = _recounts(FixedClock(T0), wait=0.05)
+def test_a_small_organisations_counts_are_waited_for() -> None:
+    """No count here took longer than the wait: a page after a change shows the new
+    figures, however long this one count takes."""
+    recounts = Recounts(FixedClock(T0), 0.5)
     ws = Workspace()
-    recounts.figures("page", ws.current, ws.count)
+    recounts.figures("page", ws.seen, ws.count)
+    assert not recounts.slow
     ws.change()
-    ws.delay = 0.2  # this one is slow
-    found = recounts.figures("page", ws.current, ws.count)
+    ws.delay = 0.6  # this one is slow
+    found = recounts.figures("page", ws.seen, ws.count)
     assert (found.value, found.current_at) == ("figures v2", None)
 
 
 @pytest.mark.parametrize("how", ["wait off", "patient"])
 def test_without_a_wait_or_for_a_patient_caller_the_count_is_waited_for(how: str) -> None:
-    recounts = _recounts(FixedClock(T0), wait=None if how == "wait off" else 0.01)
+    recounts = Recounts(FixedClock(T0), None if how == "wait off" else 0.01)
     ws = Workspace(delay=0.05)
-    recounts.figures("page", ws.current, ws.count)
+    recounts.figures("page", ws.seen, ws.count)
     ws.change()
     if how == "patient":
         with recounts.patient():  # the warmer: it is there to count them
-            found = recounts.figures("page", ws.current, ws.count)
+            found = recounts.figures("page", ws.seen, ws.count)
     else:
-        found = recounts.figures("page", ws.current, ws.count)
+        found = recounts.figures("page", ws.seen, ws.count)
     assert (found.value, found.current_at) == ("figures v2", None)
+
+
+def test_a_figure_whose_data_is_kept_is_counted_not_shown_from_before() -> None:
+    """Only the figure was dropped (a cache keeps a bounded number): the workspace did not
+    change, counting is quick, and the page says nothing of a change."""
+    recounts, ws = _slow_start(FixedClock(T0))
+    ws.counted.clear()
+    ws.data_kept = True
+    ws.delay = 0.2
+    found = recounts.figures("page", ws.seen, ws.count)
+    assert (found.value, found.current_at, ws.counts) == ("figures v1", None, 2)
+
+
+def test_a_caller_who_sees_a_later_state_does_not_join_a_count_of_an_earlier_one() -> None:
+    recounts, ws = _slow_start(FixedClock(T0))
+    ws.change()
+    ws.gate.clear()
+    assert recounts.figures("page", ws.seen, ws.count).value == "figures v1"  # counts v2
+    ws.change()  # v3, while v2 is counted
+    found: list[Any] = []
+    warmer = threading.Thread(target=_patient_call(recounts, ws, found))
+    warmer.start()
+    _wait(lambda: ws.counts == 3)  # the warmer counts v3 itself
+    ws.gate.set()
+    warmer.join(10)
+    assert found == ["figures v3"]
 
 
 def test_figures_are_kept_per_key() -> None:
-    recounts = _recounts(FixedClock(T0))
-    ws = Workspace(delay=0.1)
-    recounts.figures("organisation", ws.current, ws.count)
+    recounts, ws = _slow_start(FixedClock(T0))
     ws.change()
-    other = recounts.figures("department", ws.current, ws.count)  # none before: waited for
+    ws.delay = 0.1
+    other = recounts.figures("department", ws.seen, ws.count)  # none before: waited for
     assert (other.value, other.current_at) == ("figures v2", None)
 
 
-def test_a_count_that_fails_reaches_the_caller_and_its_figures_are_forgotten() -> None:
-    recounts = _recounts(FixedClock(T0))
-    ws = Workspace(delay=0.1)
-    recounts.figures("page", ws.current, ws.count)
+def test_a_count_that_fails_reaches_a_waiting_caller_and_its_figures_are_forgotten() -> None:
+    recounts, ws = _slow_start(FixedClock(T0))
     ws.change()
-    ws.fail = True
-    ws.delay = 0.0
+    ws.fail = LookupError("no such department any more")
     ws.gate.clear()
-    shown = recounts.figures("page", ws.current, ws.count)  # slow: the previous ones
+    shown = recounts.figures("page", ws.seen, ws.count)  # slow: the previous ones
     assert shown.value == "figures v1" and shown.current_at is not None
+    found: list[Any] = []
+    waiting = threading.Thread(target=_patient_call(recounts, ws, found))
+    waiting.start()  # joins the same count (same state)
+    time.sleep(0.05)
     ws.gate.set()
-    with pytest.raises(LookupError, match="no such department"):
-        _wait_raising(lambda: recounts.figures("page", ws.current, ws.count))
-    ws.fail = False  # nothing before any more: the next count is waited for, slow as it is
+    waiting.join(10)
+    assert len(found) == 1 and isinstance(found[0], LookupError) and ws.counts == 2
+    ws.fail = None  # nothing before any more: the next count is waited for, slow as it is
     ws.delay = 0.2
-    found = recounts.figures("page", ws.current, ws.count)
-    assert (found.value, found.current_at) == ("figures v2", None)
+    found_now = recounts.figures("page", ws.seen, ws.count)
+    assert (found_now.value, found_now.current_at, ws.counts) == ("figures v2", None, 3)
+
+
+def test_a_count_that_times_out_itself_is_an_error_not_a_wait() -> None:
+    recounts, ws = _slow_start(FixedClock(T0), wait=0.5)
+    ws.change()
+    ws.fail = TimeoutError("canceling statement due to statement timeout")
+    with pytest.raises(TimeoutError, match="statement timeout"):
+        recounts.figures("page", ws.seen, ws.count)
+
+
+def test_one_page_waits_for_its_figures_once_not_once_each() -> None:
+    recounts, ws = _slow_start(FixedClock(T0), wait=1.0)
+    recounts.figures("other", ws.seen, ws.count)
+    ws.change()
+    ws.gate.clear()
+    began = time.monotonic()
+    with recounts.one_page():
+        shown = [recounts.figures(key, ws.seen, ws.count) for key in ("page", "other")]
+    took = time.monotonic() - began
+    ws.gate.set()
+    assert all(s.current_at is not None for s in shown)
+    assert 1.0 <= took < 1.8  # one wait of 1 s, not two
+
+
+def test_a_first_count_slower_than_the_first_wait_says_it_is_being_counted() -> None:
+    """After a start nothing was counted before: a page waits ``first_wait`` at most, then
+    is told to ask again; once the count is done, the figures are there."""
+    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.05)
+    ws = Workspace()
+    ws.gate.clear()
+    with pytest.raises(StillCounting, match="being counted for the first time") as raised:
+        recounts.figures("page", ws.seen, ws.count)
+    assert raised.value.retry_after == 5
+    with pytest.raises(StillCounting):  # the same count: no second one
+        recounts.figures("page", ws.seen, ws.count)
+    assert ws.counts == 1
+    ws.gate.set()
+    _wait(lambda: 1 in ws.counted)
+    found = recounts.figures("page", ws.seen, ws.count)
+    assert (found.value, found.current_at, ws.counts) == ("figures v1", None, 1)
+
+
+def test_a_patient_caller_waits_for_a_first_count() -> None:
+    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.0)
+    ws = Workspace(delay=0.1)
+    with recounts.patient():
+        found = recounts.figures("page", ws.seen, ws.count)
+    assert (found.value, found.current_at) == ("figures v1", None)
 
 
 def test_the_collector_resumes_when_the_last_of_overlapping_readers_leaves() -> None:
@@ -140,9 +220,20 @@ def test_the_collector_resumes_when_the_last_of_overlapping_readers_leaves() -> 
     try:
         with collector_paused(True):
             assert not gc.isenabled()
-            with collector_paused(True):  # a recount while the warmer reads
-                assert not gc.isenabled()
-            assert not gc.isenabled()  # the warmer still reads
+            inside = threading.Event()
+            leave = threading.Event()
+
+            def recount() -> None:  # a recount's thread while the warmer reads
+                with collector_paused(True):
+                    inside.set()
+                    assert leave.wait(10)
+
+            other = threading.Thread(target=recount)
+            other.start()
+            assert inside.wait(10)
+        assert not gc.isenabled()  # the warmer is done, the recount still reads
+        leave.set()
+        other.join(10)
         assert gc.isenabled()
         with collector_paused(False):  # not a served worker: nothing changes
             assert gc.isenabled()
@@ -155,43 +246,19 @@ def test_the_collector_resumes_when_the_last_of_overlapping_readers_leaves() -> 
         gc.unfreeze()
 
 
-def _wait(done: object, seconds: float = 10.0) -> None:
+def _patient_call(recounts: Recounts, ws: Workspace, found: list[Any]) -> Callable[[], None]:
+    def call() -> None:
+        with recounts.patient():
+            try:
+                found.append(recounts.figures("page", ws.seen, ws.count).value)
+            except LookupError as exc:
+                found.append(exc)
+
+    return call
+
+
+def _wait(done: Callable[[], bool], seconds: float = 10.0) -> None:
     end = time.monotonic() + seconds
-    while not done():  # type: ignore[operator]
+    while not done():
         assert time.monotonic() < end, "timed out"
         time.sleep(0.01)
-
-
-def _wait_raising(call: object, seconds: float = 10.0) -> None:
-    """Call until it raises (the count ends with an error)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        call()  # type: ignore[operator]
-        time.sleep(0.01)
-    raise AssertionError("never raised")
-
-
-def test_a_first_count_slower_than_the_first_wait_says_it_is_being_counted() -> None:
-    """After a start nothing was counted before: a page waits ``first_wait`` at most, then
-    is told to ask again; once the count is done, the figures are there."""
-    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.05)
-    ws = Workspace()
-    ws.gate.clear()
-    with pytest.raises(StillCounting, match="being counted for the first time") as raised:
-        recounts.figures("page", ws.current, ws.count)
-    assert raised.value.retry_after == 5
-    with pytest.raises(StillCounting):  # the same count: no second one
-        recounts.figures("page", ws.current, ws.count)
-    assert ws.counts == 1
-    ws.gate.set()
-    _wait(lambda: ws.current() is not None)
-    found = recounts.figures("page", ws.current, ws.count)
-    assert (found.value, found.current_at, ws.counts) == ("figures v1", None, 1)
-
-
-def test_a_patient_caller_waits_for_a_first_count() -> None:
-    recounts = Recounts(FixedClock(T0), 0.05, first_wait=0.0)
-    ws = Workspace(delay=0.1)
-    with recounts.patient():
-        found = recounts.figures("page", ws.current, ws.count)
-    assert (found.value, found.current_at) == ("figures v1", None)

@@ -38,11 +38,10 @@ def collector_paused(freeze: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        with _lock:
+        with _lock:  # a reader coming meanwhile waits: none of its objects half-built frozen
             _readers -= 1
-            last = _readers == 0
-            if last and _resume:
-                gc.enable()
-        if last:
-            gc.collect()
-            gc.freeze()
+            if _readers == 0:
+                if _resume:
+                    gc.enable()
+                gc.collect()
+                gc.freeze()

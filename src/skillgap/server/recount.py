@@ -5,16 +5,18 @@ workspace (the gap engine's model of everyone). After a change to the people, ro
 ratings or credentials, the read cache counts them again (``server/cache.py``: it is never
 stale): at 100,000 people that takes seconds, and the first page asked for right after
 the change would wait for it. ``Recounts`` keeps, per page figure, the value last seen
-current and how long it took to count; when it has to be counted again and the last count
-took longer than ``wait``, the count runs in a thread of its own and the page waits at
-most ``wait`` seconds for it, then shows the figures counted before, saying when they
-were last current (``Counted.current_at``). Every later request of those figures joins
-the same count; once it is done they are the current ones again.
+current. Once a count in this process has taken longer than ``wait`` (a large
+organisation), a figure to count again from data the cache no longer keeps is counted in
+a thread of its own, and a page waits at most ``wait`` seconds in all for its figures,
+then shows those counted before, saying when they were last current
+(``Counted.current_at``). A later request for the same state of the workspace joins that
+count; one that sees a later state gets a count of its own.
 
-A count that took less than ``wait`` (a small organisation) is simply waited for, as is
-every count of a caller who needs the current figures (``patient``: the warmer), and
-every count when ``wait`` is None (``SKILLGAP_RECOUNT_WAIT=off``). The API never reads
-from here: its answers are always of the workspace as it is.
+Everything else is waited for: a small organisation's counts, a figure whose data the
+cache still keeps (only the figure was dropped: quick), every count of a caller who needs
+the current figures (``patient``: the warmer), and every count when ``wait`` is None
+(``SKILLGAP_RECOUNT_WAIT=off``). The API never reads from here: its answers are always
+of the workspace as it is.
 
 The first count of a figure (after a start: about half a minute at 100,000 people, unless
 the warmer has done it) has nothing before it to show: a page waits for it at most
@@ -25,6 +27,7 @@ up on a request that waits.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -42,14 +45,17 @@ from skillgap.errors import StillCounting
 from skillgap.server.collector import collector_paused
 
 T = TypeVar("T")
-#: Figures kept (each page's: a page shows at most a few).
-KEPT = 64
+log = logging.getLogger(__name__)
+#: Figures kept (a page shows at most a few; a department's are small).
+KEPT = 256
 #: Seconds a page waits for a figure's first count before it says it is being counted.
 FIRST_WAIT = 10.0
 #: Seconds after which a page that said so asks again.
 ASK_AGAIN = 5
 #: Whether this thread's caller needs the current figures (the warmer; a count's thread).
 _PATIENT: ContextVar[bool] = ContextVar("skillgap_recount_patient", default=False)
+#: When the page being answered stops waiting for figures (``Recounts.one_page``).
+_DEADLINE: ContextVar[list[float] | None] = ContextVar("skillgap_recount_deadline", default=None)
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,25 @@ class Counted(Generic[T]):
 
 
 @dataclass(frozen=True)
+class Seen(Generic[T]):
+    """What the caller's unit of work sees of a figure without counting anything."""
+
+    state: Hashable  # the state of the workspace (its revision stamp, the analysis date)
+    data_kept: bool  # whether the cache keeps that state's data: a count is then quick
+    value: T | None  # the figure of that state, if it is counted already
+
+
+@dataclass(frozen=True)
 class _Last:
     value: Any
     seen_at: datetime  # when they were last known to count the workspace as it was
-    took: float  # seconds their last count took (0: not counted here)
+
+
+@dataclass(frozen=True)
+class _Running:
+    job: Future[Any]
+    began: float  # time.monotonic()
+    state: Hashable  # the state it was started for
 
 
 class Recounts:
@@ -82,47 +103,59 @@ class Recounts:
     ) -> None:
         self.wait = wait
         self.first_wait = first_wait  # only when ``wait`` is not None
+        self.slow = False  # whether a count here has taken longer than ``wait``
         self._clock = clock
         self._freeze = freeze
         self._last: OrderedDict[Hashable, _Last] = OrderedDict()
-        self._running: dict[Hashable, tuple[Future[Any], float]] = {}  # and when it began
+        self._running: dict[Hashable, _Running] = {}
         self._lock = threading.Lock()
-        self._counting = threading.Lock()  # one count at a time: they share the CPU
+        self._counting = threading.Lock()  # one count in a thread at a time: they share the CPU
 
     def figures(
-        self, key: Hashable, current: Callable[[], T | None], count: Callable[[], T]
+        self, key: Hashable, seen: Callable[[], Seen[T]], count: Callable[[], T]
     ) -> Counted[T]:
-        """``current()`` (the figures of the workspace as it is, if they are counted
-        already, else None) or ``count()``'s; or, while that count runs longer than
-        ``wait``, the figures last seen current, if their last count took longer too."""
-        found = current()
-        if found is not None:
-            self._remember(key, found, None)
-            return Counted(found)
+        """The figure under ``key``: ``seen()``'s if it is counted already, else
+        ``count()``'s; or, while a slow count runs, the figure last seen current."""
+        found = seen()
+        if found.value is not None:
+            self._remember(key, found.value)
+            return Counted(found.value)
         with self._lock:
             last = self._last.get(key)
             running = self._running.get(key)
+            if running is not None and running.state != found.state:
+                running = None  # a count of an earlier state: not what this caller sees
             limit: float | None = None  # how long to wait for the count: all of it
-            if self.wait is not None and not _PATIENT.get():
+            if self.wait is not None and not _PATIENT.get() and not found.data_kept:
                 if last is None:
                     limit = self.first_wait
-                elif last.took > self.wait:
+                elif self.slow:
                     limit = self.wait
             if running is None and limit is not None:
-                running = self._running[key] = (self._start(key, count), time.monotonic())
+                running = _Running(self._start(key, count), time.monotonic(), found.state)
+                self._running[key] = running
         if running is None:
             return Counted(self._count(key, count))
-        job, began = running
-        # from the start of the count: a later request does not wait again
-        left = None if limit is None else max(0.0, began + limit - time.monotonic())
+        left = None
+        if limit is not None:  # from the count's start, and the page's first wait
+            end = running.began + limit
+            page = _DEADLINE.get()
+            if page is not None:
+                if not page:
+                    page.append(time.monotonic() + limit)
+                end = min(end, page[0])
+            left = max(0.0, end - time.monotonic())
         try:
-            return Counted(job.result(timeout=left))
+            return Counted(running.job.result(left))
         except WaitedTooLong:
+            if running.job.done():  # the count itself timed out (TimeoutError): say so
+                return Counted(running.job.result())
             if last is None:
                 raise StillCounting(
                     "the organisation's figures are being counted for the first time since "
-                    f"the server started ({time.monotonic() - began:.0f} s so far; about half "
-                    "a minute at 100,000 people): this page asks again in a few seconds",
+                    f"the server started ({time.monotonic() - running.began:.0f} s so far; "
+                    "about half a minute at 100,000 people): this page asks again in a few "
+                    "seconds",
                     ASK_AGAIN,
                 ) from None
             return Counted(last.value, last.seen_at)
@@ -136,6 +169,16 @@ class Recounts:
         finally:
             _PATIENT.reset(token)
 
+    @contextmanager
+    def one_page(self) -> Iterator[None]:
+        """Within: the figures asked for are one page's, which waits for them at most
+        ``wait`` (or ``first_wait``) in all, not that long for each."""
+        token = _DEADLINE.set([])
+        try:
+            yield
+        finally:
+            _DEADLINE.reset(token)
+
     def _count(self, key: Hashable, count: Callable[[], T]) -> T:
         seen_at, began = self._clock.now(), time.perf_counter()
         try:
@@ -144,7 +187,10 @@ class Recounts:
             with self._lock:
                 self._last.pop(key, None)  # nothing to show of figures that fail now
             raise
-        self._remember(key, value, time.perf_counter() - began, seen_at)
+        took = time.perf_counter() - began
+        if self.wait is not None and took > self.wait:
+            self.slow = True
+        self._remember(key, value, seen_at)
         return value
 
     def _start(self, key: Hashable, count: Callable[[], T]) -> Future[T]:
@@ -155,26 +201,25 @@ class Recounts:
                 try:
                     value = self._count(key, count)
                 except BaseException as exc:  # the waiting requests report it
-                    self._done(key)
+                    log.info("counting %r failed: %s", key, exc)
+                    self._done(key, job)
                     job.set_exception(exc)
                     return
-                self._done(key)  # first: a request after a later change must not join it
+                self._done(key, job)  # first: a request after a later change must not join
                 job.set_result(value)  # before the collection that ends the pause
 
         threading.Thread(target=run, name="skillgap-recount", daemon=True).start()
         return job
 
-    def _done(self, key: Hashable) -> None:
+    def _done(self, key: Hashable, job: Future[Any]) -> None:
         with self._lock:
-            self._running.pop(key, None)
+            running = self._running.get(key)
+            if running is not None and running.job is job:
+                del self._running[key]
 
-    def _remember(
-        self, key: Hashable, value: Any, took: float | None, seen_at: datetime | None = None
-    ) -> None:
+    def _remember(self, key: Hashable, value: Any, seen_at: datetime | None = None) -> None:
         with self._lock:
-            before = self._last.pop(key, None)
-            if took is None:  # seen current, not counted here: the last count's time holds
-                took = before.took if before is not None and before.value is value else 0.0
-            self._last[key] = _Last(value, seen_at or self._clock.now(), took)
+            self._last.pop(key, None)
+            self._last[key] = _Last(value, seen_at or self._clock.now())
             while len(self._last) > KEPT:
                 self._last.popitem(last=False)

@@ -113,6 +113,11 @@ class CachingWorkspace(ABC):
         None (not kept, or out of date)."""
         return None
 
+    def stamp(self, areas: frozenset[str]) -> int | None:
+        """The number of the last unit of work that wrote ``areas``, as this one sees it
+        (None: not known here)."""
+        return None
+
 
 def memoised(data: WorkspaceData, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, kept with ``data`` when a cache keeps that (a pure function of it)."""
@@ -121,13 +126,25 @@ def memoised(data: WorkspaceData, key: Hashable, compute: Callable[[], T]) -> T:
     return compute()
 
 
-def kept_result(ws: Workspace, key: Hashable) -> Any | None:
+@dataclass(frozen=True)
+class KeptResult:
+    """What a cache says of a result of the workspace's data (``kept_result``)."""
+
+    state: Hashable  # the state of that data the unit of work sees (its revision stamp)
+    data_kept: bool  # whether the cache keeps the data of that state (a count is quick)
+    value: Any | None  # the result, if it is kept too
+
+
+def kept_result(ws: Workspace, key: Hashable) -> KeptResult:
     """The result ``memoised(workspace_data(ws), key, ...)`` keeps, if the cache keeps the
-    workspace's current data and that result of it; else None (nothing is read)."""
+    workspace's current data and that result of it (nothing is read but the revision)."""
     if not isinstance(ws, CachingWorkspace):
-        return None
+        return KeptResult(None, False, None)
     data = ws.kept("workspace-data", EVERYTHING)
-    return data.models.kept_result(key) if isinstance(data, SharedWorkspaceData) else None
+    state = ws.stamp(EVERYTHING)
+    if not isinstance(data, SharedWorkspaceData):
+        return KeptResult(state, False, None)
+    return KeptResult(state, True, data.models.kept_result(key))
 
 
 def cached(ws: Workspace, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:

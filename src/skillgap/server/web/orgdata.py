@@ -20,7 +20,7 @@ from skillgap.analysis.summary import WorkspaceData
 from skillgap.reports.organisation import bench_data, priorities_data, scope_data
 from skillgap.server.api.catalog import role_data
 from skillgap.server.context import AppContext
-from skillgap.server.recount import Counted
+from skillgap.server.recount import Counted, Seen
 from skillgap.server.scope import Reach
 from skillgap.services import organisation as service
 from skillgap.services import roles as roles_service
@@ -142,11 +142,11 @@ def kept(
     page shares, computed once per state of the workspace. While they are counted again
     after a change, the ones counted before, if that takes long (``server/recount.py``)."""
 
-    def current() -> T | None:
+    def seen() -> Seen[T]:
         with ctx.store.transaction() as ws:
             when = snapshot_date(ws) or ctx.clock.now().date()
-            found: T | None = kept_result(ws, (*key, when))
-            return found
+            found = kept_result(ws, (*key, when))
+        return Seen((found.state, when), found.data_kept, found.value)
 
     def count() -> T:
         with ctx.store.transaction() as ws:
@@ -154,7 +154,7 @@ def kept(
             when = snapshot_date(ws) or ctx.clock.now().date()
         return memoised(data, (*key, when), lambda: compute(data, when))
 
-    return ctx.recounts.figures(key, current, count)
+    return ctx.recounts.figures(key, seen, count)
 
 
 def oldest(*found: Counted[Any]) -> datetime | None:
@@ -226,11 +226,12 @@ def group_page(
     and are kept with the workspace data while a cache keeps that (``summary.memoised``):
     the heatmap and the report's ten thousand rows took most of a warm dashboard's time."""
     key = ("group-page", scope, view, privacy, metric)
-    figures = kept(ctx, key, lambda _d, _w: _group_figures(ctx, privacy, scope, view, metric))
-    gaps, priorities, chart, resolved = figures.value
-    furthest: Counted[list[PersonLine]] = Counted([])
-    if resolved.kind is not ScopeKind.ORGANISATION:
-        furthest = readiness_of(ctx, view, resolved, reached)
+    with ctx.recounts.one_page():
+        figures = kept(ctx, key, lambda _d, _w: _group_figures(ctx, privacy, scope, view, metric))
+        gaps, priorities, chart, resolved = figures.value
+        furthest: Counted[list[PersonLine]] = Counted([])
+        if resolved.kind is not ScopeKind.ORGANISATION:
+            furthest = readiness_of(ctx, view, resolved, reached)
     return GroupPage(
         gaps,
         priorities,
@@ -297,15 +298,16 @@ def role_page(
     """A role: its requirements, its holders the caller may see and how ready they are, and
     (``privacy`` given: administrators and HR) the organisation's bench per requirement."""
     role = role_data(roles_service.show_role(ctx.store, role_id))
-    holders = readiness_of(ctx, view, Scope(ScopeKind.ROLE, role["id"]), reached)
-    counted: list[Counted[Any]] = [holders]
-    bench = None
-    if privacy is not None:  # the organisation's bench at each level the role requires now
-        bench = {}
-        for row in role["requirements"]:
-            if row["now"] is not None:
-                level = row["now"]["canonical"]
-                found = kept(ctx, ("bench", privacy, level), _bench_at(ctx, privacy, level))
-                bench[row["competency"]] = found.value.get(row["competency"])
-                counted.append(found)
+    with ctx.recounts.one_page():
+        holders = readiness_of(ctx, view, Scope(ScopeKind.ROLE, role["id"]), reached)
+        counted: list[Counted[Any]] = [holders]
+        bench = None
+        if privacy is not None:  # the organisation's bench at each level required now
+            bench = {}
+            for row in role["requirements"]:
+                if row["now"] is not None:
+                    level = row["now"]["canonical"]
+                    found = kept(ctx, ("bench", privacy, level), _bench_at(ctx, privacy, level))
+                    bench[row["competency"]] = found.value.get(row["competency"])
+                    counted.append(found)
     return RolePage(role, holders.value, bench, oldest(*counted))
