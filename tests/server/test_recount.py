@@ -14,7 +14,7 @@ import pytest
 
 from skillgap.clock import FixedClock
 from skillgap.errors import StillCounting
-from skillgap.server.collector import collector_paused
+from skillgap.server.collector import collector_paused, settle
 from skillgap.server.recount import Recounts, Seen
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -32,13 +32,13 @@ class Workspace:
         self.gate = threading.Event()
         self.gate.set()
         self.fail: BaseException | None = None
-        self.data_kept = False  # what the cache says: the data of this version is kept
+        self.quick = False  # what the cache says: it keeps this version's model
 
     def change(self) -> None:
         self.version += 1
 
     def seen(self) -> Seen[str]:
-        return Seen(self.version, self.data_kept, self.counted.get(self.version))
+        return Seen(self.version, self.quick, self.counted.get(self.version))
 
     def count(self) -> str:
         version = self.version
@@ -113,12 +113,12 @@ def test_without_a_wait_or_for_a_patient_caller_the_count_is_waited_for(how: str
     assert (found.value, found.current_at) == ("figures v2", None)
 
 
-def test_a_figure_whose_data_is_kept_is_counted_not_shown_from_before() -> None:
-    """Only the figure was dropped (a cache keeps a bounded number): the workspace did not
-    change, counting is quick, and the page says nothing of a change."""
+def test_a_figure_whose_model_is_kept_is_counted_not_shown_from_before() -> None:
+    """Only the figure was dropped (a cache keeps a bounded number), or another page's count
+    built the model already: counting is quick, and the page says nothing of a change."""
     recounts, ws = _slow_start(FixedClock(T0))
     ws.counted.clear()
-    ws.data_kept = True
+    ws.quick = True
     ws.delay = 0.2
     found = recounts.figures("page", ws.seen, ws.count)
     assert (found.value, found.current_at, ws.counts) == ("figures v1", None, 2)
@@ -262,3 +262,20 @@ def _wait(done: Callable[[], bool], seconds: float = 10.0) -> None:
     while not done():
         assert time.monotonic() < end, "timed out"
         time.sleep(0.01)
+
+
+def test_a_cache_load_during_a_long_read_leaves_the_collection_to_its_end() -> None:
+    """A served cache collects and freezes after each load; during a long read that
+    collection would walk everything the read has built so far."""
+    try:
+        gc.unfreeze()
+        with collector_paused(True):
+            built = [[object()] for _ in range(1000)]  # a long read's new objects
+            settle()  # a request's small load meanwhile
+            assert gc.get_freeze_count() == 0
+        assert gc.get_freeze_count() > len(built)  # the read's end froze them
+        gc.unfreeze()
+        settle()  # no long read: at once
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -19,8 +19,10 @@ What is kept lives as long as the workspace does not change: millions of objects
 100,000 people, which Python's cyclic garbage collector would walk at each full collection
 (a pause of about a second for every request in flight). A served process's cache
 (``ReadCache(freeze=True)``) therefore collects and then freezes after each load
-(``gc.freeze``): what exists then is left out of later collections. Values dropped later
-are still freed by reference counting (they hold no reference cycles).
+(``gc.freeze``): what exists then is left out of later collections; not while a long
+read (the warmer's, a recount's) is building, whose end does it (``collector.settle``: a
+collection then walked everything built so far, seconds for a request's small load).
+Values dropped later are still freed by reference counting (they hold no reference cycles).
 
 ``CachedStore`` wraps the workspace's store: its units of work answer ``list``, ``find``,
 ``get`` and ``count`` of the areas above from the cache (so every service reads them once
@@ -34,7 +36,6 @@ outside a transaction (``CachedStore.transaction``).
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -45,6 +46,7 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from skillgap.domain.snapshots import Snapshot
+from skillgap.server.collector import settle
 from skillgap.server.kept_sessions import SeenSessions, live_session
 from skillgap.services import summary as shared
 from skillgap.store import ANY_AREA, Revision, Store, Workspace
@@ -120,8 +122,7 @@ class ReadCache:
             if not newer and recheck().stamp(areas) == stamp:
                 self._entries[name] = _Entry(value, areas, stamp)
                 if self._freeze:  # long-lived from now on: out of the collector's way
-                    gc.collect()
-                    gc.freeze()
+                    settle()
             return value
 
     def kept(self, name: str, areas: frozenset[str], revision: Revision) -> Any | None:

@@ -45,3 +45,14 @@ def collector_paused(freeze: bool) -> Iterator[None]:
                     gc.enable()
                 gc.collect()
                 gc.freeze()
+
+
+def settle() -> None:
+    """Collect, then freeze what is left (a served read cache, after each load), unless a
+    long read is in progress: the collection would walk everything it has built so far
+    (seconds, with every request of the worker waiting), and its end collects and freezes
+    anyway."""
+    with _lock:
+        if _readers == 0:
+            gc.collect()
+            gc.freeze()

@@ -6,17 +6,17 @@ ratings or credentials, the read cache counts them again (``server/cache.py``: i
 stale): at 100,000 people that takes seconds, and the first page asked for right after
 the change would wait for it. ``Recounts`` keeps, per page figure, the value last seen
 current. Once a count in this process has taken longer than ``wait`` (a large
-organisation), a figure to count again from data the cache no longer keeps is counted in
+organisation), a figure to count again without a model the cache keeps is counted in
 a thread of its own, and a page waits at most ``wait`` seconds in all for its figures,
 then shows those counted before, saying when they were last current
 (``Counted.current_at``). A later request for the same state of the workspace joins that
 count; one that sees a later state gets a count of its own.
 
-Everything else is waited for: a small organisation's counts, a figure whose data the
-cache still keeps (only the figure was dropped: quick), every count of a caller who needs
-the current figures (``patient``: the warmer), and every count when ``wait`` is None
-(``SKILLGAP_RECOUNT_WAIT=off``). The API never reads from here: its answers are always
-of the workspace as it is.
+Everything else is waited for: a small organisation's counts, a figure of a state whose
+model the cache keeps (quick: the figure was dropped, or not counted yet), every count of
+a caller who needs the current figures (``patient``: the warmer), and every count when
+``wait`` is None (``SKILLGAP_RECOUNT_WAIT=off``). The API never reads from here: its
+answers are always of the workspace as it is.
 
 The first count of a figure (after a start: about half a minute at 100,000 people, unless
 the warmer has done it) has nothing before it to show: a page waits for it at most
@@ -72,7 +72,7 @@ class Seen(Generic[T]):
     """What the caller's unit of work sees of a figure without counting anything."""
 
     state: Hashable  # the state of the workspace (its revision stamp, the analysis date)
-    data_kept: bool  # whether the cache keeps that state's data: a count is then quick
+    quick: bool  # whether counting it is quick: the cache keeps that state's model
     value: T | None  # the figure of that state, if it is counted already
 
 
@@ -126,7 +126,7 @@ class Recounts:
             if running is not None and running.state != found.state:
                 running = None  # a count of an earlier state: not what this caller sees
             limit: float | None = None  # how long to wait for the count: all of it
-            if self.wait is not None and not _PATIENT.get() and not found.data_kept:
+            if self.wait is not None and not _PATIENT.get() and not found.quick:
                 if last is None:
                     limit = self.first_wait
                 elif self.slow:

@@ -131,20 +131,21 @@ class KeptResult:
     """What a cache says of a result of the workspace's data (``kept_result``)."""
 
     state: Hashable  # the state of that data the unit of work sees (its revision stamp)
-    data_kept: bool  # whether the cache keeps the data of that state (a count is quick)
+    model_kept: bool  # whether the cache keeps that state's model: a result is then quick
     value: Any | None  # the result, if it is kept too
 
 
-def kept_result(ws: Workspace, key: Hashable) -> KeptResult:
+def kept_result(ws: Workspace, key: Hashable, as_of: date) -> KeptResult:
     """The result ``memoised(workspace_data(ws), key, ...)`` keeps, if the cache keeps the
-    workspace's current data and that result of it (nothing is read but the revision)."""
+    workspace's current data and that result of it, and whether it keeps that data's
+    model as of ``as_of`` (nothing is read but the revision)."""
     if not isinstance(ws, CachingWorkspace):
         return KeptResult(None, False, None)
     data = ws.kept("workspace-data", EVERYTHING)
     state = ws.stamp(EVERYTHING)
     if not isinstance(data, SharedWorkspaceData):
         return KeptResult(state, False, None)
-    return KeptResult(state, True, data.models.kept_result(key))
+    return KeptResult(state, data.models.has_model(as_of), data.models.kept_result(key))
 
 
 def cached(ws: Workspace, name: str, areas: frozenset[str], load: Callable[[Workspace], T]) -> T:
@@ -199,6 +200,9 @@ class ModelMemo:
 
     def kept_result(self, key: Hashable) -> Any | None:
         return self._results.peek(key)
+
+    def has_model(self, as_of: date) -> bool:
+        return self._models.peek(as_of) is not None
 
 
 def kept_evidence() -> Kept:

@@ -145,8 +145,8 @@ def kept(
     def seen() -> Seen[T]:
         with ctx.store.transaction() as ws:
             when = snapshot_date(ws) or ctx.clock.now().date()
-            found = kept_result(ws, (*key, when))
-        return Seen((found.state, when), found.data_kept, found.value)
+            found = kept_result(ws, (*key, when), when)
+        return Seen((found.state, when), found.model_kept, found.value)
 
     def count() -> T:
         with ctx.store.transaction() as ws:
