@@ -139,6 +139,32 @@ def test_a_caller_who_sees_a_later_state_does_not_join_a_count_of_an_earlier_one
     assert found == ["figures v3"]
 
 
+def test_a_caller_joins_a_count_in_progress_with_the_wait_even_when_the_model_is_kept() -> None:
+    """The warmer counts a figure (the model is built: "quick", but the figure itself takes
+    a second at 100,000 people); a page asked meanwhile does not queue behind it."""
+    recounts, ws = _slow_start(FixedClock(T0))
+    ws.change()
+    ws.quick = True
+    ws.gate.clear()
+    found: list[Any] = []
+    warmer = threading.Thread(target=_patient_call(recounts, ws, found))
+    warmer.start()
+    _wait(lambda: ws.counts == 2)  # the warmer's count has begun
+    shown: list[Any] = []
+    page = threading.Thread(
+        target=lambda: shown.append(recounts.figures("page", ws.seen, ws.count))
+    )
+    page.start()
+    page.join(5)
+    try:
+        assert shown and shown[0].value == "figures v1" and shown[0].current_at is not None
+        assert ws.counts == 2  # joined, not counted again
+    finally:
+        ws.gate.set()
+        warmer.join(10)
+    assert found == ["figures v2"]
+
+
 def test_figures_are_kept_per_key() -> None:
     recounts, ws = _slow_start(FixedClock(T0))
     ws.change()

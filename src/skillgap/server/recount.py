@@ -13,9 +13,11 @@ then shows those counted before, saying when they were last current
 count; one that sees a later state gets a count of its own.
 
 Everything else is waited for: a small organisation's counts, a figure of a state whose
-model the cache keeps (quick: the figure was dropped, or not counted yet), every count of
-a caller who needs the current figures (``patient``: the warmer), and every count when
-``wait`` is None (``SKILLGAP_RECOUNT_WAIT=off``). The API never reads from here: its
+model the cache keeps and that nobody is counting (quick: the figure was dropped, or not
+counted yet), every count of a caller who needs the current figures (``patient``: the
+warmer), and every count when ``wait`` is None (``SKILLGAP_RECOUNT_WAIT=off``). Every
+count is registered while it runs, in a thread or in its caller's, so that a page joins
+it with the wait instead of queueing behind it. The API never reads from here: its
 answers are always of the workspace as it is.
 
 The first count of a figure (after a start: about half a minute at 100,000 people, unless
@@ -120,22 +122,35 @@ class Recounts:
         if found.value is not None:
             self._remember(key, found.value)
             return Counted(found.value)
+        mine: Future[T] | None = None  # a count this caller makes itself
         with self._lock:
             last = self._last.get(key)
             running = self._running.get(key)
             if running is not None and running.state != found.state:
                 running = None  # a count of an earlier state: not what this caller sees
             limit: float | None = None  # how long to wait for the count: all of it
-            if self.wait is not None and not _PATIENT.get() and not found.quick:
+            if self.wait is not None and not _PATIENT.get():
                 if last is None:
                     limit = self.first_wait
-                elif self.slow:
-                    limit = self.wait
-            if running is None and limit is not None:
-                running = _Running(self._start(key, count), time.monotonic(), found.state)
-                self._running[key] = running
-        if running is None:
-            return Counted(self._count(key, count))
+                elif self.slow and (running is not None or not found.quick):
+                    limit = self.wait  # a count in progress, or one that builds a model
+            if running is None:
+                if limit is None:  # counted here, now; others may join it meanwhile
+                    mine = Future()
+                    job: Future[Any] = mine
+                else:
+                    job = self._start(key, count)
+                running = self._running[key] = _Running(job, time.monotonic(), found.state)
+        if mine is not None:
+            try:
+                value = self._count(key, count)
+            except BaseException as exc:
+                self._done(key, mine)
+                mine.set_exception(exc)
+                raise
+            self._done(key, mine)
+            mine.set_result(value)
+            return Counted(value)
         left = None
         if limit is not None:  # from the count's start, and the page's first wait
             end = running.began + limit
