@@ -142,15 +142,8 @@ class Recounts:
                     job = self._start(key, count)
                 running = self._running[key] = _Running(job, time.monotonic(), found.state)
         if mine is not None:
-            try:
-                value = self._count(key, count)
-            except BaseException as exc:
-                self._done(key, mine)
-                mine.set_exception(exc)
-                raise
-            self._done(key, mine)
-            mine.set_result(value)
-            return Counted(value)
+            self._settle(key, mine, count)
+            return Counted(mine.result())  # or its error
         left = None
         if limit is not None:  # from the count's start, and the page's first wait
             end = running.began + limit
@@ -213,18 +206,22 @@ class Recounts:
 
         def run() -> None:
             with self._counting, collector_paused(self._freeze), self.patient():
-                try:
-                    value = self._count(key, count)
-                except BaseException as exc:  # the waiting requests report it
-                    log.info("counting %r failed: %s", key, exc)
-                    self._done(key, job)
-                    job.set_exception(exc)
-                    return
-                self._done(key, job)  # first: a request after a later change must not join
-                job.set_result(value)  # before the collection that ends the pause
+                self._settle(key, job, count)  # before the collection that ends the pause
 
         threading.Thread(target=run, name="skillgap-recount", daemon=True).start()
         return job
+
+    def _settle(self, key: Hashable, job: Future[T], count: Callable[[], T]) -> None:
+        """Count, and give ``job`` the figures or the error (those waiting report it)."""
+        try:
+            value = self._count(key, count)
+        except BaseException as exc:
+            log.info("counting %r failed: %s", key, exc)
+            self._done(key, job)
+            job.set_exception(exc)
+            return
+        self._done(key, job)  # first: a request after a later change must not join it
+        job.set_result(value)
 
     def _done(self, key: Hashable, job: Future[Any]) -> None:
         with self._lock:
